@@ -1,0 +1,54 @@
+"""Command line of the warehouse tooling: `engagement-warehouse <command>`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from .generator import GeneratorSettingsError, generate
+
+
+def _generate(args: argparse.Namespace) -> int:
+    report = generate(args.out, scale=args.scale, seed=args.seed, bad_row_share=args.bad_row_share,
+                      file_format=args.format, start=args.start, end=args.end, threads=args.threads)
+    width = max(len(t) for t in report.rows)
+    for table, rows in report.rows.items():
+        broken = sum(report.bad_rows.get(table, {}).values())
+        print(f"  {table:<{width}}  {rows:>12,} rows  ({broken:,} bad)")
+    print(f"generated {report.total_rows:,} rows in {report.seconds:.2f} s "
+          f"({report.rows_per_second:,.0f} rows/s) into {report.out_dir} "
+          f"[scale {report.scale}, seed {report.seed}, bad-row share {report.bad_row_share}, {report.file_format}]")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    gen = commands.add_parser("generate", help="write deterministic demo raw data (the raw data contract)")
+    gen.add_argument("--out", default="data/raw", help="output folder (default: data/raw)")
+    gen.add_argument("--scale", type=float, default=0.02,
+                     help="1 = about 100k customers, 1M orders, 20M events (default: 0.02)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    gen.add_argument("--bad-row-share", type=float, default=0.005,
+                     help="share of rows per table broken on purpose, 0 for clean data (default: 0.005)")
+    gen.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    gen.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), help="first day (UTC)")
+    gen.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 1), help="day after the last (UTC)")
+    gen.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
+    gen.set_defaults(func=_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GeneratorSettingsError as error:
+        print(f"engagement-warehouse: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+{#- on-run-start: checks, before any model runs, that every raw file of the contract exists and
+    has every contract column, and stops the run with one message that names each missing file
+    and column. Without it, a missing file surfaces as a database error deep in a model. -#}
+{% macro check_raw_files() -%}
+    {{ return(adapter.dispatch('check_raw_files', 'latam_engagement')()) }}
+{%- endmacro %}
+
+{% macro default__check_raw_files() -%}
+    {#- Other engines read the landing files through their own external tables. -#}
+    select 1
+{%- endmacro %}
+
+{% macro duckdb__check_raw_files() -%}
+    {%- if execute and flags.WHICH in ('run', 'build', 'test', 'seed', 'snapshot') -%}
+        {%- set raw_dir = var('raw_data_dir') -%}
+        {%- set file_format = var('raw_data_format') -%}
+        {%- if file_format not in ('parquet', 'csv') -%}
+            {{ exceptions.raise_compiler_error("RAW_DATA_FORMAT must be parquet or csv, not '" ~ file_format ~ "'") }}
+        {%- endif -%}
+        {%- set problems = [] -%}
+        {%- for node in graph.sources.values() | sort(attribute='name') if node.source_name == 'shop' -%}
+            {%- set path = raw_dir ~ '/' ~ node.name ~ '.' ~ file_format -%}
+            {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
+            {%- if found == 0 -%}
+                {%- do problems.append("missing file " ~ path) -%}
+            {%- else -%}
+                {%- set described = run_query("describe select * from " ~ node.meta.external_location.replace('{name}', node.name)) -%}
+                {%- set present = described.columns[0].values() | map('lower') | list -%}
+                {%- set missing = [] -%}
+                {%- for column in node.columns.keys() if column not in present -%}
+                    {%- do missing.append(column) -%}
+                {%- endfor -%}
+                {%- if missing -%}
+                    {%- do problems.append(path ~ " lacks column(s) " ~ missing | join(', ')) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if problems -%}
+            {{ exceptions.raise_compiler_error(
+                "The raw files in RAW_DATA_DIR=" ~ raw_dir ~ " (format " ~ file_format ~ ") do not meet the raw data contract "
+                ~ "(models/staging/shop/_shop__sources.yml, docs/raw_contract.md):\n  - " ~ problems | join("\n  - ")
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
