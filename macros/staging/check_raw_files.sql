@@ -12,8 +12,8 @@
 
 {% macro duckdb__check_raw_files() -%}
     {%- if execute and flags.WHICH in ('run', 'build', 'test', 'seed', 'snapshot') -%}
-        {%- set raw_dir = var('raw_data_dir') -%}
-        {%- set file_format = var('raw_data_format') -%}
+        {%- set raw_dir = raw_data_dir() -%}
+        {%- set file_format = raw_data_format() -%}
         {%- if file_format not in ('parquet', 'csv') -%}
             {{ exceptions.raise_compiler_error("RAW_DATA_FORMAT must be parquet or csv, not '" ~ file_format ~ "'") }}
         {%- endif -%}

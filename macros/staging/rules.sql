@@ -32,3 +32,18 @@
 {% macro sql_value_list(values) -%}
     ({%- for value in values -%}'{{ value }}'{{ ", " if not loop.last }}{%- endfor -%})
 {%- endmacro %}
+
+{#- The build's clock, as a UTC timestamp: later than this is "in the future". -#}
+{% macro now_utc() -%}
+    cast({{ dbt.current_timestamp() }} as timestamp)
+{%- endmacro %}
+
+{#- Order that picks one version of a key deterministically: latest first (by `latest_first`,
+    nulls last), then by every raw value, so equal timestamps still give the same winner on
+    every run and engine. -#}
+{% macro version_order(table_name, latest_first) -%}
+    {%- if latest_first %}{{ latest_first }} desc nulls last, {% endif -%}
+    {%- for column in raw_contract_columns(table_name) -%}
+        cast(raw__{{ column }} as {{ dbt.type_string() }}) nulls last{{ ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -1,0 +1,75 @@
+# Two commands set everything up on a fresh machine (Python 3.10+ and make):
+#   make build   virtual env + pinned dependencies, demo raw data if none, dbt build
+#   make test    lint, Python tests, dbt build with all tests on a small generated data set
+# Everything else here is a step of one of those, or a convenience.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+RAW_DATA_DIR ?= data/raw
+DUCKDB_PATH ?= data/warehouse.duckdb
+SCALE ?= 0.02
+SEED ?= 42
+BAD_ROW_SHARE ?= 0.005
+# Parquet unless the raw folder holds only CSV files (override with RAW_DATA_FORMAT=csv).
+RAW_DATA_FORMAT ?= $(shell if ls $(RAW_DATA_DIR)/*.parquet >/dev/null 2>&1; then echo parquet; \
+	elif ls $(RAW_DATA_DIR)/*.csv >/dev/null 2>&1; then echo csv; else echo parquet; fi)
+
+# The small data set of `make test`, kept apart from the user's warehouse.
+TEST_DIR := target/test
+TEST_SCALE ?= 0.01
+
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+DBT := $(BIN)/dbt
+STAMP := $(VENV)/.installed
+
+.PHONY: build install data dbt-build test lint pytest dbt-test clean help
+
+help:
+	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH)"
+	@echo "make test    sqlfluff lint, pytest, dbt build with all tests on a generated test data set"
+
+build: install data dbt-build
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+data: install
+	@if ls $(RAW_DATA_DIR)/*.parquet $(RAW_DATA_DIR)/*.csv >/dev/null 2>&1; then \
+		echo "Using the raw files in $(RAW_DATA_DIR) (format $(RAW_DATA_FORMAT))"; \
+	else \
+		$(BIN)/engagement-warehouse generate --out $(RAW_DATA_DIR) --scale $(SCALE) --seed $(SEED) \
+			--bad-row-share $(BAD_ROW_SHARE); \
+	fi
+
+dbt-build: install
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
+		$(DBT) build
+
+test: lint pytest dbt-test
+
+lint: install
+	@mkdir -p $(TEST_DIR)
+	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
+
+pytest: install
+	$(BIN)/python -m pytest
+
+dbt-test: install
+	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/warehouse.duckdb
+	$(BIN)/engagement-warehouse generate --out $(TEST_DIR)/raw --scale $(TEST_SCALE) --seed $(SEED) \
+		--bad-row-share $(BAD_ROW_SHARE)
+	RAW_DATA_DIR=$(TEST_DIR)/raw RAW_DATA_FORMAT=parquet DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
+		$(DBT) build
+
+clean:
+	rm -rf target logs $(DUCKDB_PATH)

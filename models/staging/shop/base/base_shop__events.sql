@@ -1,0 +1,129 @@
+{%- set rules = [
+    ('missing_primary_key', 'event_id', 'event_id is null'),
+    ('duplicate_key_superseded', 'event_id', 'version_rank > 1'),
+    ('missing_required_value', 'event_ts', is_blank('raw__event_ts')),
+    ('missing_required_value', 'event_type', 'event_type is null'),
+    ('missing_required_value', 'platform', 'platform is null'),
+    ('missing_visitor_id', 'customer_id', 'customer_id is null and anonymous_id is null'),
+    ('unparseable_timestamp', 'event_ts', did_not_parse('raw__event_ts', 'event_ts')),
+    ('future_timestamp', 'event_ts', 'event_ts > ' ~ now_utc()),
+    ('unknown_enum_value', 'event_type', 'not is_known_event_type'),
+    ('unknown_enum_value', 'platform',
+        'platform not in ' ~ sql_value_list(raw_contract_allowed_values('events', 'platform'))),
+    ('unknown_country_code', 'country_code', 'country_code is not null and not is_known_country'),
+    ('invalid_json', 'properties', 'properties is not null and not ' ~ is_valid_json('properties')),
+    ('unknown_customer', 'customer_id', 'customer_id is not null and not is_known_customer'),
+] -%}
+
+with
+
+source as (
+    select * from {{ source('shop', 'events') }}
+),
+
+erased_customers as (
+    select customer_id from {{ ref('base_shop__erased_customers') }}
+),
+
+customers as (
+    select customer_id from {{ ref('base_shop__customers') }}
+    where rejection_rule is null
+),
+
+event_types as (
+    select event_type from {{ ref('event_types') }}
+),
+
+countries as (
+    select country_code from {{ ref('countries') }}
+),
+
+parsed as (
+    select
+        {{ raw_columns_prefixed('events') }},
+
+        -- ids
+        {{ clean_text('source.event_id') }} as event_id,
+        {{ pseudonymous_customer_id(clean_text('source.customer_id'), 'erased_customers.customer_id is not null') }}
+            as customer_id,
+        {{ clean_text('source.anonymous_id') }} as anonymous_id,
+        {{ clean_text('source.product_id') }} as product_id,
+
+        -- what, where
+        {{ clean_code('source.event_type') }} as event_type,
+        {{ clean_code('source.platform') }} as platform,
+        {{ clean_code('source.country_code') }} as country_code,
+        {{ clean_text('source.page_path') }} as page_path,
+        {{ clean_code('source.utm_source') }} as utm_source,
+        {{ clean_code('source.utm_medium') }} as utm_medium,
+        {{ clean_text('source.utm_campaign') }} as utm_campaign,
+        {{ clean_text('source.properties') }} as properties,
+
+        -- timestamps
+        {{ parse_timestamp_utc('source.event_ts') }} as event_ts
+    from source
+    left join erased_customers
+        on {{ clean_text('source.customer_id') }} = erased_customers.customer_id
+),
+
+checked as (
+    select
+        parsed.*,
+        event_types.event_type is not null as is_known_event_type,
+        countries.country_code is not null as is_known_country,
+        customers.customer_id is not null as is_known_customer,
+        row_number() over (
+            partition by parsed.event_id
+            order by {{ version_order('events', none) }}
+        ) as version_rank
+    from parsed
+    left join event_types on parsed.event_type = event_types.event_type
+    left join countries on parsed.country_code = countries.country_code
+    left join customers on parsed.customer_id = customers.customer_id
+),
+
+validated as (
+    select
+        *,
+        {{ first_broken_rule(rules) }} as rejection_rule,
+        {{ first_broken_rule_column(rules) }} as rejected_column
+    from checked
+),
+
+final as (
+    select
+        -- ids
+        event_id,
+        customer_id,
+        anonymous_id,
+        product_id,
+
+        -- what, where
+        event_type,
+        platform,
+        country_code,
+        page_path,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        properties,
+
+        -- flags
+        customer_id is null as is_anonymous_event,
+
+        -- timestamps
+        event_ts,
+        cast(event_ts as date) as event_date,
+
+        -- validation
+        rejection_rule,
+        rejected_column,
+        event_id as record_key,
+        case
+            when rejection_rule is not null
+                then {{ raw_record_json('events', {'customer_id': 'customer_id'}) }}
+        end as raw_record
+    from validated
+)
+
+select * from final

@@ -1,0 +1,114 @@
+{%- set rules = [
+    ('missing_primary_key', 'spend_date', is_blank('raw__spend_date')),
+    ('missing_primary_key', 'country_code', 'country_code is null'),
+    ('missing_primary_key', 'channel', 'channel is null'),
+    ('unparseable_timestamp', 'spend_date', 'spend_date is null'),
+    ('duplicate_key_superseded', 'spend_date', 'version_rank > 1'),
+    ('missing_required_value', 'currency', 'currency is null'),
+    ('missing_required_value', 'amount', is_blank('raw__amount')),
+    ('non_numeric_value', 'amount', did_not_parse('raw__amount', 'amount_local')),
+    ('negative_amount', 'amount', 'amount_local < 0'),
+    ('unknown_country_code', 'country_code', 'not is_known_country'),
+    ('unknown_enum_value', 'channel', 'not is_known_channel'),
+    ('unknown_currency', 'currency', 'not is_known_currency'),
+] -%}
+
+with
+
+source as (
+    select * from {{ source('shop', 'marketing_spend') }}
+),
+
+countries as (
+    select country_code from {{ ref('countries') }}
+),
+
+marketing_channels as (
+    select channel from {{ ref('channel_mapping') }}
+    where channel_context = 'marketing'
+),
+
+fx_rates as (
+    select * from {{ ref('stg_reference__fx_rates') }}
+),
+
+fx_ranges as (
+    select
+        currency,
+        min(rate_month) as first_month,
+        max(rate_month) as last_month
+    from fx_rates
+    group by currency
+),
+
+parsed as (
+    select
+        {{ raw_columns_prefixed('marketing_spend') }},
+        cast({{ parse_timestamp_utc('source.spend_date') }} as date) as spend_date,
+        {{ clean_code('source.country_code') }} as country_code,
+        {{ clean_code('source.channel') }} as channel,
+        upper({{ clean_text('source.currency') }}) as currency,
+        {{ dbt.safe_cast(clean_text('source.amount'), 'decimal(18, 2)') }} as amount_local
+    from source
+),
+
+checked as (
+    select
+        parsed.*,
+        countries.country_code is not null as is_known_country,
+        marketing_channels.channel is not null as is_known_channel,
+        (parsed.currency = 'USD' or fx_ranges.currency is not null) as is_known_currency,
+        case
+            when parsed.currency = 'USD' then {{ dbt.date_trunc('month', 'parsed.spend_date') }}
+            when {{ dbt.date_trunc('month', 'parsed.spend_date') }} < fx_ranges.first_month then fx_ranges.first_month
+            when {{ dbt.date_trunc('month', 'parsed.spend_date') }} > fx_ranges.last_month then fx_ranges.last_month
+            else {{ dbt.date_trunc('month', 'parsed.spend_date') }}
+        end as fx_rate_month,
+        row_number() over (
+            partition by parsed.spend_date, parsed.country_code, parsed.channel
+            order by {{ version_order('marketing_spend', none) }}
+        ) as version_rank
+    from parsed
+    left join countries on parsed.country_code = countries.country_code
+    left join marketing_channels on parsed.channel = marketing_channels.channel
+    left join fx_ranges on parsed.currency = fx_ranges.currency
+),
+
+converted as (
+    select
+        checked.*,
+        case when checked.currency = 'USD' then 1 else fx_rates.usd_per_unit end as usd_per_unit
+    from checked
+    left join fx_rates
+        on
+            checked.currency = fx_rates.currency
+            and cast(checked.fx_rate_month as date) = fx_rates.rate_month
+),
+
+validated as (
+    select
+        *,
+        {{ first_broken_rule(rules) }} as rejection_rule,
+        {{ first_broken_rule_column(rules) }} as rejected_column
+    from converted
+),
+
+final as (
+    select
+        spend_date,
+        country_code,
+        channel,
+        currency,
+        amount_local,
+        {{ to_usd('amount_local', 'usd_per_unit') }} as amount_usd,
+        cast(fx_rate_month as date) <> cast({{ dbt.date_trunc('month', 'spend_date') }} as date)
+            as is_fx_rate_estimated,
+        rejection_rule,
+        rejected_column,
+        {{ dbt.concat(["coalesce(cast(spend_date as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "coalesce(country_code, '')", "'|'", "coalesce(channel, '')"]) }} as record_key,
+        case when rejection_rule is not null then {{ raw_record_json('marketing_spend') }} end as raw_record
+    from validated
+)
+
+select * from final

@@ -1,0 +1,212 @@
+{%- set amounts = ['subtotal', 'discount_amount', 'shipping_amount', 'tax_amount', 'total_amount'] -%}
+{%- set rules = [
+    ('missing_primary_key', 'order_id', 'order_id is null'),
+    ('duplicate_key_superseded', 'order_id', 'version_rank > 1'),
+    ('missing_required_value', 'customer_id', 'customer_id is null'),
+    ('missing_required_value', 'order_ts', is_blank('raw__order_ts')),
+    ('missing_required_value', 'status', 'status is null'),
+    ('missing_required_value', 'payment_method', 'payment_method is null'),
+    ('missing_required_value', 'installments', is_blank('raw__installments')),
+    ('missing_required_value', 'currency', 'currency is null'),
+    ('missing_required_value', 'subtotal', is_blank('raw__subtotal')),
+    ('missing_required_value', 'total_amount', is_blank('raw__total_amount')),
+    ('missing_required_value', 'channel', 'channel is null'),
+    ('missing_required_value', 'updated_at', is_blank('raw__updated_at')),
+    ('unparseable_timestamp', 'order_ts', did_not_parse('raw__order_ts', 'order_ts')),
+    ('unparseable_timestamp', 'cod_confirmed_ts', did_not_parse('raw__cod_confirmed_ts', 'cod_confirmed_ts')),
+    ('unparseable_timestamp', 'updated_at', did_not_parse('raw__updated_at', 'updated_at')),
+    ('future_timestamp', 'order_ts', 'order_ts > ' ~ now_utc()),
+    ('non_numeric_value', 'installments', did_not_parse('raw__installments', 'installments')),
+    ('non_numeric_value', 'loyalty_points_redeemed', did_not_parse('raw__loyalty_points_redeemed', 'loyalty_points_redeemed')),
+] -%}
+{%- for amount in amounts -%}
+    {%- do rules.append(('non_numeric_value', amount, did_not_parse('raw__' ~ amount, amount ~ '_local'))) -%}
+{%- endfor -%}
+{%- for amount in amounts -%}
+    {%- do rules.append(('negative_amount', amount, amount ~ '_local < 0')) -%}
+{%- endfor -%}
+{%- do rules.extend([
+    ('negative_amount', 'loyalty_points_redeemed', 'loyalty_points_redeemed < 0'),
+    ('invalid_installments', 'installments', 'installments < 1'),
+    ('unknown_enum_value', 'status', 'not is_known_status'),
+    ('unknown_enum_value', 'payment_method', 'not is_known_payment_method'),
+    ('unknown_enum_value', 'channel', 'not is_known_channel'),
+    ('unknown_currency', 'currency', 'not is_known_currency'),
+    ('unknown_customer', 'customer_id', 'not is_known_customer'),
+]) -%}
+
+with
+
+source as (
+    select * from {{ source('shop', 'orders') }}
+),
+
+erased_customers as (
+    select customer_id from {{ ref('base_shop__erased_customers') }}
+),
+
+customers as (
+    select customer_id from {{ ref('base_shop__customers') }}
+    where rejection_rule is null
+),
+
+order_statuses as (
+    select * from {{ ref('order_statuses') }}
+),
+
+payment_methods as (
+    select * from {{ ref('payment_methods') }}
+),
+
+order_channels as (
+    select channel from {{ ref('channel_mapping') }}
+    where channel_context = 'order'
+),
+
+fx_rates as (
+    select * from {{ ref('stg_reference__fx_rates') }}
+),
+
+fx_ranges as (
+    select
+        currency,
+        min(rate_month) as first_month,
+        max(rate_month) as last_month
+    from fx_rates
+    group by currency
+),
+
+parsed as (
+    select
+        {{ raw_columns_prefixed('orders') }},
+
+        -- ids
+        {{ clean_text('source.order_id') }} as order_id,
+        {{ pseudonymous_customer_id(clean_text('source.customer_id'), 'erased_customers.customer_id is not null') }}
+            as customer_id,
+
+        -- attributes
+        {{ clean_code('source.status') }} as status,
+        {{ clean_code('source.payment_method') }} as payment_method,
+        {{ dbt.safe_cast(clean_text('source.installments'), api.Column.translate_type('integer')) }} as installments,
+        upper({{ clean_text('source.currency') }}) as currency,
+        {{ clean_code('source.channel') }} as channel,
+        {{ clean_text('source.coupon_code') }} as coupon_code,
+        {{ dbt.safe_cast(clean_text('source.loyalty_points_redeemed'), api.Column.translate_type('integer')) }}
+            as loyalty_points_redeemed,
+
+        -- amounts in the order's currency
+        {%- for amount in amounts %}
+        {{ dbt.safe_cast(clean_text('source.' ~ amount), 'decimal(18, 2)') }} as {{ amount }}_local,
+        {%- endfor %}
+
+        -- timestamps
+        {{ parse_timestamp_utc('source.order_ts') }} as order_ts,
+        {{ parse_timestamp_utc('source.cod_confirmed_ts') }} as cod_confirmed_ts,
+        {{ parse_timestamp_utc('source.updated_at') }} as updated_at
+    from source
+    left join erased_customers
+        on {{ clean_text('source.customer_id') }} = erased_customers.customer_id
+),
+
+checked as (
+    select
+        parsed.*,
+        order_statuses.status is not null as is_known_status,
+        payment_methods.payment_method is not null as is_known_payment_method,
+        order_channels.channel is not null as is_known_channel,
+        (parsed.currency = 'USD' or fx_ranges.currency is not null) as is_known_currency,
+        customers.customer_id is not null as is_known_customer,
+        coalesce(order_statuses.is_confirmed, false) as is_confirmed_order,
+        coalesce(payment_methods.is_cash_based, false) as is_cash_based_payment,
+        -- the rate of the order's month, or of the nearest month the FX seed has
+        case
+            when parsed.currency = 'USD' then {{ dbt.date_trunc('month', 'parsed.order_ts') }}
+            when {{ dbt.date_trunc('month', 'parsed.order_ts') }} < fx_ranges.first_month then fx_ranges.first_month
+            when {{ dbt.date_trunc('month', 'parsed.order_ts') }} > fx_ranges.last_month then fx_ranges.last_month
+            else {{ dbt.date_trunc('month', 'parsed.order_ts') }}
+        end as fx_rate_month,
+        row_number() over (
+            partition by parsed.order_id
+            order by {{ version_order('orders', 'parsed.updated_at') }}
+        ) as version_rank
+    from parsed
+    left join order_statuses on parsed.status = order_statuses.status
+    left join payment_methods on parsed.payment_method = payment_methods.payment_method
+    left join order_channels on parsed.channel = order_channels.channel
+    left join fx_ranges on parsed.currency = fx_ranges.currency
+    left join customers on parsed.customer_id = customers.customer_id
+),
+
+converted as (
+    select
+        checked.*,
+        case when checked.currency = 'USD' then 1 else fx_rates.usd_per_unit end as usd_per_unit
+    from checked
+    left join fx_rates
+        on
+            checked.currency = fx_rates.currency
+            and cast(checked.fx_rate_month as date) = fx_rates.rate_month
+),
+
+validated as (
+    select
+        *,
+        {{ first_broken_rule(rules) }} as rejection_rule,
+        {{ first_broken_rule_column(rules) }} as rejected_column
+    from converted
+),
+
+final as (
+    select
+        -- ids
+        order_id,
+        customer_id,
+
+        -- attributes
+        status,
+        payment_method,
+        installments,
+        channel,
+        coupon_code,
+        coalesce(loyalty_points_redeemed, 0) as loyalty_points_redeemed,
+
+        -- amounts: local currency, and USD at the rate of the order's month
+        currency,
+        {%- for amount in amounts %}
+        {%- set local = amount ~ '_local' if amount == 'subtotal' or amount == 'total_amount' else 'coalesce(' ~ amount ~ '_local, 0)' %}
+        {{ local }} as {{ amount | replace('_amount', '') }}_local,
+        {{ to_usd(local, 'usd_per_unit') }} as {{ amount | replace('_amount', '') }}_usd,
+        {%- endfor %}
+        usd_per_unit as fx_usd_per_unit,
+        cast(fx_rate_month as date) as fx_rate_month,
+        cast(fx_rate_month as date) <> cast({{ dbt.date_trunc('month', 'order_ts') }} as date)
+            as is_fx_rate_estimated,
+
+        -- flags
+        is_confirmed_order,
+        payment_method = 'cash_on_delivery' as is_cash_on_delivery,
+        is_cash_based_payment,
+        installments > 1 as is_installment_order,
+        coupon_code is not null as has_coupon,
+        subtotal_local - coalesce(discount_amount_local, 0) + coalesce(shipping_amount_local, 0)
+        + coalesce(tax_amount_local, 0) <> total_amount_local as has_total_mismatch,
+
+        -- timestamps
+        order_ts,
+        cast(order_ts as date) as order_date,
+        cod_confirmed_ts,
+        updated_at,
+
+        -- validation
+        rejection_rule,
+        rejected_column,
+        order_id as record_key,
+        case
+            when rejection_rule is not null
+                then {{ raw_record_json('orders', {'customer_id': 'customer_id'}) }}
+        end as raw_record
+    from validated
+)
+
+select * from final

@@ -1,0 +1,68 @@
+{%- set rules = [
+    ('missing_primary_key', 'product_id', 'product_id is null'),
+    ('duplicate_key_superseded', 'product_id', 'version_rank > 1'),
+    ('missing_required_value', 'sku', 'sku is null'),
+    ('missing_required_value', 'product_name', 'product_name is null'),
+    ('missing_required_value', 'category', 'category is null'),
+    ('missing_required_value', 'list_price_usd', is_blank('raw__list_price_usd')),
+    ('non_numeric_value', 'list_price_usd', did_not_parse('raw__list_price_usd', 'list_price_usd')),
+    ('negative_amount', 'list_price_usd', 'list_price_usd < 0'),
+    ('unparseable_timestamp', 'launched_at', did_not_parse('raw__launched_at', 'launched_at')),
+] -%}
+
+with
+
+source as (
+    select * from {{ source('shop', 'products') }}
+),
+
+parsed as (
+    select
+        {{ raw_columns_prefixed('products') }},
+        {{ clean_text('source.product_id') }} as product_id,
+        {{ clean_text('source.sku') }} as sku,
+        {{ clean_text('source.product_name') }} as product_name,
+        {{ clean_code('source.category') }} as category,
+        {{ clean_code('source.material') }} as material,
+        {{ clean_text('source.collection') }} as collection,
+        {{ dbt.safe_cast(clean_text('source.list_price_usd'), 'decimal(18, 2)') }} as list_price_usd,
+        {{ parse_timestamp_utc('source.launched_at') }} as launched_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        row_number() over (
+            partition by product_id
+            order by {{ version_order('products', none) }}
+        ) as version_rank
+    from parsed
+),
+
+validated as (
+    select
+        *,
+        {{ first_broken_rule(rules) }} as rejection_rule,
+        {{ first_broken_rule_column(rules) }} as rejected_column
+    from checked
+),
+
+final as (
+    select
+        product_id,
+        sku,
+        product_name,
+        category,
+        material,
+        collection,
+        list_price_usd,
+        launched_at,
+        rejection_rule,
+        rejected_column,
+        product_id as record_key,
+        case when rejection_rule is not null then {{ raw_record_json('products') }} end as raw_record
+    from validated
+)
+
+select * from final

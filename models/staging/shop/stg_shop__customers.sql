@@ -1,0 +1,54 @@
+-- The customers that meet the raw data contract (the others are in audit_rejected_rows), with
+-- marketing opt-out requests applied: after an opt-out, marketing_opt_in is false.
+with
+
+validated as (
+    select * from {{ ref('base_shop__customers') }}
+),
+
+privacy_requests as (
+    select * from {{ ref('base_shop__privacy_requests') }}
+    where rejection_rule is null
+),
+
+opt_outs as (
+    select distinct customer_id
+    from privacy_requests
+    where request_type = 'marketing_opt_out'
+),
+
+clean as (
+    select
+        -- ids
+        validated.customer_id,
+        validated.referred_by_customer_id,
+
+        -- personal data: clear values stay in staging; later layers use the hashes
+        validated.email,
+        validated.phone,
+        validated.full_name,
+        validated.email_hash,
+        validated.phone_hash,
+
+        -- geography
+        validated.country_code,
+        validated.state_region,
+        validated.city,
+
+        -- attributes
+        validated.acquisition_channel,
+        validated.marketing_opt_in and opt_outs.customer_id is null as marketing_opt_in,
+        opt_outs.customer_id is not null as has_marketing_opt_out,
+        validated.loyalty_joined_ts is not null as is_loyalty_member,
+        validated.is_erased,
+
+        -- timestamps
+        validated.signup_ts,
+        validated.loyalty_joined_ts,
+        validated.updated_at
+    from validated
+    left join opt_outs on validated.customer_id = opt_outs.customer_id
+    where validated.rejection_rule is null
+)
+
+select * from clean
