@@ -42,8 +42,9 @@ parsed as (
         -- ids
         {{ pseudonymous_customer_id(clean_text('source.customer_id'), 'erased_customers.customer_id is not null') }}
             as customer_id,
-        {{ pseudonymous_customer_id(clean_text('source.referred_by_customer_id'), 'erased_referrers.customer_id is not null') }}
-            as referred_by_customer_id,
+        {{ pseudonymous_customer_id(
+            clean_text('source.referred_by_customer_id'), 'erased_referrers.customer_id is not null'
+        ) }} as referred_by_customer_id,
 
         -- personal data: clear only here, and never for an erased customer
         case when erased_customers.customer_id is null then {{ normalize_email('source.email') }} end as email,

@@ -96,9 +96,11 @@ parsed as (
             as loyalty_points_redeemed,
 
         -- amounts in the order's currency
-        {%- for amount in amounts %}
-        {{ dbt.safe_cast(clean_text('source.' ~ amount), 'decimal(18, 2)') }} as {{ amount }}_local,
-        {%- endfor %}
+        {{ dbt.safe_cast(clean_text('source.subtotal'), 'decimal(18, 2)') }} as subtotal_local,
+        {{ dbt.safe_cast(clean_text('source.discount_amount'), 'decimal(18, 2)') }} as discount_amount_local,
+        {{ dbt.safe_cast(clean_text('source.shipping_amount'), 'decimal(18, 2)') }} as shipping_amount_local,
+        {{ dbt.safe_cast(clean_text('source.tax_amount'), 'decimal(18, 2)') }} as tax_amount_local,
+        {{ dbt.safe_cast(clean_text('source.total_amount'), 'decimal(18, 2)') }} as total_amount_local,
 
         -- timestamps
         {{ parse_timestamp_utc('source.order_ts') }} as order_ts,
@@ -173,11 +175,16 @@ final as (
 
         -- amounts: local currency, and USD at the rate of the order's month
         currency,
-        {%- for amount in amounts %}
-        {%- set local = amount ~ '_local' if amount == 'subtotal' or amount == 'total_amount' else 'coalesce(' ~ amount ~ '_local, 0)' %}
-        {{ local }} as {{ amount | replace('_amount', '') }}_local,
-        {{ to_usd(local, 'usd_per_unit') }} as {{ amount | replace('_amount', '') }}_usd,
-        {%- endfor %}
+        subtotal_local,
+        {{ to_usd('subtotal_local', 'usd_per_unit') }} as subtotal_usd,
+        coalesce(discount_amount_local, 0) as discount_local,
+        {{ to_usd('coalesce(discount_amount_local, 0)', 'usd_per_unit') }} as discount_usd,
+        coalesce(shipping_amount_local, 0) as shipping_local,
+        {{ to_usd('coalesce(shipping_amount_local, 0)', 'usd_per_unit') }} as shipping_usd,
+        coalesce(tax_amount_local, 0) as tax_local,
+        {{ to_usd('coalesce(tax_amount_local, 0)', 'usd_per_unit') }} as tax_usd,
+        total_amount_local as total_local,
+        {{ to_usd('total_amount_local', 'usd_per_unit') }} as total_usd,
         usd_per_unit as fx_usd_per_unit,
         cast(fx_rate_month as date) as fx_rate_month,
         cast(fx_rate_month as date) <> cast({{ dbt.date_trunc('month', 'order_ts') }} as date)

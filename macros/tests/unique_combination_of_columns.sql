@@ -1,0 +1,9 @@
+{#- Fails on every combination of the columns that occurs more than once (a composite key). -#}
+{% test unique_combination_of_columns(model, combination_of_columns) -%}
+    select
+        {{ combination_of_columns | join(', ') }},
+        count(*) as occurrences
+    from {{ model }}
+    group by {{ combination_of_columns | join(', ') }}
+    having count(*) > 1
+{%- endtest %}
