@@ -68,5 +68,5 @@ def medium_clean(tmp_path_factory) -> Path:
 def read(path: Path, table: str, file_format: str = "parquet") -> str:
     """SQL table expression for a raw file."""
     if file_format == "csv":
-        return f"read_csv('{path / (table + '.csv')}', header = true, all_varchar = true)"
+        return f"read_csv('{path / (table + '.csv')}', header = true, all_varchar = true, quote = '\"', escape = '\"')"
     return f"read_parquet('{path / (table + '.parquet')}')"

@@ -105,8 +105,12 @@ final as (
             as is_fx_rate_estimated,
         rejection_rule,
         rejected_column,
-        {{ dbt.concat(["coalesce(cast(spend_date as " ~ dbt.type_string() ~ "), '')", "'|'",
-            "coalesce(country_code, '')", "'|'", "coalesce(channel, '')"]) }} as record_key,
+        case
+            when spend_date is not null and country_code is not null and channel is not null
+                then {{ dbt.concat([
+                    "cast(spend_date as " ~ dbt.type_string() ~ ")", "'|'", "country_code", "'|'", "channel"
+                ]) }}
+        end as record_key,
         case when rejection_rule is not null then {{ raw_record_json('marketing_spend') }} end as raw_record
     from validated
 )
