@@ -22,6 +22,13 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contract_doc(args: argparse.Namespace) -> int:
+    from .contract import write_contract_doc
+
+    print(f"wrote {write_contract_doc()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -38,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 1), help="day after the last (UTC)")
     gen.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
     gen.set_defaults(func=_generate)
+
+    doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
+    doc.set_defaults(func=_contract_doc)
     return parser
 
 

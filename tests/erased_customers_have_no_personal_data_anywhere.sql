@@ -43,6 +43,10 @@ names_of_others as (
     where erasure_requests.customer_id is null
 ),
 
+erased_names as (
+    select {{ clean_text('full_name') }} as full_name from erased_raw
+),
+
 personal_values as (
     select {{ clean_text('email') }} as personal_value from erased_raw
     union all
@@ -56,27 +60,29 @@ personal_values as (
     union all
     select {{ hash_personal_data(normalize_phone('phone')) }} from erased_raw
     union all
-    select {{ clean_text('full_name') }} from erased_raw
-    where {{ clean_text('full_name') }} not in (select full_name from names_of_others where full_name is not null)
+    select erased_names.full_name
+    from erased_names
+    left join names_of_others on erased_names.full_name = names_of_others.full_name
+    where names_of_others.full_name is null
     union all
     -- the raw customer id itself: erased customers are tokens everywhere
     select customer_id from erasure_requests
 ),
 
 cells as (
-    {%- for model_name, relation, column_name in checked %}
-    select
-        '{{ model_name }}' as model_name,
-        '{{ column_name }}' as column_name,
-        cast({{ adapter.quote(column_name) }} as {{ dbt.type_string() }}) as cell_value
-    from {{ relation }}
-    {{- "\n    union all" if not loop.last }}
-    {%- else %}
-    select
-        cast(null as {{ dbt.type_string() }}) as model_name,
-        cast(null as {{ dbt.type_string() }}) as column_name,
-        cast(null as {{ dbt.type_string() }}) as cell_value
-    {%- endfor %}
+    {% for model_name, relation, column_name in checked -%}
+        select
+            '{{ model_name }}' as model_name,
+            '{{ column_name }}' as column_name,
+            cast({{ adapter.quote(column_name) }} as {{ dbt.type_string() }}) as cell_value
+        from {{ relation }}
+        {% if not loop.last %}union all{% endif %}
+    {% else -%}
+        select
+            cast(null as {{ dbt.type_string() }}) as model_name,
+            cast(null as {{ dbt.type_string() }}) as column_name,
+            cast(null as {{ dbt.type_string() }}) as cell_value
+    {% endfor %}
 )
 
 select
