@@ -14,3 +14,16 @@ def test_contract_page_lists_every_table_and_the_allowed_values():
                   "privacy_requests"):
         assert f"## {table}\n" in page
     assert "| platform | varchar | yes | web, ios, android, whatsapp |" in page
+
+
+def test_static_table_list_matches_the_sources_yaml():
+    import re
+
+    import yaml
+
+    from engagement_warehouse.contract import PROJECT_DIR, SOURCES_YAML
+
+    tables = [t["name"] for t in yaml.safe_load(SOURCES_YAML.read_text())["sources"][0]["tables"]]
+    macro = (PROJECT_DIR / "macros" / "staging" / "raw_contract.sql").read_text()
+    listed = re.search(r"macro shop_raw_tables\(\).*?return\(\[(.*?)\]\)", macro, re.S).group(1)
+    assert re.findall(r"'(\w+)'", listed) == tables

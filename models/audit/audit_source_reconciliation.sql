@@ -1,154 +1,28 @@
 -- Per raw table: raw rows = clean rows + rejected rows + collapsed duplicates. The raw side is
 -- counted from the files themselves (the one model outside staging that reads sources, on
 -- purpose: it checks staging), the clean side from the staging views.
+{%- set raw_tables = shop_raw_tables() %}
+
 with
 
-raw_customers as (
-    select
-        'customers' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'customers') }}
-),
-
-raw_orders as (
-    select
-        'orders' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'orders') }}
-),
-
-raw_order_items as (
-    select
-        'order_items' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'order_items') }}
-),
-
-raw_products as (
-    select
-        'products' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'products') }}
-),
-
-raw_events as (
-    select
-        'events' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'events') }}
-),
-
-raw_feedback as (
-    select
-        'feedback' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'feedback') }}
-),
-
-raw_marketing_spend as (
-    select
-        'marketing_spend' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'marketing_spend') }}
-),
-
-raw_privacy_requests as (
-    select
-        'privacy_requests' as source_table,
-        count(*) as raw_rows
-    from {{ source('shop', 'privacy_requests') }}
-),
-
-clean_customers as (
-    select
-        'customers' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__customers') }}
-),
-
-clean_orders as (
-    select
-        'orders' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__orders') }}
-),
-
-clean_order_items as (
-    select
-        'order_items' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__order_items') }}
-),
-
-clean_products as (
-    select
-        'products' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__products') }}
-),
-
-clean_events as (
-    select
-        'events' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__events') }}
-),
-
-clean_feedback as (
-    select
-        'feedback' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__feedback') }}
-),
-
-clean_marketing_spend as (
-    select
-        'marketing_spend' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__marketing_spend') }}
-),
-
-clean_privacy_requests as (
-    select
-        'privacy_requests' as source_table,
-        count(*) as clean_rows
-    from {{ ref('stg_shop__privacy_requests') }}
-),
-
 raw_counts as (
-    select * from raw_customers
-    union all
-    select * from raw_orders
-    union all
-    select * from raw_order_items
-    union all
-    select * from raw_products
-    union all
-    select * from raw_events
-    union all
-    select * from raw_feedback
-    union all
-    select * from raw_marketing_spend
-    union all
-    select * from raw_privacy_requests
+    {% for raw_table in raw_tables -%}
+        select
+            '{{ raw_table }}' as source_table,
+            count(*) as raw_rows
+        from {{ source('shop', raw_table) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 clean_counts as (
-    select * from clean_customers
-    union all
-    select * from clean_orders
-    union all
-    select * from clean_order_items
-    union all
-    select * from clean_products
-    union all
-    select * from clean_events
-    union all
-    select * from clean_feedback
-    union all
-    select * from clean_marketing_spend
-    union all
-    select * from clean_privacy_requests
+    {% for raw_table in raw_tables -%}
+        select
+            '{{ raw_table }}' as source_table,
+            count(*) as clean_rows
+        from {{ ref('stg_shop__' ~ raw_table) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 audit_counts as (

@@ -32,15 +32,6 @@ fx_rates as (
     select * from {{ ref('stg_reference__fx_rates') }}
 ),
 
-fx_ranges as (
-    select
-        currency,
-        min(rate_month) as first_month,
-        max(rate_month) as last_month
-    from fx_rates
-    group by currency
-),
-
 parsed as (
     select
         {{ raw_columns_prefixed('marketing_spend') }},
@@ -57,13 +48,6 @@ checked as (
         parsed.*,
         countries.country_code is not null as is_known_country,
         marketing_channels.channel is not null as is_known_channel,
-        (parsed.currency = 'USD' or fx_ranges.currency is not null) as is_known_currency,
-        case
-            when parsed.currency = 'USD' then {{ dbt.date_trunc('month', 'parsed.spend_date') }}
-            when {{ dbt.date_trunc('month', 'parsed.spend_date') }} < fx_ranges.first_month then fx_ranges.first_month
-            when {{ dbt.date_trunc('month', 'parsed.spend_date') }} > fx_ranges.last_month then fx_ranges.last_month
-            else {{ dbt.date_trunc('month', 'parsed.spend_date') }}
-        end as fx_rate_month,
         row_number() over (
             partition by parsed.spend_date, parsed.country_code, parsed.channel
             order by {{ version_order('marketing_spend', none) }}
@@ -71,18 +55,20 @@ checked as (
     from parsed
     left join countries on parsed.country_code = countries.country_code
     left join marketing_channels on parsed.channel = marketing_channels.channel
-    left join fx_ranges on parsed.currency = fx_ranges.currency
 ),
 
 converted as (
     select
         checked.*,
-        case when checked.currency = 'USD' then 1 else fx_rates.usd_per_unit end as usd_per_unit
+        fx_rates.usd_per_unit,
+        fx_rates.source_month as fx_rate_month,
+        fx_rates.is_fx_rate_estimated,
+        fx_rates.currency is not null as is_known_currency
     from checked
     left join fx_rates
         on
             checked.currency = fx_rates.currency
-            and cast(checked.fx_rate_month as date) = fx_rates.rate_month
+            and cast({{ dbt.date_trunc('month', 'checked.spend_date') }} as date) = fx_rates.rate_month
 ),
 
 validated as (
@@ -101,8 +87,7 @@ final as (
         currency,
         amount_local,
         {{ to_usd('amount_local', 'usd_per_unit') }} as amount_usd,
-        cast(fx_rate_month as date) <> cast({{ dbt.date_trunc('month', 'spend_date') }} as date)
-            as is_fx_rate_estimated,
+        is_fx_rate_estimated,
         rejection_rule,
         rejected_column,
         case

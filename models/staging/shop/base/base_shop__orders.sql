@@ -67,15 +67,6 @@ fx_rates as (
     select * from {{ ref('stg_reference__fx_rates') }}
 ),
 
-fx_ranges as (
-    select
-        currency,
-        min(rate_month) as first_month,
-        max(rate_month) as last_month
-    from fx_rates
-    group by currency
-),
-
 parsed as (
     select
         {{ raw_columns_prefixed('orders') }},
@@ -117,17 +108,10 @@ checked as (
         order_statuses.status is not null as is_known_status,
         payment_methods.payment_method is not null as is_known_payment_method,
         order_channels.channel is not null as is_known_channel,
-        (parsed.currency = 'USD' or fx_ranges.currency is not null) as is_known_currency,
         customers.customer_id is not null as is_known_customer,
         coalesce(order_statuses.is_confirmed, false) as is_confirmed_order,
         coalesce(payment_methods.is_cash_based, false) as is_cash_based_payment,
         -- the rate of the order's month, or of the nearest month the FX seed has
-        case
-            when parsed.currency = 'USD' then {{ dbt.date_trunc('month', 'parsed.order_ts') }}
-            when {{ dbt.date_trunc('month', 'parsed.order_ts') }} < fx_ranges.first_month then fx_ranges.first_month
-            when {{ dbt.date_trunc('month', 'parsed.order_ts') }} > fx_ranges.last_month then fx_ranges.last_month
-            else {{ dbt.date_trunc('month', 'parsed.order_ts') }}
-        end as fx_rate_month,
         row_number() over (
             partition by parsed.order_id
             order by {{ version_order('orders', 'parsed.updated_at') }}
@@ -136,19 +120,21 @@ checked as (
     left join order_statuses on parsed.status = order_statuses.status
     left join payment_methods on parsed.payment_method = payment_methods.payment_method
     left join order_channels on parsed.channel = order_channels.channel
-    left join fx_ranges on parsed.currency = fx_ranges.currency
     left join customers on parsed.customer_id = customers.customer_id
 ),
 
 converted as (
     select
         checked.*,
-        case when checked.currency = 'USD' then 1 else fx_rates.usd_per_unit end as usd_per_unit
+        fx_rates.usd_per_unit,
+        fx_rates.source_month as fx_rate_month,
+        fx_rates.is_fx_rate_estimated,
+        fx_rates.currency is not null as is_known_currency
     from checked
     left join fx_rates
         on
             checked.currency = fx_rates.currency
-            and cast(checked.fx_rate_month as date) = fx_rates.rate_month
+            and cast({{ dbt.date_trunc('month', 'checked.order_ts') }} as date) = fx_rates.rate_month
 ),
 
 validated as (
@@ -186,9 +172,8 @@ final as (
         total_amount_local as total_local,
         {{ to_usd('total_amount_local', 'usd_per_unit') }} as total_usd,
         usd_per_unit as fx_usd_per_unit,
-        cast(fx_rate_month as date) as fx_rate_month,
-        cast(fx_rate_month as date) <> cast({{ dbt.date_trunc('month', 'order_ts') }} as date)
-            as is_fx_rate_estimated,
+        fx_rate_month,
+        is_fx_rate_estimated,
 
         -- flags
         is_confirmed_order,
