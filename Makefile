@@ -59,7 +59,7 @@ test: lint pytest dbt-test
 
 lint: install
 	@mkdir -p $(TEST_DIR)
-	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
+	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 pytest: install
 	$(BIN)/python -m pytest
