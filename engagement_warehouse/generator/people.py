@@ -18,7 +18,7 @@ from .timeline import DAY, Timeline
 
 CUSTOMERS_AT_SCALE_1 = 100_000
 BUYER_SHARE = 0.80
-LOYAL_SHARE = 0.42
+LOYAL_SHARE = 0.36
 GUEST_SHARE = 0.07  # repeat buyers whose first order was a guest checkout (second customer_id)
 MAX_PURCHASES = 600
 
@@ -58,8 +58,8 @@ def draw_people(rng: np.random.Generator, timeline: Timeline, scale: float) -> t
     market = rng.choice(len(MARKETS), size=n, p=shares / shares.sum())
     signup = np.sort(timeline.sample_times(rng, n, growth=2.5))
     loyal = rng.random(n) < LOYAL_SHARE
-    dropout = np.where(loyal, rng.beta(1.2, 12.0, n), rng.beta(6.0, 2.0, n))
-    rate = rng.gamma(1.3, 1.0 / 13.0, n) * np.where(loyal, 1.4, 1.0)
+    dropout = np.where(loyal, rng.beta(1.2, 16.0, n), rng.beta(6.0, 2.0, n))
+    rate = rng.gamma(1.3, 1.0 / 6.0, n) * np.where(loyal, 1.4, 1.0)
     is_buyer = rng.random(n) < BUYER_SHARE
 
     # First purchase a few days after sign-up; later ones by the BG/NBD process.
