@@ -1,0 +1,92 @@
+-- One row per person with at least one confirmed order: their first confirmed order and the
+-- segments cohorts are cut by. Country is the first order's customer's; acquisition channel is
+-- the person's first customer id's (by sign-up); a person is a loyalty member when any of their
+-- customer ids joined the programme; the first order's category is the category of its largest
+-- line (by net USD amount, then product id).
+with
+
+orders as (
+    select * from {{ ref('int_orders_enriched') }}
+),
+
+persons as (
+    select * from {{ ref('int_customers_resolved_to_persons') }}
+),
+
+customers as (
+    select * from {{ ref('stg_shop__customers') }}
+),
+
+countries as (
+    select * from {{ ref('countries') }}
+),
+
+order_items as (
+    select * from {{ ref('stg_shop__order_items') }}
+),
+
+products as (
+    select * from {{ ref('stg_shop__products') }}
+),
+
+first_orders as (
+    select * from orders
+    where is_first_confirmed_order
+),
+
+first_order_lines as (
+    select
+        order_items.order_id,
+        products.category,
+        row_number() over (
+            partition by order_items.order_id
+            order by order_items.line_net_usd desc, order_items.product_id asc
+        ) as line_rank
+    from order_items
+    inner join first_orders on order_items.order_id = first_orders.order_id
+    inner join products on order_items.product_id = products.product_id
+),
+
+first_customer_ids as (
+    select
+        persons.person_key,
+        customers.acquisition_channel
+    from persons
+    inner join customers on persons.customer_id = customers.customer_id
+    where persons.is_first_customer_id_of_person
+),
+
+loyalty as (
+    select
+        persons.person_key,
+        max(case when customers.is_loyalty_member then 1 else 0 end) = 1 as is_loyalty_member
+    from persons
+    inner join customers on persons.customer_id = customers.customer_id
+    group by persons.person_key
+),
+
+final as (
+    select
+        first_orders.person_key,
+        first_orders.order_id as first_order_id,
+        first_orders.order_ts as first_order_ts,
+        first_orders.order_date as first_order_date,
+        first_orders.net_revenue_usd as first_order_net_revenue_usd,
+        first_orders.country_code as country,
+        coalesce(countries.sub_region, 'unknown') as sub_region,
+        coalesce(first_customer_ids.acquisition_channel, 'unknown') as acquisition_channel,
+        first_orders.channel as first_order_channel,
+        first_orders.payment_method as first_payment_method,
+        case when loyalty.is_loyalty_member then 'member' else 'non_member' end as loyalty_member,
+        coalesce(first_order_lines.category, 'unknown') as first_order_category
+    from first_orders
+    left join countries on first_orders.country_code = countries.country_code
+    left join first_customer_ids on first_orders.person_key = first_customer_ids.person_key
+    left join loyalty on first_orders.person_key = loyalty.person_key
+    left join first_order_lines
+        on
+            first_orders.order_id = first_order_lines.order_id
+            and first_order_lines.line_rank = 1
+)
+
+select * from final

@@ -1,0 +1,61 @@
+-- One row per order, confirmed or not, with its flags, local and USD amounts, net revenue, and
+-- its place in the person's purchase history.
+with
+
+orders as (
+    select * from {{ ref('int_orders_enriched') }}
+),
+
+final as (
+    select
+        -- keys
+        order_id,
+        customer_id,
+        person_key,
+
+        -- when
+        order_ts,
+        order_date,
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
+
+        -- what
+        status,
+        is_confirmed_order,
+        payment_method,
+        is_cash_on_delivery,
+        is_cash_based_payment,
+        installments,
+        is_installment_order,
+        channel,
+        country_code,
+        has_coupon,
+        coupon_code,
+        loyalty_points_redeemed,
+        cod_confirmed_ts,
+
+        -- amounts
+        currency,
+        subtotal_local,
+        discount_local,
+        shipping_local,
+        tax_local,
+        total_local,
+        net_revenue_local,
+        subtotal_usd,
+        discount_usd,
+        shipping_usd,
+        tax_usd,
+        total_usd,
+        net_revenue_usd,
+        fx_usd_per_unit,
+        is_fx_rate_estimated,
+        has_total_mismatch,
+
+        -- history
+        cast(confirmed_order_sequence as {{ dbt.type_int() }}) as confirmed_order_sequence,
+        is_first_confirmed_order,
+        cast(days_since_previous_confirmed_order as {{ dbt.type_int() }}) as days_since_previous_confirmed_order
+    from orders
+)
+
+select * from final
