@@ -1,7 +1,7 @@
 -- Per person, cohort grain (month, week) and period number since their cohort: confirmed orders,
 -- net revenue and whether they were engaged (a meaningful engagement event, event_types seed).
 -- Only periods with activity have a row; cohort_retention fills in the rest.
-{%- set grains = ['month', 'week'] %}
+{%- set grains = var('retention_cohort_grains') %}
 
 with
 

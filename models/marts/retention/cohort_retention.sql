@@ -2,7 +2,7 @@
 -- cohort's start. Periods run from 0 to the period that contains the last day of data; that last
 -- one is flagged is_partial_period (not a drop: the period is not over). See the doc blocks for
 -- each measure's definition.
-{%- set grains = ['month', 'week'] %}
+{%- set grains = var('retention_cohort_grains') %}
 {%- set rolling_days = var('retention_rolling_window_days') %}
 
 with
