@@ -17,14 +17,14 @@ expected as (
         cast({{ dbt.date_trunc('month', 'first_order_date') }} as date) as cohort_start,
         count(*) as persons
     from first_orders
-    group by 2
+    group by cast({{ dbt.date_trunc('month', 'first_order_date') }} as date)
     union all
     select
         'week' as cohort_grain,
         cast({{ dbt.date_trunc('week', 'first_order_date') }} as date) as cohort_start,
         count(*) as persons
     from first_orders
-    group by 2
+    group by cast({{ dbt.date_trunc('week', 'first_order_date') }} as date)
 ),
 
 reported as (

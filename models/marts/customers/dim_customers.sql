@@ -84,8 +84,10 @@ final as (
         cast(coalesce(customer_orders.lifetime_confirmed_orders, 0) as {{ dbt.type_bigint() }})
             as lifetime_confirmed_orders,
         cast(coalesce(customer_orders.lifetime_net_revenue_usd, 0) as decimal(18, 2)) as lifetime_net_revenue_usd,
-        cast({{ dbt.datediff('customer_orders.last_confirmed_order_date', 'data_end.data_end_date', 'day') }}
-            as {{ dbt.type_int() }}) as days_since_last_order
+        cast(
+            {{ dbt.datediff('customer_orders.last_confirmed_order_date', 'data_end.data_end_date', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as days_since_last_order
     from customers
     inner join persons on customers.customer_id = persons.customer_id
     cross join data_end

@@ -42,7 +42,11 @@ person_cohorts as (
             cast({{ dbt.date_trunc(grain, 'persons.first_order_date') }} as date) as cohort_start,
             -- the last period whose rolling window (days since the first order) is complete
             cast(floor(
-                cast({{ dbt.datediff('persons.first_order_date', 'data_end.data_end_date', 'day') }} as double)
+                cast({{ dbt.datediff(
+                    'persons.first_order_date',
+                    'data_end.data_end_date',
+                    'day'
+                ) }} as double)
                 / {{ rolling_days[grain] }}
             ) as {{ dbt.type_int() }}) as last_complete_rolling_period
         from persons
@@ -60,7 +64,11 @@ cohorts as (
         count(*) as cohort_size
     from segments
     inner join person_cohorts on segments.person_key = person_cohorts.person_key
-    group by 1, 2, 3, 4
+    group by
+        segments.segment_type,
+        segments.segment_value,
+        person_cohorts.cohort_grain,
+        person_cohorts.cohort_start
 ),
 
 periods as (
@@ -72,17 +80,26 @@ periods as (
             cohorts.cohort_start,
             cohorts.cohort_size,
             period_numbers.period_number,
-            cast({{ dbt.dateadd(grain, 'period_numbers.period_number', 'cohorts.cohort_start') }} as date)
-                as period_start,
-            cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 'period_numbers.period_number + 1', 'cohorts.cohort_start')) }}
-                as date) as period_end
+            cast({{ dbt.dateadd(
+                grain,
+                'period_numbers.period_number',
+                'cohorts.cohort_start'
+            ) }} as date) as period_start,
+            cast({{ dbt.dateadd(
+                'day',
+                -1,
+                dbt.dateadd(grain, 'period_numbers.period_number + 1', 'cohorts.cohort_start')
+            ) }} as date) as period_end
         from cohorts
         cross join period_numbers
         cross join data_end
         where
             cohorts.cohort_grain = '{{ grain }}'
-            and {{ dbt.dateadd(grain, 'period_numbers.period_number', 'cohorts.cohort_start') }}
-            <= data_end.data_end_date
+            and {{ dbt.dateadd(
+                grain,
+                'period_numbers.period_number',
+                'cohorts.cohort_start'
+            ) }} <= data_end.data_end_date
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -104,7 +121,12 @@ period_activity as (
             activity.person_key = person_cohorts.person_key
             and activity.cohort_grain = person_cohorts.cohort_grain
     inner join segments on activity.person_key = segments.person_key
-    group by 1, 2, 3, 4, 5
+    group by
+        segments.segment_type,
+        segments.segment_value,
+        person_cohorts.cohort_grain,
+        person_cohorts.cohort_start,
+        activity.period_number
 ),
 
 last_active_periods as (
@@ -130,7 +152,12 @@ last_active_periods as (
             last_active.person_key = person_cohorts.person_key
             and last_active.cohort_grain = person_cohorts.cohort_grain
     inner join segments on last_active.person_key = segments.person_key
-    group by 1, 2, 3, 4, 5
+    group by
+        segments.segment_type,
+        segments.segment_value,
+        person_cohorts.cohort_grain,
+        person_cohorts.cohort_start,
+        last_active.last_active_period
 ),
 
 rolling_orders as (
@@ -141,9 +168,13 @@ rolling_orders as (
             orders.person_key,
             '{{ grain }}' as cohort_grain,
             case
-                when {{ dbt.datediff('persons.first_order_date', 'orders.order_date', 'day') }} = 0 then 0
+                when orders.order_date = persons.first_order_date then 0
                 else cast(floor(
-                    cast({{ dbt.datediff('persons.first_order_date', 'orders.order_date', 'day') }} - 1 as double)
+                    cast({{ dbt.datediff(
+                        'persons.first_order_date',
+                        'orders.order_date',
+                        'day'
+                    ) }} - 1 as double)
                     / {{ rolling_days[grain] }}
                 ) as {{ dbt.type_int() }}) + 1
             end as rolling_period
@@ -169,7 +200,12 @@ rolling_active as (
     inner join segments on rolling_orders.person_key = segments.person_key
     -- only windows complete in the data, as in the denominator
     where rolling_orders.rolling_period <= person_cohorts.last_complete_rolling_period
-    group by 1, 2, 3, 4, 5
+    group by
+        segments.segment_type,
+        segments.segment_value,
+        person_cohorts.cohort_grain,
+        person_cohorts.cohort_start,
+        rolling_orders.rolling_period
 ),
 
 rolling_eligibility as (
@@ -182,7 +218,12 @@ rolling_eligibility as (
         count(*) as customers_last_eligible
     from person_cohorts
     inner join segments on person_cohorts.person_key = segments.person_key
-    group by 1, 2, 3, 4, 5
+    group by
+        segments.segment_type,
+        segments.segment_value,
+        person_cohorts.cohort_grain,
+        person_cohorts.cohort_start,
+        person_cohorts.last_complete_rolling_period
 ),
 
 joined as (

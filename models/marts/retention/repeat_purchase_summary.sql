@@ -31,7 +31,11 @@ second_orders as (
 person_facts as (
     select
         persons.person_key,
-        {{ dbt.datediff('persons.first_order_date', 'data_end.data_end_date', 'day') }} as days_observed,
+        {{ dbt.datediff(
+            'persons.first_order_date',
+            'data_end.data_end_date',
+            'day'
+        ) }} as days_observed,
         second_orders.days_to_second_order
     from persons
     cross join data_end
