@@ -31,7 +31,7 @@ BROWSE_WEIGHTS = {
     "add_to_wishlist": 0.06, "add_to_cart": 0.07, "remove_from_cart": 0.02, "checkout_started": 0.015,
     "whatsapp_message": 0.05, "social_share": 0.03, "referral_sent": 0.008, "loyalty_reward_redeemed": 0.004,
 }
-BROWSE_SESSIONS_PER_ACTIVE_DAY = 0.095
+BROWSE_SESSIONS_PER_ACTIVE_DAY = 0.080
 ANONYMOUS_VISITOR_SHARE = 0.35  # visitors who never identify, relative to customers
 UTM = [  # (source, medium, campaign)
     ("google", "cpc", "joias_search"), ("instagram", "social", "lookbook_story"),

@@ -58,8 +58,8 @@ def draw_people(rng: np.random.Generator, timeline: Timeline, scale: float) -> t
     market = rng.choice(len(MARKETS), size=n, p=shares / shares.sum())
     signup = np.sort(timeline.sample_times(rng, n, growth=2.5))
     loyal = rng.random(n) < LOYAL_SHARE
-    dropout = np.where(loyal, rng.beta(1.2, 16.0, n), rng.beta(6.0, 2.0, n))
-    rate = rng.gamma(1.3, 1.0 / 6.0, n) * np.where(loyal, 1.4, 1.0)
+    dropout = np.where(loyal, rng.beta(1.2, 30.0, n), rng.beta(6.0, 2.0, n))
+    rate = rng.gamma(4.0, 1.0 / 64.0, n) * np.where(loyal, 1.4, 1.0)
     is_buyer = rng.random(n) < BUYER_SHARE
 
     # First purchase a few days after sign-up; later ones by the BG/NBD process.
