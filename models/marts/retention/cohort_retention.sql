@@ -226,47 +226,107 @@ rolling_eligibility as (
         person_cohorts.last_complete_rolling_period
 ),
 
+measures as (
+    -- the four per-period counts in one long relation, so one join attaches them to the periods
+    select
+        segment_type,
+        segment_value,
+        cohort_grain,
+        cohort_start,
+        period_number,
+        active_customers,
+        engaged_customers,
+        orders,
+        net_revenue_usd,
+        0 as customers_last_active,
+        0 as rolling_active_customers,
+        0 as customers_last_eligible
+    from period_activity
+    union all
+    select
+        segment_type,
+        segment_value,
+        cohort_grain,
+        cohort_start,
+        period_number,
+        0 as active_customers,
+        0 as engaged_customers,
+        0 as orders,
+        0 as net_revenue_usd,
+        customers_last_active,
+        0 as rolling_active_customers,
+        0 as customers_last_eligible
+    from last_active_periods
+    union all
+    select
+        segment_type,
+        segment_value,
+        cohort_grain,
+        cohort_start,
+        period_number,
+        0 as active_customers,
+        0 as engaged_customers,
+        0 as orders,
+        0 as net_revenue_usd,
+        0 as customers_last_active,
+        rolling_active_customers,
+        0 as customers_last_eligible
+    from rolling_active
+    union all
+    select
+        segment_type,
+        segment_value,
+        cohort_grain,
+        cohort_start,
+        period_number,
+        0 as active_customers,
+        0 as engaged_customers,
+        0 as orders,
+        0 as net_revenue_usd,
+        0 as customers_last_active,
+        0 as rolling_active_customers,
+        customers_last_eligible
+    from rolling_eligibility
+),
+
+measures_by_period as (
+    select
+        segment_type,
+        segment_value,
+        cohort_grain,
+        cohort_start,
+        period_number,
+        sum(active_customers) as active_customers,
+        sum(engaged_customers) as engaged_customers,
+        sum(orders) as orders,
+        sum(net_revenue_usd) as net_revenue_usd,
+        sum(customers_last_active) as customers_last_active,
+        sum(rolling_active_customers) as rolling_active_customers,
+        sum(customers_last_eligible) as customers_last_eligible
+    from measures
+    group by segment_type, segment_value, cohort_grain, cohort_start, period_number
+),
+
 joined as (
     select
         periods.*,
-        coalesce(period_activity.active_customers, 0) as active_customers,
-        coalesce(period_activity.engaged_customers, 0) as engaged_customers,
-        coalesce(period_activity.orders, 0) as orders,
-        cast(coalesce(period_activity.net_revenue_usd, 0) as decimal(18, 2)) as net_revenue_usd,
-        coalesce(last_active_periods.customers_last_active, 0) as customers_last_active,
-        coalesce(rolling_active.rolling_active_customers, 0) as rolling_active_customers,
-        coalesce(rolling_eligibility.customers_last_eligible, 0) as customers_last_eligible,
+        coalesce(measures_by_period.active_customers, 0) as active_customers,
+        coalesce(measures_by_period.engaged_customers, 0) as engaged_customers,
+        coalesce(measures_by_period.orders, 0) as orders,
+        cast(coalesce(measures_by_period.net_revenue_usd, 0) as decimal(18, 2)) as net_revenue_usd,
+        coalesce(measures_by_period.customers_last_active, 0) as customers_last_active,
+        coalesce(measures_by_period.rolling_active_customers, 0) as rolling_active_customers,
+        coalesce(measures_by_period.customers_last_eligible, 0) as customers_last_eligible,
         periods.period_end > data_end.data_end_date as is_partial_period
     from periods
     cross join data_end
-    left join period_activity
+    left join measures_by_period
         on
-            periods.segment_type = period_activity.segment_type
-            and periods.segment_value = period_activity.segment_value
-            and periods.cohort_grain = period_activity.cohort_grain
-            and periods.cohort_start = period_activity.cohort_start
-            and periods.period_number = period_activity.period_number
-    left join last_active_periods
-        on
-            periods.segment_type = last_active_periods.segment_type
-            and periods.segment_value = last_active_periods.segment_value
-            and periods.cohort_grain = last_active_periods.cohort_grain
-            and periods.cohort_start = last_active_periods.cohort_start
-            and periods.period_number = last_active_periods.period_number
-    left join rolling_active
-        on
-            periods.segment_type = rolling_active.segment_type
-            and periods.segment_value = rolling_active.segment_value
-            and periods.cohort_grain = rolling_active.cohort_grain
-            and periods.cohort_start = rolling_active.cohort_start
-            and periods.period_number = rolling_active.period_number
-    left join rolling_eligibility
-        on
-            periods.segment_type = rolling_eligibility.segment_type
-            and periods.segment_value = rolling_eligibility.segment_value
-            and periods.cohort_grain = rolling_eligibility.cohort_grain
-            and periods.cohort_start = rolling_eligibility.cohort_start
-            and periods.period_number = rolling_eligibility.period_number
+            periods.segment_type = measures_by_period.segment_type
+            and periods.segment_value = measures_by_period.segment_value
+            and periods.cohort_grain = measures_by_period.cohort_grain
+            and periods.cohort_start = measures_by_period.cohort_start
+            and periods.period_number = measures_by_period.period_number
 ),
 
 cumulated as (
