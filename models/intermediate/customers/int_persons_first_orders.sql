@@ -2,7 +2,10 @@
 -- segments cohorts are cut by. Country is the first order's customer's; acquisition channel is
 -- the person's first customer id's (by sign-up); a person is a loyalty member when any of their
 -- customer ids joined the programme; the first order's category is the category of its largest
--- line (by net USD amount, then product id).
+-- line (by net USD amount, then product id). Two attributes are dynamic, known only later:
+-- the NPS category of the person's first NPS answer (no_answer without one) and whether the
+-- person ever used WhatsApp (a whatsapp_message event or a WhatsApp order); they describe the
+-- person, not what was known at the first order, so read their curves as association.
 with
 
 orders as (
@@ -27,6 +30,38 @@ order_items as (
 
 products as (
     select * from {{ ref('stg_shop__products') }}
+),
+
+feedback as (
+    select * from {{ ref('stg_shop__feedback') }}
+),
+
+events as (
+    select * from {{ ref('stg_shop__events') }}
+),
+
+first_nps_answers as (
+    select
+        persons.person_key,
+        feedback.score,
+        row_number() over (
+            partition by persons.person_key
+            order by feedback.submitted_ts asc, feedback.feedback_id asc
+        ) as answer_rank
+    from feedback
+    inner join persons on feedback.customer_id = persons.customer_id
+    where feedback.survey_type = 'nps'
+),
+
+whatsapp_users as (
+    select distinct persons.person_key
+    from events
+    inner join persons on events.customer_id = persons.customer_id
+    where events.event_type = 'whatsapp_message'
+    union
+    select distinct person_key
+    from orders
+    where channel = 'whatsapp'
 ),
 
 first_orders as (
@@ -78,7 +113,9 @@ final as (
         first_orders.channel as first_order_channel,
         first_orders.payment_method as first_payment_method,
         case when loyalty.is_loyalty_member then 'member' else 'non_member' end as loyalty_member,
-        coalesce(first_order_lines.category, 'unknown') as first_order_category
+        coalesce(first_order_lines.category, 'unknown') as first_order_category,
+        coalesce({{ nps_category('first_nps_answers.score') }}, 'no_answer') as nps_category,
+        case when whatsapp_users.person_key is not null then 'yes' else 'no' end as has_used_whatsapp
     from first_orders
     left join countries on first_orders.country_code = countries.country_code
     left join first_customer_ids on first_orders.person_key = first_customer_ids.person_key
@@ -87,6 +124,11 @@ final as (
         on
             first_orders.order_id = first_order_lines.order_id
             and first_order_lines.line_rank = 1
+    left join first_nps_answers
+        on
+            first_orders.person_key = first_nps_answers.person_key
+            and first_nps_answers.answer_rank = 1
+    left join whatsapp_users on first_orders.person_key = whatsapp_users.person_key
 )
 
 select * from final

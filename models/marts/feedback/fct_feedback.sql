@@ -1,0 +1,96 @@
+-- One row per survey answer or product review: NPS category, CSAT satisfaction, lexicon
+-- sentiment of the comment, and whether the person placed a confirmed order in the 90 days after
+-- answering (null while those 90 days are not over in the data).
+with
+
+feedback as (
+    select * from {{ ref('stg_shop__feedback') }}
+),
+
+sentiment as (
+    select * from {{ ref('int_feedback_sentiment') }}
+),
+
+persons as (
+    select * from {{ ref('int_customers_resolved_to_persons') }}
+),
+
+customers as (
+    select
+        customer_id,
+        country_code
+    from {{ ref('stg_shop__customers') }}
+),
+
+orders as (
+    select * from {{ ref('int_orders_enriched') }}
+    where is_confirmed_order
+),
+
+data_end as (
+    select * from {{ ref('int_data_end') }}
+),
+
+with_person as (
+    select
+        feedback.*,
+        persons.person_key,
+        customers.country_code
+    from feedback
+    inner join persons on feedback.customer_id = persons.customer_id
+    inner join customers on feedback.customer_id = customers.customer_id
+),
+
+reorders as (
+    select distinct with_person.feedback_id
+    from with_person
+    inner join orders
+        on
+            with_person.person_key = orders.person_key
+            and with_person.submitted_ts < orders.order_ts
+            and {{ dbt.dateadd('day', var('feedback_follow_up_days'), 'with_person.submitted_ts') }} >= orders.order_ts
+),
+
+final as (
+    select
+        -- keys
+        with_person.feedback_id,
+        with_person.customer_id,
+        with_person.person_key,
+        with_person.order_id,
+        with_person.country_code,
+
+        -- the answer
+        with_person.survey_type,
+        with_person.score,
+        case
+            when with_person.survey_type = 'nps' then {{ nps_category('with_person.score') }}
+        end as nps_category,
+        case when with_person.survey_type = 'csat' then with_person.score >= 4 end as is_csat_satisfied,
+        with_person.channel,
+        with_person.language,
+        with_person.comment is not null as has_comment,
+        sentiment.sentiment_label,
+        sentiment.sentiment_score,
+
+        -- when
+        with_person.submitted_ts,
+        with_person.submitted_date,
+        cast({{ dbt.date_trunc('month', 'with_person.submitted_date') }} as date) as submitted_month,
+
+        -- what happened next
+        {{ dbt.dateadd('day', var('feedback_follow_up_days'), 'with_person.submitted_date') }}
+        <= data_end.data_end_date as is_follow_up_complete,
+        case
+            when
+                {{ dbt.dateadd('day', var('feedback_follow_up_days'), 'with_person.submitted_date') }}
+                <= data_end.data_end_date
+                then reorders.feedback_id is not null
+        end as reordered_within_follow_up
+    from with_person
+    cross join data_end
+    left join sentiment on with_person.feedback_id = sentiment.feedback_id
+    left join reorders on with_person.feedback_id = reorders.feedback_id
+)
+
+select * from final
