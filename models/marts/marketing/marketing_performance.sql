@@ -1,0 +1,129 @@
+-- Marketing per country, channel and month: spend in USD, new customers (persons whose first
+-- confirmed order falls in the month, by the acquisition channel of their first customer id),
+-- CAC, and for the email channel the open and click-to-open rates. Channels without spend
+-- (organic search, direct, referral, store) have CAC 0; paid channels without new customers have
+-- a null CAC rather than a division by zero.
+with
+
+spend as (
+    select
+        country_code,
+        channel,
+        cast({{ dbt.date_trunc('month', 'spend_date') }} as date) as month_start,
+        sum(amount_usd) as spend_usd
+    from {{ ref('stg_shop__marketing_spend') }}
+    group by country_code, channel, cast({{ dbt.date_trunc('month', 'spend_date') }} as date)
+),
+
+new_customers as (
+    select
+        country as country_code,
+        acquisition_channel as channel,
+        cast({{ dbt.date_trunc('month', 'first_order_date') }} as date) as month_start,
+        count(*) as new_customers
+    from {{ ref('int_persons_first_orders') }}
+    group by country, acquisition_channel, cast({{ dbt.date_trunc('month', 'first_order_date') }} as date)
+),
+
+opted_in as (
+    -- customers who may receive e-mail, counted in the month they signed up
+    select
+        country_code,
+        cast({{ dbt.date_trunc('month', 'signup_ts') }} as date) as month_start,
+        count(*) as opted_in_signups
+    from {{ ref('stg_shop__customers') }}
+    where marketing_opt_in
+    group by country_code, cast({{ dbt.date_trunc('month', 'signup_ts') }} as date)
+),
+
+opted_in_to_date as (
+    select
+        country_code,
+        month_start,
+        sum(opted_in_signups) over (
+            partition by country_code
+            order by month_start asc
+            rows between unbounded preceding and current row
+        ) as opted_in_customers
+    from opted_in
+),
+
+email_activity as (
+    select
+        country_code,
+        'email' as channel,
+        cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start,
+        count(distinct case when event_type = 'email_open' then customer_id end) as email_openers,
+        sum(case when event_type = 'email_open' then 1 else 0 end) as email_opens,
+        sum(case when event_type = 'email_click' then 1 else 0 end) as email_clicks
+    from {{ ref('stg_shop__events') }}
+    where event_type in ('email_open', 'email_click') and country_code is not null
+    group by country_code, cast({{ dbt.date_trunc('month', 'event_date') }} as date)
+),
+
+keys as (
+    select
+        country_code,
+        channel,
+        month_start
+    from spend
+    union
+    select
+        country_code,
+        channel,
+        month_start
+    from new_customers
+    union
+    select
+        country_code,
+        channel,
+        month_start
+    from email_activity
+),
+
+final as (
+    select
+        keys.country_code,
+        keys.channel,
+        keys.month_start,
+        cast(coalesce(spend.spend_usd, 0) as decimal(18, 2)) as spend_usd,
+        cast(coalesce(new_customers.new_customers, 0) as {{ dbt.type_bigint() }}) as new_customers,
+        cast(
+            cast(coalesce(spend.spend_usd, 0) as double) / nullif(new_customers.new_customers, 0)
+            as double
+        ) as cac_usd,
+        cast(email_activity.email_openers as {{ dbt.type_bigint() }}) as email_openers,
+        cast(
+            case when keys.channel = 'email' then opted_in_to_date.opted_in_customers end
+            as {{ dbt.type_bigint() }}
+        ) as opted_in_customers,
+        cast(email_activity.email_openers as double)
+        / nullif(case when keys.channel = 'email' then opted_in_to_date.opted_in_customers end, 0)
+            as email_open_rate,
+        cast(email_activity.email_opens as {{ dbt.type_bigint() }}) as email_opens,
+        cast(email_activity.email_clicks as {{ dbt.type_bigint() }}) as email_clicks,
+        cast(email_activity.email_clicks as double) / nullif(email_activity.email_opens, 0)
+            as email_click_to_open_rate
+    from keys
+    left join spend
+        on
+            keys.country_code = spend.country_code
+            and keys.channel = spend.channel
+            and keys.month_start = spend.month_start
+    left join new_customers
+        on
+            keys.country_code = new_customers.country_code
+            and keys.channel = new_customers.channel
+            and keys.month_start = new_customers.month_start
+    left join email_activity
+        on
+            keys.country_code = email_activity.country_code
+            and keys.channel = email_activity.channel
+            and keys.month_start = email_activity.month_start
+    left join opted_in_to_date
+        on
+            keys.country_code = opted_in_to_date.country_code
+            and keys.month_start = opted_in_to_date.month_start
+)
+
+select * from final
