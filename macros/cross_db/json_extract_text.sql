@@ -1,0 +1,12 @@
+{#- The value at a JSON path ('$.points') of a JSON text, as text; null when absent. -#}
+{% macro json_extract_text(json_text, path) -%}
+    {{ return(adapter.dispatch('json_extract_text', 'latam_engagement')(json_text, path)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_text(json_text, path) -%}
+    get_json_object({{ json_text }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro duckdb__json_extract_text(json_text, path) -%}
+    json_extract_string({{ json_text }}, '{{ path }}')
+{%- endmacro %}

@@ -1,0 +1,139 @@
+-- The loyalty programme per country and month: members and participation, points earned (loyalty
+-- events) and redeemed (on confirmed orders), and the repeat rate of members' and non-members'
+-- purchases. Membership is per customer id and counts from its loyalty_joined_ts; a purchase is
+-- a repeat when it is not the person's first confirmed order.
+with
+
+customers as (
+    select * from {{ ref('stg_shop__customers') }}
+),
+
+orders as (
+    select * from {{ ref('int_orders_enriched') }}
+    where is_confirmed_order
+),
+
+events as (
+    select * from {{ ref('stg_shop__events') }}
+    where event_type = 'loyalty_points_earned'
+),
+
+data_end as (
+    select * from {{ ref('int_data_end') }}
+),
+
+months as (
+    select
+        cast({{ dbt.dateadd('month', 'series.generated_number - 1', "cast('2000-01-01' as date)") }} as date)
+            as month_start
+    from ({{ dbt.generate_series(1200) }}) as series
+),
+
+countries as (
+    select
+        country_code,
+        cast({{ dbt.date_trunc('month', 'min(signup_ts)') }} as date) as first_month
+    from customers
+    group by country_code
+),
+
+calendar as (
+    select
+        countries.country_code,
+        months.month_start,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'months.month_start')) }} as date) as month_end
+    from countries
+    cross join months
+    cross join data_end
+    where months.month_start between countries.first_month and data_end.data_end_date
+),
+
+customer_counts as (
+    select
+        calendar.country_code,
+        calendar.month_start,
+        count(*) as customers_to_date,
+        sum(case when cast(customers.loyalty_joined_ts as date) <= calendar.month_end then 1 else 0 end)
+            as members_to_date,
+        sum(
+            case
+                when cast({{ dbt.date_trunc('month', 'customers.loyalty_joined_ts') }} as date) = calendar.month_start
+                    then 1
+                else 0
+            end
+        ) as new_members
+    from calendar
+    inner join customers
+        on
+            calendar.country_code = customers.country_code
+            and cast(customers.signup_ts as date) <= calendar.month_end
+    group by calendar.country_code, calendar.month_start
+),
+
+points_earned as (
+    select
+        customers.country_code,
+        cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
+        sum(cast({{ json_extract_text('events.properties', '$.points') }} as {{ dbt.type_bigint() }}))
+            as points_earned
+    from events
+    inner join customers on events.customer_id = customers.customer_id
+    group by customers.country_code, cast({{ dbt.date_trunc('month', 'events.event_date') }} as date)
+),
+
+purchases as (
+    select
+        orders.country_code,
+        cast({{ dbt.date_trunc('month', 'orders.order_date') }} as date) as month_start,
+        orders.loyalty_points_redeemed,
+        coalesce(customers.loyalty_joined_ts <= orders.order_ts, false) as is_member_purchase,
+        orders.confirmed_order_sequence > 1 as is_repeat_purchase
+    from orders
+    inner join customers on orders.customer_id = customers.customer_id
+),
+
+purchase_counts as (
+    select
+        country_code,
+        month_start,
+        sum(loyalty_points_redeemed) as points_redeemed,
+        sum(case when is_member_purchase then 1 else 0 end) as member_orders,
+        sum(case when is_member_purchase and is_repeat_purchase then 1 else 0 end) as member_repeat_orders,
+        sum(case when not is_member_purchase then 1 else 0 end) as non_member_orders,
+        sum(case when not is_member_purchase and is_repeat_purchase then 1 else 0 end) as non_member_repeat_orders
+    from purchases
+    group by country_code, month_start
+),
+
+final as (
+    select
+        customer_counts.country_code,
+        customer_counts.month_start,
+        cast(customer_counts.customers_to_date as {{ dbt.type_bigint() }}) as customers_to_date,
+        cast(customer_counts.members_to_date as {{ dbt.type_bigint() }}) as members_to_date,
+        cast(customer_counts.new_members as {{ dbt.type_bigint() }}) as new_members,
+        cast(customer_counts.members_to_date as double) / customer_counts.customers_to_date as participation_rate,
+        cast(coalesce(points_earned.points_earned, 0) as {{ dbt.type_bigint() }}) as points_earned,
+        cast(coalesce(purchase_counts.points_redeemed, 0) as {{ dbt.type_bigint() }}) as points_redeemed,
+        cast(purchase_counts.points_redeemed as double) / nullif(points_earned.points_earned, 0) as redemption_rate,
+        cast(coalesce(purchase_counts.member_orders, 0) as {{ dbt.type_bigint() }}) as member_orders,
+        cast(coalesce(purchase_counts.member_repeat_orders, 0) as {{ dbt.type_bigint() }}) as member_repeat_orders,
+        cast(purchase_counts.member_repeat_orders as double) / nullif(purchase_counts.member_orders, 0)
+            as member_repeat_rate,
+        cast(coalesce(purchase_counts.non_member_orders, 0) as {{ dbt.type_bigint() }}) as non_member_orders,
+        cast(coalesce(purchase_counts.non_member_repeat_orders, 0) as {{ dbt.type_bigint() }})
+            as non_member_repeat_orders,
+        cast(purchase_counts.non_member_repeat_orders as double) / nullif(purchase_counts.non_member_orders, 0)
+            as non_member_repeat_rate
+    from customer_counts
+    left join points_earned
+        on
+            customer_counts.country_code = points_earned.country_code
+            and customer_counts.month_start = points_earned.month_start
+    left join purchase_counts
+        on
+            customer_counts.country_code = purchase_counts.country_code
+            and customer_counts.month_start = purchase_counts.month_start
+)
+
+select * from final
