@@ -1,0 +1,88 @@
+-- One row per session (int_events_sessionized): when, how long, where it landed and came from,
+-- and what happened in it. A session is credited to a channel by the utm_medium of its first
+-- event (utm_channels seed; no medium: direct).
+with
+
+events as (
+    select * from {{ ref('int_events_sessionized') }}
+),
+
+persons as (
+    select * from {{ ref('int_customers_resolved_to_persons') }}
+),
+
+utm_channels as (
+    select * from {{ ref('utm_channels') }}
+),
+
+first_events as (
+    select * from events
+    where is_session_start
+),
+
+activity as (
+    select
+        session_id,
+        min(event_ts) as session_start_ts,
+        max(event_ts) as session_end_ts,
+        count(*) as events,
+        sum(case when event_type = 'page_view' then 1 else 0 end) as page_views,
+        max(case when event_type = 'product_view' then 1 else 0 end) = 1 as has_product_view,
+        max(case when event_type = 'add_to_cart' then 1 else 0 end) = 1 as has_add_to_cart,
+        max(case when event_type = 'checkout_started' then 1 else 0 end) = 1 as has_checkout_started,
+        max(case when event_type = 'purchase' then 1 else 0 end) = 1 as has_purchase,
+        max(case when event_type = 'whatsapp_message' then 1 else 0 end) = 1 as has_whatsapp_message,
+        max(case when event_type = 'social_share' then 1 else 0 end) = 1 as has_social_share,
+        max(case when event_type = 'add_to_wishlist' then 1 else 0 end) = 1 as has_wishlist_add
+    from events
+    group by session_id
+),
+
+final as (
+    select
+        -- keys
+        first_events.session_id,
+        first_events.visitor_key,
+        first_events.stitched_customer_id as customer_id,
+        persons.person_key,
+        first_events.anonymous_id,
+        first_events.stitched_customer_id is null as is_anonymous_session,
+
+        -- when
+        activity.session_start_ts,
+        activity.session_end_ts,
+        cast(activity.session_start_ts as date) as session_date,
+        cast(
+            {{ dbt.datediff('activity.session_start_ts', 'activity.session_end_ts', 'second') }}
+            as {{ dbt.type_int() }}
+        ) as duration_seconds,
+
+        -- where from
+        first_events.page_path as landing_page,
+        first_events.utm_source,
+        first_events.utm_medium,
+        first_events.utm_campaign,
+        case
+            when first_events.utm_medium is null then 'direct'
+            else coalesce(utm_channels.session_channel, 'other')
+        end as session_channel,
+        first_events.platform,
+        first_events.country_code,
+
+        -- what happened
+        cast(activity.events as {{ dbt.type_int() }}) as events,
+        activity.events = 1 and activity.page_views = 1 as is_bounce,
+        activity.has_product_view,
+        activity.has_add_to_cart,
+        activity.has_checkout_started,
+        activity.has_purchase,
+        activity.has_wishlist_add,
+        activity.has_whatsapp_message,
+        activity.has_social_share
+    from first_events
+    inner join activity on first_events.session_id = activity.session_id
+    left join persons on first_events.stitched_customer_id = persons.customer_id
+    left join utm_channels on first_events.utm_medium = utm_channels.utm_medium
+)
+
+select * from final
