@@ -5,7 +5,9 @@
 -- line (by net USD amount, then product id). Two attributes are dynamic, known only later:
 -- the NPS category of the person's first NPS answer (no_answer without one) and whether the
 -- person ever used WhatsApp (a whatsapp_message event or a WhatsApp order); they describe the
--- person, not what was known at the first order, so read their curves as association.
+-- person, not what was known at the first order, so read their curves as association. The
+-- engagement tier is the tier of the cohort month, the calendar month of the first order
+-- (dormant without any signal that month).
 with
 
 orders as (
@@ -51,6 +53,10 @@ first_nps_answers as (
     from feedback
     inner join persons on feedback.customer_id = persons.customer_id
     where feedback.survey_type = 'nps'
+),
+
+engagement as (
+    select * from {{ ref('int_persons_engagement_by_month') }}
 ),
 
 whatsapp_users as (
@@ -115,7 +121,8 @@ final as (
         case when loyalty.is_loyalty_member then 'member' else 'non_member' end as loyalty_member,
         coalesce(first_order_lines.category, 'unknown') as first_order_category,
         coalesce({{ nps_category('first_nps_answers.score') }}, 'no_answer') as nps_category,
-        case when whatsapp_users.person_key is not null then 'yes' else 'no' end as has_used_whatsapp
+        case when whatsapp_users.person_key is not null then 'yes' else 'no' end as has_used_whatsapp,
+        coalesce(engagement.engagement_tier, 'dormant') as first_month_engagement_tier
     from first_orders
     left join countries on first_orders.country_code = countries.country_code
     left join first_customer_ids on first_orders.person_key = first_customer_ids.person_key
@@ -129,6 +136,10 @@ final as (
             first_orders.person_key = first_nps_answers.person_key
             and first_nps_answers.answer_rank = 1
     left join whatsapp_users on first_orders.person_key = whatsapp_users.person_key
+    left join engagement
+        on
+            first_orders.person_key = engagement.person_key
+            and cast({{ dbt.date_trunc('month', 'first_orders.order_date') }} as date) = engagement.month_start
 )
 
 select * from final

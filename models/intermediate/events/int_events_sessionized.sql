@@ -88,7 +88,8 @@ final as (
         product_id,
         utm_source,
         utm_medium,
-        utm_campaign
+        utm_campaign,
+        properties
     from numbered
 )
 
