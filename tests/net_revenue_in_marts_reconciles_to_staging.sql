@@ -1,5 +1,6 @@
 -- Confirmed net revenue reconciles to the cent between staging (computed here from the staging
--- columns), fct_orders, dim_customers and cohort_retention (all periods, segment 'all').
+-- columns), fct_orders, dim_customers, regional_engagement (state rows) and cohort_retention (all
+-- periods, segment 'all').
 with
 
 staging as (
@@ -21,6 +22,12 @@ marts as (
         'dim_customers' as source_name,
         sum(lifetime_net_revenue_usd) as net_revenue_usd
     from {{ ref('dim_customers') }}
+    union all
+    select
+        'regional_engagement' as source_name,
+        sum(net_revenue_usd) as net_revenue_usd
+    from {{ ref('regional_engagement') }}
+    where geo_level = 'state'
     {% for grain in ['month', 'week'] -%}
         union all
         select
