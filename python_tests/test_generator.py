@@ -79,7 +79,7 @@ def test_settings_are_checked(tmp_path):
         generate(tmp_path, bad_row_share=0.7)
 
 
-def test_csv_output_matches_parquet(tmp_path):
+def test_csv_output_has_the_parquet_columns_and_row_keys(tmp_path):
     generate(tmp_path / "p", scale=0.002, seed=9)
     generate(tmp_path / "c", scale=0.002, seed=9, file_format="csv")
     con = duckdb.connect()

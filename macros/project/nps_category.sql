@@ -6,3 +6,9 @@
         when {{ score }} >= 0 then 'detractor'
     end
 {%- endmacro %}
+
+{#- NPS from counts: 100 * (promoters - detractors) / NPS answers, from -100 to 100; null without
+    answers. The one formula every mart uses. -#}
+{% macro nps_score(promoters, detractors, responses) -%}
+    100.0 * ({{ promoters }} - {{ detractors }}) / nullif({{ responses }}, 0)
+{%- endmacro %}

@@ -59,13 +59,7 @@ signals as (
         sum(case when events.event_type = 'email_open' then 1 else 0 end) as email_opens,
         sum(case when events.event_type = 'email_click' then 1 else 0 end) as email_clicks,
         sum(case when events.event_type = 'loyalty_reward_redeemed' then 1 else 0 end) as loyalty_redemptions,
-        sum(
-            case
-                when events.event_type = 'loyalty_points_earned'
-                    then cast({{ json_extract_text('events.properties', '$.points') }} as {{ dbt.type_bigint() }})
-                else 0
-            end
-        ) as loyalty_points_earned
+        coalesce(sum(events.loyalty_points), 0) as loyalty_points_earned
     from events
     inner join persons on events.stitched_customer_id = persons.customer_id
     group by persons.person_key, cast({{ dbt.date_trunc('month', 'events.event_date') }} as date)

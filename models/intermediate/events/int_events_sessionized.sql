@@ -89,7 +89,8 @@ final as (
         utm_source,
         utm_medium,
         utm_campaign,
-        properties
+        properties,
+        loyalty_points
     from numbered
 )
 

@@ -224,7 +224,7 @@ final as (
         cast(net_revenue_usd as double) / nullif(orders, 0) as average_order_value_usd,
         cast(cod_orders as double) / nullif(placed_orders, 0) as cod_share,
         cast(cod_confirmed_orders as double) / nullif(cod_orders, 0) as cod_confirmation_rate,
-        100.0 * (promoters - detractors) / nullif(nps_responses, 0) as nps,
+        {{ nps_score('promoters', 'detractors', 'nps_responses') }} as nps,
         cast(csat_satisfied as double) / nullif(csat_responses, 0) as csat_satisfied_rate,
         cast(engagement_score_sum as double) / nullif(engaged_customers, 0) as average_engagement_score
     from unioned

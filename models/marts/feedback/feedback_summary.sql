@@ -57,7 +57,7 @@ final as (
         cast(counts.promoters as {{ dbt.type_bigint() }}) as promoters,
         cast(counts.passives as {{ dbt.type_bigint() }}) as passives,
         cast(counts.detractors as {{ dbt.type_bigint() }}) as detractors,
-        100.0 * (counts.promoters - counts.detractors) / nullif(counts.nps_responses, 0) as nps,
+        {{ nps_score('counts.promoters', 'counts.detractors', 'counts.nps_responses') }} as nps,
         cast(counts.csat_responses as {{ dbt.type_bigint() }}) as csat_responses,
         cast(counts.csat_satisfied as {{ dbt.type_bigint() }}) as csat_satisfied,
         cast(counts.csat_satisfied as double) / nullif(counts.csat_responses, 0) as csat_satisfied_rate,

@@ -74,8 +74,7 @@ points_earned as (
     select
         customers.country_code,
         cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
-        sum(cast({{ json_extract_text('events.properties', '$.points') }} as {{ dbt.type_bigint() }}))
-            as points_earned
+        sum(events.loyalty_points) as points_earned
     from events
     inner join customers on events.customer_id = customers.customer_id
     group by customers.country_code, cast({{ dbt.date_trunc('month', 'events.event_date') }} as date)

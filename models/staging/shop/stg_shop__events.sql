@@ -19,6 +19,7 @@ clean as (
         utm_medium,
         utm_campaign,
         properties,
+        loyalty_points,
         is_anonymous_event,
         event_ts,
         event_date

@@ -107,6 +107,11 @@ final as (
         utm_medium,
         utm_campaign,
         properties,
+        -- points credited by a loyalty_points_earned event (properties.points), parsed once here
+        case
+            when event_type = 'loyalty_points_earned' and rejection_rule is null
+                then {{ dbt.safe_cast(json_extract_text('properties', '$.points'), dbt.type_bigint()) }}
+        end as loyalty_points,
 
         -- flags
         customer_id is null as is_anonymous_event,
