@@ -6,20 +6,31 @@ import argparse
 import sys
 from datetime import date
 
-from .generator import GeneratorSettingsError, generate
+from .generator import GenerationReport, GeneratorSettingsError, append_days, generate
 
 
 def _generate(args: argparse.Namespace) -> int:
     report = generate(args.out, scale=args.scale, seed=args.seed, bad_row_share=args.bad_row_share,
                       file_format=args.format, start=args.start, end=args.end, threads=args.threads)
+    _print_report(report)
+    return 0
+
+
+def _append_day(args: argparse.Namespace) -> int:
+    report = append_days(args.out, days=args.days, threads=args.threads)
+    _print_report(report)
+    return 0
+
+
+def _print_report(report: GenerationReport) -> None:
     width = max(len(t) for t in report.rows)
     for table, rows in report.rows.items():
         broken = sum(report.bad_rows.get(table, {}).values())
         print(f"  {table:<{width}}  {rows:>12,} rows  ({broken:,} bad)")
     print(f"generated {report.total_rows:,} rows in {report.seconds:.2f} s "
           f"({report.rows_per_second:,.0f} rows/s) into {report.out_dir} "
-          f"[scale {report.scale}, seed {report.seed}, bad-row share {report.bad_row_share}, {report.file_format}]")
-    return 0
+          f"[scale {report.scale}, seed {report.seed}, bad-row share {report.bad_row_share}, {report.file_format}, "
+          f"arrived before {report.end_date}]")
 
 
 def _contract_doc(args: argparse.Namespace) -> int:
@@ -42,9 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="share of rows per table broken on purpose, 0 for clean data (default: 0.005)")
     gen.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     gen.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), help="first day (UTC)")
-    gen.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 1), help="day after the last (UTC)")
+    gen.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 1), help="export date: rows that arrived before it (UTC)")
     gen.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
     gen.set_defaults(func=_generate)
+
+    day = commands.add_parser("append-day", help="re-export a generated folder one day later (new rows, late events)")
+    day.add_argument("--out", default="data/raw", help="folder written by generate (default: data/raw)")
+    day.add_argument("--days", type=int, default=1, help="days to move the export forward (default: 1)")
+    day.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
+    day.set_defaults(func=_append_day)
 
     doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
     doc.set_defaults(func=_contract_doc)

@@ -32,6 +32,10 @@ BROWSE_WEIGHTS = {
     "whatsapp_message": 0.05, "social_share": 0.03, "referral_sent": 0.008, "loyalty_reward_redeemed": 0.004,
 }
 BROWSE_SESSIONS_PER_ACTIVE_DAY = 0.080
+# App events are buffered on the phone while it is offline: this share of ios / android events
+# reaches the export between 1 and 36 hours after it happened (a late-arriving event).
+LATE_APP_EVENT_SHARE = 0.05
+LATE_APP_EVENT_DELAY_HOURS = (1.0, 36.0)
 ANONYMOUS_VISITOR_SHARE = 0.35  # visitors who never identify, relative to customers
 UTM = [  # (source, medium, campaign)
     ("google", "cpc", "joias_search"), ("instagram", "social", "lookbook_story"),
@@ -194,3 +198,12 @@ def draw_events(rng: np.random.Generator, timeline: Timeline, people: People, or
                   anonymous=pick(merged["anonymous"]), event_type=pick(merged["event_type"]),
                   platform=pick(merged["platform"]), market=pick(market), product=pick(product),
                   utm=pick(visit_utm[visit_index]), visit=pick(visit_index))
+
+
+def arrival_times(rng: np.random.Generator, events: Events) -> np.ndarray:
+    """When each event reaches the export: at once, or late for a share of the app events."""
+    is_app = np.isin(events.platform, [PLATFORMS.index("ios"), PLATFORMS.index("android")])
+    late = is_app & (rng.random(events.time_s.size) < LATE_APP_EVENT_SHARE)
+    low, high = LATE_APP_EVENT_DELAY_HOURS
+    delay_s = np.where(late, rng.uniform(low, high, events.time_s.size) * 3600.0, 0.0)
+    return events.time_s + delay_s

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -15,7 +15,7 @@ import pyarrow as pa
 from . import bad_rows, commerce, engagement, feedback, marketing, people
 from .markets import ACQUISITION_CHANNELS, MARKETING_CHANNELS, MARKETS, ORDER_CHANNELS, PAYMENT_METHODS
 from .names import DIAL_CODES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES
-from .timeline import DAY, Timeline
+from .timeline import DAY, Timeline, to_epoch_seconds
 from .writer import cents_to_decimal, dictionary, integers, timestamps, write_table
 
 TableSpec = tuple[dict[str, pa.Array], dict[str, str]]  # source columns, select list
@@ -23,6 +23,9 @@ TABLES = ["customers", "orders", "order_items", "products", "events", "feedback"
           "privacy_requests"]
 DEFAULT_START = date(2023, 1, 1)
 DEFAULT_END = date(2026, 10, 1)
+# The simulation runs this many days past the export date, so that `append-day` can export the
+# next days of the same world (rows that had not arrived yet, late events among them).
+DAYS_SIMULATED_AFTER_END = 28
 
 
 class GeneratorSettingsError(ValueError):
@@ -38,6 +41,7 @@ class GenerationReport:
     file_format: str
     start_date: str
     end_date: str
+    simulated_until: str
     rows: dict[str, int] = field(default_factory=dict)
     bad_rows: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
@@ -53,9 +57,15 @@ class GenerationReport:
 
 def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_share: float = 0.005,
              file_format: str = "parquet", start: date = DEFAULT_START, end: date = DEFAULT_END,
-             threads: int | None = None) -> GenerationReport:
+             threads: int | None = None, simulate_until: date | None = None) -> GenerationReport:
     """Writes one file per raw table into out_dir (created if needed) and a _generation.json
-    manifest, and returns the report. Same arguments, same bytes."""
+    manifest, and returns the report. Same arguments, same bytes.
+
+    The files are the export as it stood at 00:00 UTC on `end`: the world is simulated up to
+    `simulate_until` (default: end + DAYS_SIMULATED_AFTER_END days) and a row is written when it
+    had arrived before `end`. Rows hold their final state (an order shows its final status on
+    the day it is placed); only their arrival is simulated. Exports of the same world at a later
+    `end` contain every row of an earlier one."""
     if file_format not in ("parquet", "csv"):
         raise GeneratorSettingsError(f"file_format must be parquet or csv, not {file_format!r}")
     if scale <= 0:
@@ -67,8 +77,11 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
     out.mkdir(parents=True, exist_ok=True)
     if end <= start:
         raise GeneratorSettingsError(f"end date {end} must be after start date {start}")
-    timeline = Timeline(start, end)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(12)]
+    simulate_until = simulate_until or end + timedelta(days=DAYS_SIMULATED_AFTER_END)
+    if simulate_until < end:
+        raise GeneratorSettingsError(f"the simulation ends on {simulate_until}: cannot export up to {end}")
+    timeline = Timeline(start, simulate_until)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(13)]
 
     persons, purchases = people.draw_people(streams[0], timeline, scale)
     catalogue = commerce.draw_catalogue(streams[1], timeline)
@@ -80,6 +93,18 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
     spend = marketing.draw_spend(streams[5], timeline, scale)
     requests = marketing.draw_privacy_requests(streams[6], timeline, persons)
 
+    arrival_s = {
+        "customers": persons.signup_s,
+        "orders": orders.time_s,
+        "order_items": orders.time_s[items.order],
+        # the catalogue is exported whole, launches scheduled ahead included
+        "products": np.full(catalogue.category.size, -np.inf),
+        "events": engagement.arrival_times(streams[12], events),
+        "feedback": answers.time_s,
+        "marketing_spend": timeline.start_s + spend.day * DAY,
+        "privacy_requests": requests.time_s,
+    }
+    export_end_s = to_epoch_seconds(end)
     specs: dict[str, TableSpec] = {
         "customers": _load_customers(streams[7], persons),
         "orders": _load_orders(orders, persons),
@@ -92,7 +117,7 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
     }
     del persons, purchases, orders, items, answers, events, spend, requests
     report = GenerationReport(str(out), seed, scale, bad_row_share, file_format, start.isoformat(),
-                              end.isoformat())
+                              end.isoformat(), simulate_until.isoformat())
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
     con.execute("set TimeZone = 'UTC'")
@@ -104,14 +129,34 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
         plan = bad_rows.plan_bad_rows(table, n_rows, bad_row_share, streams[8 + index % 4])
         for stale in out.glob(f"{table}.*"):
             stale.unlink()
-        report.rows[table] = write_table(con, table, source, select, plan, out / f"{table}.{file_format}",
-                                         file_format)
-        report.bad_rows[table] = plan.counts
+        arrived = arrival_s.pop(table) < export_end_s
+        report.rows[table], report.bad_rows[table] = write_table(
+            con, table, source, select, plan, arrived, out / f"{table}.{file_format}", file_format)
     con.close()
     report.seconds = time.perf_counter() - began
     manifest = {k: v for k, v in asdict(report).items() if k != "seconds"}
     (out / "_generation.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return report
+
+
+def append_days(out_dir: str | Path, days: int = 1, threads: int | None = None) -> GenerationReport:
+    """Re-exports the world of an earlier `generate` into the same folder `days` days later:
+    every earlier row again, plus the rows that arrived since (the next day's orders, events,
+    feedback, and app events of earlier days that arrived late)."""
+    manifest_path = Path(out_dir) / "_generation.json"
+    if not manifest_path.exists():
+        raise GeneratorSettingsError(f"{manifest_path} not found: append-day extends a folder written by generate")
+    manifest = json.loads(manifest_path.read_text())
+    if days < 1:
+        raise GeneratorSettingsError("days must be at least 1")
+    end = date.fromisoformat(manifest["end_date"]) + timedelta(days=days)
+    simulated_until = date.fromisoformat(manifest["simulated_until"])
+    if end > simulated_until:
+        raise GeneratorSettingsError(f"the simulation of {out_dir} ends on {simulated_until}: cannot export up to {end}; "
+                                     "generate again with a later --end")
+    return generate(out_dir, scale=manifest["scale"], seed=manifest["seed"], bad_row_share=manifest["bad_row_share"],
+                    file_format=manifest["file_format"], start=date.fromisoformat(manifest["start_date"]), end=end,
+                    threads=threads, simulate_until=simulated_until)
 
 
 def _load_customers(rng: np.random.Generator, persons: people.People) -> TableSpec:

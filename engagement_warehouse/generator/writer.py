@@ -43,9 +43,11 @@ def cents_to_decimal(column: str) -> str:
 
 
 def write_table(con: duckdb.DuckDBPyConnection, table: str, source: dict[str, pa.Array],
-                select: dict[str, str], plan: BadRowPlan, path: Path, file_format: str) -> int:
+                select: dict[str, str], plan: BadRowPlan, arrived: np.ndarray, path: Path,
+                file_format: str) -> tuple[int, dict[str, int]]:
     """Writes one raw table in one pass: the select list (with its bad-row breaks) over the
-    source columns, plus the duplicated rows appended at the end."""
+    source columns of the rows that have arrived, plus their duplicated rows appended at the
+    end. Returns the number of rows written and of bad rows per kind among them."""
     data = pa.table({**source, "bad_kind": pa.array(plan.kind_of_row, pa.int8())})
     if plan.duplicate_of.size:
         duplicate_kind = [kind for kind, _ in BREAKS[table]].index(DUPLICATE)
@@ -53,6 +55,11 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, source: dict[str, pa
         copies = copies.set_column(copies.num_columns - 1, "bad_kind",
                                    pa.array(np.full(copies.num_rows, duplicate_kind, np.int8)))
         data = pa.concat_tables([data, copies])
+        arrived = np.concatenate([arrived, arrived[plan.duplicate_of]])
+    data = data.filter(pa.array(arrived))
+    kinds = np.asarray(data.column("bad_kind").to_numpy(zero_copy_only=False))
+    counts = {kind: int((kinds == index).sum()) for index, (kind, _) in enumerate(BREAKS[table])
+              if kind in plan.counts}
     columns = ",\n    ".join(f"{expression} as {name}" for name, expression in apply_breaks(table, select).items())
     if file_format == "parquet":
         options = "format parquet, compression zstd, row_group_size 1000000"
@@ -63,4 +70,4 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, source: dict[str, pa
         con.execute(f"copy (select\n    {columns}\nfrom source_rows) to '{path}' ({options})")
     finally:
         con.unregister("source_rows")
-    return data.num_rows
+    return data.num_rows, counts
