@@ -1,6 +1,19 @@
 -- One row per session (int_events_sessionized): when, how long, where it landed and came from,
 -- and what happened in it. A session is credited to a channel by the utm_medium of its first
 -- event (utm_channels seed; no medium: direct).
+--
+-- Incremental: a run rebuilds the sessions that int_events_sessionized recomputed since the last
+-- run (it recomputes every event of such a session), and those whose customer now resolves to
+-- another person; the pre-hook removes sessions that no longer exist (merged into another, or
+-- renumbered after identity stitching). Rows are replaced by session_id.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='session_id',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where session_id not in (select session_id from {{ ref('int_events_sessionized') }}){% endif %}",
+) }}
+
 with
 
 events as (
@@ -15,8 +28,30 @@ utm_channels as (
     select * from {{ ref('utm_channels') }}
 ),
 
-first_events as (
+{% if is_incremental() %}
+sessions_before as (
+    select * from {{ this }}
+),
+
+sessions_to_rebuild as (
+    select events.session_id from events
+    where events.loaded_at > (select max(sessions_before.loaded_at) from sessions_before)
+    union
+    select sessions_before.session_id from sessions_before
+    inner join persons on sessions_before.customer_id = persons.customer_id
+    where sessions_before.person_key is distinct from persons.person_key
+),
+{% endif %}
+
+events_to_summarize as (
     select * from events
+    {% if is_incremental() %}
+        where session_id in (select sessions_to_rebuild.session_id from sessions_to_rebuild)
+    {% endif %}
+),
+
+first_events as (
+    select * from events_to_summarize
     where is_session_start
 ),
 
@@ -34,7 +69,7 @@ activity as (
         max(case when event_type = 'whatsapp_message' then 1 else 0 end) = 1 as has_whatsapp_message,
         max(case when event_type = 'social_share' then 1 else 0 end) = 1 as has_social_share,
         max(case when event_type = 'add_to_wishlist' then 1 else 0 end) = 1 as has_wishlist_add
-    from events
+    from events_to_summarize
     group by session_id
 ),
 
@@ -78,7 +113,10 @@ final as (
         activity.has_purchase,
         activity.has_wishlist_add,
         activity.has_whatsapp_message,
-        activity.has_social_share
+        activity.has_social_share,
+
+        -- load
+        {{ run_started_at_utc() }} as loaded_at
     from first_events
     inner join activity on first_events.session_id = activity.session_id
     left join persons on first_events.stitched_customer_id = persons.customer_id

@@ -142,7 +142,9 @@ engagement_facts as (
         person_places.state_region,
         engagement.month_start,
         count(*) as engaged_customers,
-        sum(engagement.engagement_score) as engagement_score_sum
+        -- a score is counts times weights of at most 4 decimals: summed as a decimal, the total
+        -- does not depend on the order the rows are added in (a double sum does, in its last bits)
+        sum(cast(engagement.engagement_score as decimal(18, 4))) as engagement_score_sum
     from engagement
     inner join person_places on engagement.person_key = person_places.person_key
     group by

@@ -22,7 +22,8 @@ clean as (
         loyalty_points,
         is_anonymous_event,
         event_ts,
-        event_date
+        event_date,
+        loaded_at
     from validated
     where rejection_rule is null
 )
