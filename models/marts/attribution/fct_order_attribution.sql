@@ -1,0 +1,149 @@
+-- Each confirmed order credited to the sessions of its person that started in the window before
+-- it, under five attribution models (doc block `attribution`). Every touchpoint has a row under
+-- every model, zero credit included, so the models share one grain and can be compared side by
+-- side. An order without a session in its window keeps one row per model (no session, credit 1):
+-- every confirmed order is attributed.
+with
+
+orders as (
+    select * from {{ ref('int_orders_enriched') }}
+),
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+confirmed_orders as (
+    select
+        order_id,
+        customer_id,
+        person_key,
+        country_code,
+        order_ts,
+        order_date,
+        net_revenue_usd
+    from orders
+    where is_confirmed_order
+),
+
+order_touchpoints as (
+    -- A left join, so that an order without a session in its window keeps one row (session
+    -- columns null). Matched on person_key: a session under another customer id of the person
+    -- (a guest checkout, the app account) led to the order too.
+    select
+        confirmed_orders.*,
+        sessions.session_id,
+        sessions.session_start_ts,
+        sessions.session_channel,
+        sessions.utm_source,
+        sessions.utm_medium,
+        sessions.utm_campaign,
+        -- microseconds: event times carry fractions of a second
+        cast(
+            {{ dbt.datediff('sessions.session_start_ts', 'confirmed_orders.order_ts', 'microsecond') }}
+            as double
+        ) / 3600000000 as hours_before_order
+    from confirmed_orders
+    left join sessions
+        on
+            confirmed_orders.person_key = sessions.person_key
+            -- the session started at or before the order, and after the window opened
+            and confirmed_orders.order_ts >= sessions.session_start_ts
+            and {{ dbt.dateadd('day', -1 * var('attribution_window_days'), 'confirmed_orders.order_ts') }}
+            < sessions.session_start_ts
+),
+
+numbered_touchpoints as (
+    select
+        *,
+        -- session_id breaks ties of start time, so first and last touch do not vary by build
+        case
+            when session_id is not null
+                then row_number() over (partition by order_id order by session_start_ts asc, session_id asc)
+            else 0
+        end as touchpoint_number,
+        count(session_id) over (partition by order_id) as touchpoints_in_window,
+        power(2, -hours_before_order / (24 * {{ var('attribution_half_life_days') }})) as time_decay_weight
+    from order_touchpoints
+),
+
+time_decay_shares as (
+    select
+        *,
+        time_decay_weight / sum(time_decay_weight) over (partition by order_id) as time_decay_share
+    from numbered_touchpoints
+),
+
+attribution_models as (
+    {{ attribution_model_rows() }}
+),
+
+credited as (
+    select
+        time_decay_shares.*,
+        attribution_models.attribution_model,
+        -- 0.4 / 0.2 / 0.4 is the definition of position_based, not a setting: another split
+        -- would be another model.
+        cast(case
+            when time_decay_shares.touchpoints_in_window = 0 then 1
+            when attribution_models.attribution_model = 'first_touch'
+                then case when time_decay_shares.touchpoint_number = 1 then 1 else 0 end
+            when attribution_models.attribution_model = 'last_touch'
+                then
+                    case
+                        when time_decay_shares.touchpoint_number = time_decay_shares.touchpoints_in_window
+                            then 1
+                        else 0
+                    end
+            when attribution_models.attribution_model = 'linear'
+                then 1 / cast(time_decay_shares.touchpoints_in_window as double)
+            when attribution_models.attribution_model = 'time_decay'
+                then time_decay_shares.time_decay_share
+            when attribution_models.attribution_model = 'position_based'
+                then
+                    case
+                        when time_decay_shares.touchpoints_in_window = 1 then 1
+                        when time_decay_shares.touchpoints_in_window = 2 then 0.5
+                        when
+                            time_decay_shares.touchpoint_number in (1, time_decay_shares.touchpoints_in_window)
+                            then 0.4
+                        else 0.2 / cast(time_decay_shares.touchpoints_in_window - 2 as double)
+                    end
+        end as double) as unrounded_credit
+    from time_decay_shares
+    cross join attribution_models
+),
+
+final as (
+    select
+        -- keys
+        credited.order_id,
+        credited.attribution_model,
+        cast(credited.touchpoint_number as {{ dbt.type_int() }}) as touchpoint_number,
+
+        -- touchpoint
+        cast(credited.touchpoints_in_window as {{ dbt.type_int() }}) as touchpoints_in_window,
+        credited.session_id,
+        credited.session_start_ts,
+        coalesce(credited.session_channel, 'no_tracked_session') as session_channel,
+        credited.utm_source,
+        credited.utm_medium,
+        credited.utm_campaign,
+        credited.hours_before_order,
+
+        -- order
+        credited.order_ts,
+        credited.order_date,
+        credited.customer_id,
+        credited.person_key,
+        credited.country_code,
+
+        -- credit: rounded to 12 decimals so that last-bit differences of power() and of
+        -- floating-point sums (engine, thread order) do not change the stored value
+        round(credited.unrounded_credit, 12) as credit,
+        round(credited.unrounded_credit, 12) * cast(credited.net_revenue_usd as double)
+            as attributed_net_revenue_usd
+    from credited
+)
+
+select * from final
