@@ -1,4 +1,4 @@
-# Two commands set everything up on a fresh machine (Python 3.10+ and make):
+# Two commands set everything up on a fresh machine (Python 3.11+ and make):
 #   make build   virtual env + pinned dependencies, demo raw data if none, dbt build
 #   make test    lint, Python tests, dbt build with all tests on a small generated data set
 # Everything else here is a step of one of those, or a convenience.
@@ -26,7 +26,12 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 DBT := $(BIN)/dbt
 STAMP := $(VENV)/.installed
 
-.PHONY: build install data dbt-build test lint pytest dbt-test clean help
+# Test data: the CDNOW sample ships inside the lifetimes wheel on PyPI. The CLV tests read its
+# data files (never its code) to check the fitters against the published estimates.
+LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
+LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
+
+.PHONY: build install data dbt-build test lint pytest dbt-test test-data clean help
 
 help:
 	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH)"
@@ -61,8 +66,15 @@ lint: install
 	@mkdir -p $(TEST_DIR)
 	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
-pytest: install
-	$(BIN)/python -m pytest
+pytest: install test-data
+	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) $(BIN)/python -m pytest
+
+test-data: $(LIFETIMES_WHEEL)
+
+$(LIFETIMES_WHEEL): $(STAMP)
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: lifetimes==0.11.3 -d $(dir $@)
+	$(BIN)/python -c "import hashlib, sys; digest = hashlib.sha256(open('$@', 'rb').read()).hexdigest(); \
+		sys.exit(0 if digest == '$(LIFETIMES_SHA256)' else 'checksum mismatch for $@: ' + digest)"
 
 dbt-test: install
 	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/warehouse.duckdb
