@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -101,3 +102,95 @@ def test_too_few_repeat_customers_gives_no_estimates():
     spend = gamma_gamma.fit(x, x * 25.0, min_repeat_customers=100)
     assert spend.status.status == "insufficient_data"
     assert np.isnan(spend.p)
+
+
+def _rfm_table(frequency, recency, age, monetary):
+    import pyarrow as pa
+
+    n = len(frequency)
+    return pa.table({
+        "person_key": [f"p{i}" for i in range(n)], "frequency": frequency, "recency": recency,
+        "customer_age": age, "monetary_value": monetary, "time_unit": ["week"] * n,
+        "observation_end_date": pa.array([date(1998, 6, 30)] * n, pa.date32()),
+    })
+
+
+def test_the_dbt_tables_say_insufficient_data_and_predict_nothing_below_the_threshold():
+    from engagement_warehouse.clv import tables
+
+    rfm = _rfm_table([0] * 50 + [2] * 10, [0.0] * 50 + [20.0] * 10, [40.0] * 60, [0.0] * 50 + [30.0] * 10)
+    params = tables.model_params(rfm, min_repeat_customers=100)
+    rows = params.to_pylist()
+    assert [(row["model"], row["parameter"]) for row in rows] == [
+        ("bg_nbd", "r"), ("bg_nbd", "alpha"), ("bg_nbd", "a"), ("bg_nbd", "b"),
+        ("gamma_gamma", "p"), ("gamma_gamma", "q"), ("gamma_gamma", "v")]
+    assert {row["status"] for row in rows} == {"insufficient_data"}
+    assert all(row["estimate"] is None for row in rows)
+    assert "10 repeat customers" in rows[0]["status_reason"]
+    scores = tables.scores(rfm, params, annual_discount_rate=0.1)
+    assert scores.column("predicted_clv_12m_usd").null_count == 60
+    assert scores.column("probability_alive").null_count == 60
+
+
+def test_the_dbt_tables_score_the_cdnow_customers(cdnow):
+    from engagement_warehouse.clv import tables
+
+    rfm = _rfm_table(cdnow["x"].astype(int).tolist(), cdnow["t_x"].tolist(), cdnow["T"].tolist(),
+                     cdnow["zbar"].tolist())
+    params = tables.model_params(rfm, min_repeat_customers=100)
+    estimates = {row["parameter"]: row["estimate"] for row in params.to_pylist()}
+    assert significant(estimates["r"]) == 0.243 and significant(estimates["p"]) == 6.25
+    scores = tables.scores(rfm, params, annual_discount_rate=0.0).to_pylist()
+    first = scores[0]  # x = 2, t_x = 30.43, T = 38.86 weeks
+    expected_90 = bgnbd.expected_purchases(tables.params_of(params, "bg_nbd"), 90 / 7, np.array([2.0]),
+                                           np.array([30.43]), np.array([38.86]))[0]
+    assert first["expected_purchases_90d"] == pytest.approx(expected_90)
+    # undiscounted, the 12 monthly increments add up to the expectation over 365 days
+    value = gamma_gamma.expected_average_value(tables.params_of(params, "gamma_gamma"), np.array([2.0]),
+                                               np.array([22.35]))[0]
+    assert first["predicted_clv_12m_usd"] == pytest.approx(value * first["expected_purchases_365d"], rel=1e-9)
+
+
+def test_backtest_on_the_cdnow_holdout(tmp_path):
+    """Calibration weeks 1-39 and holdout weeks 40-78 of the CDNOW transactions: buckets and the
+    total add up to independently computed expectations and counts."""
+    import datetime as dt
+    from collections import defaultdict
+
+    import pyarrow as pa
+
+    from engagement_warehouse.clv import tables
+
+    wheel = Path(os.environ.get("LIFETIMES_WHEEL", PROJECT_DIR / ".venv/test-data/Lifetimes-0.11.3-py3-none-any.whl"))
+    purchase_days: dict[str, set] = defaultdict(set)
+    with zipfile.ZipFile(wheel) as archive, archive.open("lifetimes/datasets/CDNOW_sample.txt") as raw:
+        for line in io.TextIOWrapper(raw, encoding="utf-8"):
+            customer, _, day, _, _ = line.split()
+            purchase_days[customer].add(dt.datetime.strptime(day, "%Y%m%d").date())
+    calibration_end, observation_end = dt.date(1997, 9, 30), dt.date(1998, 6, 30)
+    rows = []
+    for customer, days in purchase_days.items():
+        days = sorted(days)
+        calibration = [day for day in days if day <= calibration_end]
+        rows.append({"person_key": customer, "frequency": len(calibration) - 1,
+                     "recency": (calibration[-1] - days[0]).days / 7, "customer_age": (calibration_end - days[0]).days / 7,
+                     "monetary_value": 0.0, "holdout_purchases": len(days) - len(calibration),
+                     "calibration_end_date": calibration_end, "observation_end_date": observation_end,
+                     "holdout_length": (observation_end - calibration_end).days / 7, "time_unit": "week"})
+    data = pa.Table.from_pylist(rows)
+    # the same data as the published summary: 2,357 customers, 2,457 calibration repeat purchases
+    assert data.num_rows == 2357 and sum(row["frequency"] for row in rows) == 2457
+    result = {row["frequency_bucket"]: row for row in tables.backtest(data, min_repeat_customers=100).to_pylist()}
+    assert list(result) == ["0", "1", "2", "3", "4", "5", "6", "7+", "all"]
+    x = np.array([row["frequency"] for row in rows], float)
+    t_x = np.array([row["recency"] for row in rows])
+    t = np.array([row["customer_age"] for row in rows])
+    fitted = bgnbd.fit(x, t_x, t)
+    expected = bgnbd.expected_purchases(fitted.params, 39.0, x, t_x, t)
+    actual = np.array([row["holdout_purchases"] for row in rows], float)
+    for label, members in [("0", x == 0), ("3", x == 3), ("7+", x >= 7), ("all", x >= 0)]:
+        assert result[label]["customers"] == int(members.sum())
+        assert result[label]["actual_repeat_purchases"] == actual[members].sum()
+        assert result[label]["predicted_repeat_purchases"] == pytest.approx(expected[members].sum(), rel=1e-9)
+    assert result["all"]["actual_repeat_purchases"] == 1882
+    assert sum(result[k]["customers"] for k in list(result)[:-1]) == 2357

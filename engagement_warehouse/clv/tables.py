@@ -1,0 +1,144 @@
+"""The CLV fits and scores as Arrow tables: what the dbt Python models of models/marts/value
+return. Kept here, beside the fitters, so pytest reaches them without dbt."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+
+from . import bgnbd, gamma_gamma
+
+DAYS_PER_UNIT = {"day": 1.0, "week": 7.0}
+
+
+def model_params(rfm: pa.Table, min_repeat_customers: int) -> pa.Table:
+    """One row per model and parameter (bg_nbd: r, alpha, a, b; gamma_gamma: p, q, v) with the
+    fit's log-likelihood, customers, status and reason, time unit and observation end."""
+    frequency = rfm.column("frequency").to_numpy().astype(float)
+    began = time.perf_counter()
+    purchases = bgnbd.fit(frequency, rfm.column("recency").to_numpy(), rfm.column("customer_age").to_numpy(),
+                          min_repeat_customers)
+    purchases_seconds = time.perf_counter() - began
+    began = time.perf_counter()
+    spend = gamma_gamma.fit(frequency, rfm.column("monetary_value").to_numpy(), min_repeat_customers)
+    spend_seconds = time.perf_counter() - began
+    rows = []
+    for model, fit, names, customers, seconds in (
+        ("bg_nbd", purchases, bgnbd.PARAMETERS, purchases.customers, purchases_seconds),
+        ("gamma_gamma", spend, gamma_gamma.PARAMETERS, spend.customers, spend_seconds),
+    ):
+        for name, value in zip(names, fit.params):
+            rows.append({
+                "model": model, "parameter": name, "estimate": None if np.isnan(value) else float(value),
+                "log_likelihood": None if np.isnan(fit.log_likelihood) else float(fit.log_likelihood),
+                "customers": int(customers), "status": fit.status.status, "status_reason": fit.status.reason,
+                "fit_seconds": round(seconds, 3),
+            })
+    table = pa.Table.from_pylist(rows)
+    time_unit, observation_end = _single(rfm, "time_unit"), _single(rfm, "observation_end_date")
+    table = table.append_column("time_unit", pa.array([time_unit] * table.num_rows, pa.string()))
+    table = table.append_column("observation_end_date", pa.array([observation_end] * table.num_rows, pa.date32()))
+    correlation = spend.frequency_spend_correlation
+    return table.append_column("frequency_spend_correlation", pa.array(
+        [None if np.isnan(correlation) else correlation] * table.num_rows, pa.float64()))
+
+
+def _single(table: pa.Table, column: str):
+    values = table.column(column).unique().to_pylist()
+    return values[0] if len(values) == 1 else None
+
+
+def params_of(params: pa.Table, model: str) -> tuple[float, ...] | None:
+    """The fitted parameters of a model in its parameter order, or None without a fit."""
+    names = {"bg_nbd": bgnbd.PARAMETERS, "gamma_gamma": gamma_gamma.PARAMETERS}[model]
+    estimates = {row["parameter"]: row["estimate"] for row in params.to_pylist() if row["model"] == model}
+    values = tuple(estimates.get(name) for name in names)
+    return None if any(value is None for value in values) else values
+
+
+def scores(rfm: pa.Table, params: pa.Table, annual_discount_rate: float) -> pa.Table:
+    """Per person: probability alive, expected purchases in the next 90 and 365 days, expected
+    average purchase value and the 12-month CLV discounted month by month (doc block clv). Null
+    where the model has no fit."""
+    unit_days = DAYS_PER_UNIT[_single(rfm, "time_unit") or "day"]
+    x = rfm.column("frequency").to_numpy().astype(float)
+    t_x = rfm.column("recency").to_numpy().astype(float)
+    t = rfm.column("customer_age").to_numpy().astype(float)
+    m = rfm.column("monetary_value").to_numpy().astype(float)
+    purchases, spend = params_of(params, "bg_nbd"), params_of(params, "gamma_gamma")
+    n = x.size
+    missing = np.full(n, np.nan)
+    alive = bgnbd.probability_alive(purchases, x, t_x, t) if purchases else missing
+    in_90 = bgnbd.expected_purchases(purchases, 90 / unit_days, x, t_x, t) if purchases else missing
+    in_365 = bgnbd.expected_purchases(purchases, 365 / unit_days, x, t_x, t) if purchases else missing
+    value = gamma_gamma.expected_average_value(spend, x, m) if spend else missing
+    if purchases and spend:
+        month_days = 365.0 / 12
+        cumulative = [np.zeros(n)] + [bgnbd.expected_purchases(purchases, k * month_days / unit_days, x, t_x, t)
+                                      for k in range(1, 13)]
+        monthly_discount = (1 + annual_discount_rate) ** (-np.arange(1, 13) / 12)
+        clv = value * sum((cumulative[k] - cumulative[k - 1]) * monthly_discount[k - 1] for k in range(1, 13))
+    else:
+        clv = missing
+
+    def column(values: np.ndarray) -> pa.Array:
+        return pa.array(values, pa.float64(), mask=np.isnan(values))
+
+    return pa.table({
+        "person_key": rfm.column("person_key"),
+        "probability_alive": column(alive),
+        "expected_purchases_90d": column(in_90),
+        "expected_purchases_365d": column(in_365),
+        "expected_average_value_usd": column(value),
+        "predicted_clv_12m_usd": column(clv),
+    })
+
+
+FREQUENCY_BUCKETS = 7  # 0, 1, ..., 6 repeat purchases, then "7+"
+
+
+def backtest(calibration: pa.Table, min_repeat_customers: int) -> pa.Table:
+    """BG/NBD fitted on the calibration period, its expected repeat purchases in the holdout beside
+    the actual ones: per calibration frequency (0 .. 6, 7+) and in total (doc block clv_backtest)."""
+    x = calibration.column("frequency").to_numpy().astype(float)
+    t_x = calibration.column("recency").to_numpy().astype(float)
+    t = calibration.column("customer_age").to_numpy().astype(float)
+    actual = calibration.column("holdout_purchases").to_numpy().astype(float)
+    holdout_length = float(_single(calibration, "holdout_length") or 0.0)
+    fit = bgnbd.fit(x, t_x, t, min_repeat_customers)
+    predicted = (bgnbd.expected_purchases(fit.params, holdout_length, x, t_x, t) if fit.status.is_fitted
+                 else np.full(x.size, np.nan))
+    bucket = np.minimum(x, FREQUENCY_BUCKETS).astype(int)
+    rows = []
+    for label, members in [(f"{k}" if k < FREQUENCY_BUCKETS else f"{FREQUENCY_BUCKETS}+", bucket == k)
+                           for k in range(FREQUENCY_BUCKETS + 1)] + [("all", np.ones(x.size, bool))]:
+        customers = int(members.sum())
+        total_actual = float(actual[members].sum())
+        total_predicted = float(predicted[members].sum()) if fit.status.is_fitted else None
+        rows.append({
+            "frequency_bucket": label,
+            "sort_order": len(rows),
+            "customers": customers,
+            "actual_repeat_purchases": total_actual,
+            "predicted_repeat_purchases": total_predicted,
+            "actual_per_customer": total_actual / customers if customers else None,
+            "predicted_per_customer": total_predicted / customers if customers and total_predicted is not None
+            else None,
+            "predicted_to_actual_ratio": total_predicted / total_actual if total_actual and total_predicted is not None
+            else None,
+        })
+    table = pa.Table.from_pylist(rows)
+    constants = {
+        "calibration_end_date": (_single(calibration, "calibration_end_date"), pa.date32()),
+        "observation_end_date": (_single(calibration, "observation_end_date"), pa.date32()),
+        "holdout_length": (holdout_length, pa.float64()),
+        "time_unit": (_single(calibration, "time_unit"), pa.string()),
+        "model_status": (fit.status.status, pa.string()),
+        "status_reason": (fit.status.reason, pa.string()),
+    }
+    for name, (value, kind) in constants.items():
+        table = table.append_column(name, pa.array([value] * table.num_rows, kind))
+    return table

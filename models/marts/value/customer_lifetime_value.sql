@@ -1,0 +1,137 @@
+-- Per person with a confirmed order by the observation end: what they bought so far, what the
+-- BG/NBD and Gamma-Gamma models expect from here on (int_persons_clv_scored), and the value
+-- segment and churn-risk tier built on it (doc blocks clv, value_segment, churn_risk_tier).
+with
+
+rfm as (
+    select * from {{ ref('customer_rfm') }}
+),
+
+scores as (
+    select * from {{ ref('int_persons_clv_scored') }}
+),
+
+persons as (
+    select * from {{ ref('int_persons_first_orders') }}
+),
+
+orders as (
+    select * from {{ ref('int_orders_enriched') }}
+    where is_confirmed_order
+),
+
+feedback as (
+    select * from {{ ref('fct_feedback') }}
+),
+
+params as (
+    select * from {{ ref('clv_model_params') }}
+    where model = 'bg_nbd' and parameter = 'r'
+),
+
+last_orders as (
+    select
+        orders.person_key,
+        max(orders.order_date) as last_order_date
+    from orders
+    where orders.order_date <= {{ clv_observation_end() }}
+    group by orders.person_key
+),
+
+-- a detractor NPS answer or a negative comment in the year up to the observation end
+negative_feedback as (
+    select distinct feedback.person_key
+    from feedback
+    where
+        (feedback.nps_category = 'detractor' or feedback.sentiment_label = 'negative')
+        and feedback.submitted_date <= {{ clv_observation_end() }}
+        and feedback.submitted_date > {{ dbt.dateadd('day', -365, clv_observation_end()) }}
+),
+
+joined as (
+    select
+        rfm.*,
+        persons.country as country_code,
+        persons.sub_region,
+        persons.acquisition_channel,
+        {{ dbt.datediff('last_orders.last_order_date', 'rfm.observation_end_date', 'day') }}
+            as days_since_last_order,
+        negative_feedback.person_key is not null as has_recent_negative_feedback,
+        scores.probability_alive,
+        scores.expected_purchases_90d,
+        scores.expected_purchases_365d,
+        scores.expected_average_value_usd,
+        scores.predicted_clv_12m_usd,
+        params.status as model_status
+    from rfm
+    inner join persons on rfm.person_key = persons.person_key
+    inner join last_orders on rfm.person_key = last_orders.person_key
+    left join scores on rfm.person_key = scores.person_key
+    left join negative_feedback on rfm.person_key = negative_feedback.person_key
+    cross join params
+),
+
+ranked as (
+    select
+        *,
+        case
+            when predicted_clv_12m_usd is not null
+                then percent_rank() over (
+                    partition by predicted_clv_12m_usd is null order by predicted_clv_12m_usd desc
+                )
+        end as clv_rank_share
+    from joined
+),
+
+final as (
+    select
+        -- keys
+        person_key,
+        country_code,
+        sub_region,
+        acquisition_channel,
+
+        -- history up to the observation end
+        first_purchase_period,
+        last_purchase_period,
+        observation_end_date,
+        cast(days_since_last_order as {{ dbt.type_int() }}) as days_since_last_order,
+        frequency,
+        recency,
+        customer_age,
+        time_unit,
+        monetary_value,
+        net_revenue_usd as historical_net_revenue_usd,
+
+        -- predictions
+        probability_alive,
+        expected_purchases_90d,
+        expected_purchases_365d,
+        expected_average_value_usd,
+        predicted_clv_12m_usd,
+        model_status,
+
+        -- segments
+        has_recent_negative_feedback,
+        case
+            when clv_rank_share is null then 'unknown'
+            when clv_rank_share < 0.2 then 'high'
+            when clv_rank_share < 0.5 then 'medium'
+            else 'low'
+        end as value_segment,
+        case
+            when probability_alive is null then 'unknown'
+            when
+                probability_alive < {{ var('clv_churn_risk_high_below_probability_alive') }}
+                or days_since_last_order > {{ var('clv_churn_risk_silent_days') }}
+                then 'high'
+            when
+                probability_alive < {{ var('clv_churn_risk_medium_below_probability_alive') }}
+                or has_recent_negative_feedback
+                then 'medium'
+            else 'low'
+        end as churn_risk_tier
+    from ranked
+)
+
+select * from final
