@@ -24,6 +24,27 @@ negative_amounts as (
     {{ test_expression_is_true('generic_fixture', 'amount >= 0') }}
 ),
 
+rate_fixture as (
+    select
+        fixture.net_revenue_usd,
+        fixture.retention_rate
+    from (
+        values
+        (10.0, 0.5),
+        (-2.5, 1.5),
+        (0.0, 0.0),
+        (null, null)
+    ) as fixture (net_revenue_usd, retention_rate)
+),
+
+negative_amount_values as (
+    {{ test_amounts_are_not_negative('rate_fixture', columns=['net_revenue_usd']) }}
+),
+
+rates_out_of_range as (
+    {{ test_rates_are_between_0_and_1('rate_fixture', columns=['retention_rate']) }}
+),
+
 checks as (
     select
         'unique_combination_of_columns' as macro_name,
@@ -32,6 +53,25 @@ checks as (
     select
         'expression_is_true' as macro_name,
         (select count(*) from negative_amounts) = 1 and (select min(amount) from negative_amounts) = -1 as is_right
+    union all
+    select
+        'amounts_are_not_negative' as macro_name,
+        (select count(*) from negative_amount_values) = 1
+        and (select max(failing_value) from negative_amount_values) = -2.5
+        and (select max(column_name) from negative_amount_values) = 'net_revenue_usd' as is_right
+    union all
+    select
+        'rates_are_between_0_and_1' as macro_name,
+        (select count(*) from rates_out_of_range) = 1
+        and (select max(failing_value) from rates_out_of_range) = 1.5 as is_right
+    union all
+    select
+        'column name patterns' as macro_name,
+        {{ 'true' if (modules.re.search(amount_column_pattern(), 'cumulative_net_revenue_usd_per_customer')
+            and modules.re.search(amount_column_pattern(), 'unit_price_local')
+            and not modules.re.search(amount_column_pattern(), 'customer_id')
+            and modules.re.search(rate_column_pattern(), 'whatsapp_session_share')
+            and not modules.re.search(rate_column_pattern(), 'rate_limit')) else 'false' }} as is_right
     union all
     select
         'to_usd' as macro_name,

@@ -19,8 +19,19 @@ unioned as (
     {% endfor %}
 ),
 
+numbered as (
+    select
+        *,
+        -- identical raw rows (a re-delivered copy) are told apart by their occurrence
+        row_number() over (partition by source_table, raw_record order by rejection_rule) as occurrence
+    from unioned
+),
+
 final as (
     select
+        {{ dbt.hash(dbt.concat([
+            'source_table', "'|'", 'cast(occurrence as ' ~ dbt.type_string() ~ ')', "'|'", 'raw_record'
+        ])) }} as rejected_row_id,
         source_table,
         record_key,
         rejection_rule,
@@ -30,7 +41,7 @@ final as (
             else 'rejected'
         end as rejection_category,
         raw_record
-    from unioned
+    from numbered
 )
 
 select * from final

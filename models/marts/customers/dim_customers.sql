@@ -65,7 +65,8 @@ final as (
 
         -- acquisition
         customers.acquisition_channel,
-        customers.referred_by_customer_id,
+        -- only a referrer this dimension holds (one whose row was rejected stays in audit)
+        referrers.customer_id as referred_by_customer_id,
         customers.referred_by_customer_id is not null as is_referred,
         customers.signup_ts,
 
@@ -92,6 +93,7 @@ final as (
     inner join persons on customers.customer_id = persons.customer_id
     cross join data_end
     left join countries on customers.country_code = countries.country_code
+    left join customers as referrers on customers.referred_by_customer_id = referrers.customer_id
     left join customer_orders on customers.customer_id = customer_orders.customer_id
     left join first_orders
         on

@@ -53,7 +53,9 @@ email_activity as (
         country_code,
         'email' as channel,
         cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start,
-        count(distinct case when event_type = 'email_open' then customer_id end) as email_openers,
+        -- a click proves the e-mail was opened, even when the open pixel was blocked
+        count(distinct customer_id) as email_openers,
+        count(distinct case when event_type = 'email_click' then customer_id end) as email_clickers,
         sum(case when event_type = 'email_open' then 1 else 0 end) as email_opens,
         sum(case when event_type = 'email_click' then 1 else 0 end) as email_clicks
     from {{ ref('stg_shop__events') }}
@@ -102,7 +104,8 @@ final as (
             as email_open_rate,
         cast(email_activity.email_opens as {{ dbt.type_bigint() }}) as email_opens,
         cast(email_activity.email_clicks as {{ dbt.type_bigint() }}) as email_clicks,
-        cast(email_activity.email_clicks as double) / nullif(email_activity.email_opens, 0)
+        cast(email_activity.email_clickers as {{ dbt.type_bigint() }}) as email_clickers,
+        cast(email_activity.email_clickers as double) / nullif(email_activity.email_openers, 0)
             as email_click_to_open_rate
     from keys
     left join spend

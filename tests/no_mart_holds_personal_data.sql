@@ -1,0 +1,42 @@
+-- No text column of any mart holds something shaped like an e-mail address or a phone number:
+-- personal data stays in staging (the hashes later layers use are hex, without @ or +). One row
+-- per mart, column and kind of match, with how many values matched. Phone: a + then a country
+-- code and at least 8 more digits, spaces, dots, dashes or brackets between them (ids such as
+-- C0001234 have no +).
+{%- set email_pattern = '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}' -%}
+{%- set phone_pattern = '\\+[0-9]{1,3}[ .()-]*[0-9][0-9 .()-]{7,}[0-9]' -%}
+{%- set checked = [] -%}
+{%- if execute -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.fqn[1] == 'marts' -%}
+        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
+        {%- if relation is not none -%}
+            {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
+                {%- do checked.append((node.name, relation, column.name)) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+
+{% for mart, relation, column in checked -%}
+    select
+        '{{ mart }}' as mart,
+        '{{ column }}' as column_name,
+        case
+            when {{ regexp_contains(column, email_pattern) }} then 'email'
+            else 'phone'
+        end as personal_data_kind,
+        count(*) as matching_values
+    from {{ relation }}
+    where {{ regexp_contains(column, email_pattern) }} or {{ regexp_contains(column, phone_pattern) }}
+    group by 3
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+{%- if not checked %}
+    select
+        'none' as mart,
+        'none' as column_name,
+        'none' as personal_data_kind,
+        0 as matching_values
+    where 1 = 0
+{%- endif %}
