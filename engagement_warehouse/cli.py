@@ -40,6 +40,16 @@ def _contract_doc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .coverage import model_coverage, report
+
+    text, passed = report(model_coverage(Path(args.manifest), Path(args.database) if args.database else None))
+    print(text)
+    return 0 if passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     day.add_argument("--days", type=int, default=1, help="days to move the export forward (default: 1)")
     day.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
     day.set_defaults(func=_append_day)
+
+    cov = commands.add_parser("coverage", help="documentation and test coverage of the dbt models (fails under 100%% for marts)")
+    cov.add_argument("--manifest", default="target/manifest.json", help="dbt manifest (default: target/manifest.json)")
+    cov.add_argument("--database", default=None, help="built DuckDB warehouse, to count its real columns (read-only)")
+    cov.set_defaults(func=_coverage)
 
     doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
     doc.set_defaults(func=_contract_doc)
