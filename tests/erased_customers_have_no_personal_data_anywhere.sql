@@ -4,19 +4,7 @@
 -- purpose: base_shop__erased_customers is the erasure list itself (it holds the raw ids so the
 -- base models can replace them), and a full name that a customer who did not ask for erasure
 -- also has is not evidence (names are not unique).
-{%- set checked = [] -%}
-{%- if execute -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type in ('model', 'seed') and node.config.materialized != 'ephemeral'
-        and node.name != 'base_shop__erased_customers' -%}
-        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
-        {%- if relation is not none -%}
-            {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
-                {%- do checked.append((node.name, relation, column.name)) -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif %}
+{%- set checked = built_string_columns(('model', 'seed'), exclude=['base_shop__erased_customers']) %}
 
 with
 

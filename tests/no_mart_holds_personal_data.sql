@@ -5,18 +5,7 @@
 -- C0001234 have no +).
 {%- set email_pattern = '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}' -%}
 {%- set phone_pattern = '\\+[0-9]{1,3}[ .()-]*[0-9][0-9 .()-]{7,}[0-9]' -%}
-{%- set checked = [] -%}
-{%- if execute -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.fqn[1] == 'marts' -%}
-        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
-        {%- if relation is not none -%}
-            {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
-                {%- do checked.append((node.name, relation, column.name)) -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif %}
+{%- set checked = built_string_columns(layer='marts') %}
 
 {% for mart, relation, column in checked -%}
     select
