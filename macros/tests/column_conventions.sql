@@ -11,7 +11,9 @@
     {%- endif -%}
     {%- set names = [] -%}
     {%- for column in adapter.get_columns_in_relation(model) -%}
-        {%- if column.is_number() and column.name | lower not in exclude
+        {#- is_number() does not know DECIMAL(p, s), the type of every money column -#}
+        {%- set is_numeric = column.is_number() or (column.data_type | lower).startswith(('decimal', 'numeric')) -%}
+        {%- if is_numeric and column.name | lower not in exclude
             and modules.re.search(pattern, column.name | lower) -%}
             {%- do names.append(column.name | lower) -%}
         {%- endif -%}
