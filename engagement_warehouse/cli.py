@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from .generator import GenerationReport, GeneratorSettingsError, append_days, generate
 
@@ -50,6 +52,20 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0 if passed else 1
 
 
+def _quality(args: argparse.Namespace) -> int:
+    # imported here: Great Expectations takes seconds to import, the other commands do not need it
+    from .quality.checkpoint import run_checkpoint
+    from .quality.source import SAMPLE_ROWS, WarehouseError
+
+    try:
+        report = run_checkpoint(args.database, args.docs_dir, sample_rows=args.sample_rows or SAMPLE_ROWS,
+                                marts=args.mart, memory_limit=args.memory_limit)
+    except WarehouseError as error:
+        print(f"engagement-warehouse quality: {error}", file=sys.stderr)
+        return 2
+    return report.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
     doc.set_defaults(func=_contract_doc)
+
+    quality = commands.add_parser(
+        "quality", help="Great Expectations checkpoint on the built warehouse (read-only): a suite per mart, "
+                        "Data Docs, exit 1 when an error-severity expectation fails")
+    quality.add_argument("--database", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/warehouse.duckdb")),
+                         help="the DuckDB warehouse (default: $DUCKDB_PATH or data/warehouse.duckdb)")
+    quality.add_argument("--docs-dir", type=Path, default=Path("target/quality_docs"),
+                         help="where the Data Docs site is written (default: target/quality_docs)")
+    quality.add_argument("--sample-rows", type=int, default=None,
+                         help="rows of a mart validated in GX at most; a larger mart is sampled "
+                              "(default: SAMPLE_ROWS of engagement_warehouse/quality/source.py)")
+    quality.add_argument("--mart", action="append", help="validate only this mart (repeatable)")
+    quality.add_argument("--memory-limit", default=None,
+                         help="DuckDB memory limit of the full-table checks "
+                              "(default: MEMORY_LIMIT of engagement_warehouse/quality/source.py)")
+    quality.set_defaults(func=_quality)
     return parser
 
 
