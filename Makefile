@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine (Python 3.11+ and make):
-#   make build   virtual env + pinned dependencies, demo raw data if none, dbt build
-#   make test    lint, Python tests, dbt build with all tests on a small generated data set
+#   make build   virtual env + pinned dependencies, demo raw data if none, dbt build, quality checkpoint
+#   make test    lint, Python tests, dbt build with all tests on a small generated data set,
+#                quality checkpoint and coverage report on it
 # Everything else here is a step of one of those, or a convenience.
 
 SHELL := /bin/bash
@@ -21,6 +22,9 @@ RAW_DATA_FORMAT ?= $(shell if ls $(RAW_DATA_DIR)/*.parquet >/dev/null 2>&1; then
 TEST_DIR := target/test
 TEST_SCALE ?= 0.01
 
+# Great Expectations Data Docs of the quality checkpoint, beside dbt's docs in target/.
+QUALITY_DOCS_DIR ?= target/quality_docs
+
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 DBT := $(BIN)/dbt
@@ -31,13 +35,14 @@ STAMP := $(VENV)/.installed
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install data dbt-build test lint pytest dbt-test test-data clean help
+.PHONY: build install data dbt-build quality test lint pytest dbt-test test-data clean help
 
 help:
-	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH)"
+	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH),"
+	@echo "             quality checkpoint (Data Docs in $(QUALITY_DOCS_DIR))"
 	@echo "make test    sqlfluff lint, pytest, dbt build with all tests on a generated test data set"
 
-build: install data dbt-build
+build: install data dbt-build quality
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +64,14 @@ dbt-build: install
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
 		$(DBT) build
+	@# warns (does not fail) when a raw table's newest row is older than its threshold
+	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
+		$(DBT) source freshness
+
+# Great Expectations checkpoint on the built warehouse, opened read-only: a suite per mart, Data
+# Docs in $(QUALITY_DOCS_DIR); fails when an expectation of error severity fails.
+quality: install
+	$(BIN)/engagement-warehouse quality --database $(DUCKDB_PATH) --docs-dir $(QUALITY_DOCS_DIR)
 
 test: lint pytest dbt-test
 
@@ -82,6 +95,8 @@ dbt-test: install
 		--bad-row-share $(BAD_ROW_SHARE)
 	RAW_DATA_DIR=$(TEST_DIR)/raw RAW_DATA_FORMAT=parquet DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
 		$(DBT) build
+	$(BIN)/engagement-warehouse quality --database $(TEST_DIR)/warehouse.duckdb --docs-dir $(TEST_DIR)/quality_docs
+	$(BIN)/engagement-warehouse coverage --manifest target/manifest.json --database $(TEST_DIR)/warehouse.duckdb
 
 clean:
 	rm -rf target logs $(DUCKDB_PATH)

@@ -25,42 +25,56 @@ new_customers as (
     group by country, acquisition_channel, cast({{ dbt.date_trunc('month', 'first_order_date') }} as date)
 ),
 
+customers as (
+    select * from {{ ref('stg_shop__customers') }}
+),
+
+email_events as (
+    select * from {{ ref('stg_shop__events') }}
+    where event_type in ('email_open', 'email_click')
+),
+
 opted_in as (
-    -- customers who may receive e-mail, counted in the month they signed up
+    -- customers who may receive e-mail (opted in now), counted in the month they signed up
     select
         country_code,
         cast({{ dbt.date_trunc('month', 'signup_ts') }} as date) as month_start,
         count(*) as opted_in_signups
-    from {{ ref('stg_shop__customers') }}
+    from customers
     where marketing_opt_in
     group by country_code, cast({{ dbt.date_trunc('month', 'signup_ts') }} as date)
 ),
 
-opted_in_to_date as (
+email_activity as (
+    -- e-mail activity of the customers opted in now, by the customer's country: the same people
+    -- as the open rate's denominator, so the rate cannot exceed 1
     select
-        country_code,
-        month_start,
-        sum(opted_in_signups) over (
-            partition by country_code
-            order by month_start asc
-            rows between unbounded preceding and current row
-        ) as opted_in_customers
-    from opted_in
+        customers.country_code,
+        'email' as channel,
+        cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
+        -- a click proves the e-mail was opened, even when the open pixel was blocked
+        count(distinct events.customer_id) as email_openers,
+        count(distinct case when events.event_type = 'email_click' then events.customer_id end) as email_clickers,
+        sum(case when events.event_type = 'email_open' then 1 else 0 end) as email_opens,
+        sum(case when events.event_type = 'email_click' then 1 else 0 end) as email_clicks
+    from email_events as events
+    inner join customers on events.customer_id = customers.customer_id
+    where customers.marketing_opt_in
+    group by customers.country_code, cast({{ dbt.date_trunc('month', 'events.event_date') }} as date)
 ),
 
-email_activity as (
+opted_in_to_date as (
+    -- for every month with e-mail activity, the opted-in customers signed up by its end
     select
-        country_code,
-        'email' as channel,
-        cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start,
-        -- a click proves the e-mail was opened, even when the open pixel was blocked
-        count(distinct customer_id) as email_openers,
-        count(distinct case when event_type = 'email_click' then customer_id end) as email_clickers,
-        sum(case when event_type = 'email_open' then 1 else 0 end) as email_opens,
-        sum(case when event_type = 'email_click' then 1 else 0 end) as email_clicks
-    from {{ ref('stg_shop__events') }}
-    where event_type in ('email_open', 'email_click') and country_code is not null
-    group by country_code, cast({{ dbt.date_trunc('month', 'event_date') }} as date)
+        email_activity.country_code,
+        email_activity.month_start,
+        sum(opted_in.opted_in_signups) as opted_in_customers
+    from email_activity
+    inner join opted_in
+        on
+            email_activity.country_code = opted_in.country_code
+            and opted_in.month_start <= email_activity.month_start
+    group by email_activity.country_code, email_activity.month_start
 ),
 
 keys as (
