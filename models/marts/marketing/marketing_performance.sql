@@ -73,7 +73,7 @@ opted_in_to_date as (
     inner join opted_in
         on
             email_activity.country_code = opted_in.country_code
-            and opted_in.month_start <= email_activity.month_start
+            and email_activity.month_start >= opted_in.month_start
     group by email_activity.country_code, email_activity.month_start
 ),
 
