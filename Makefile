@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine (Python 3.11+ and make):
-#   make build   virtual env + pinned dependencies, demo raw data if none, dbt build, quality checkpoint
+#   make build   virtual env + pinned dependencies, demo raw data if none, dbt build, quality checkpoint,
+#                Parquet exports of the marts
 #   make test    lint, Python tests, dbt build with all tests on a small generated data set,
 #                quality checkpoint and coverage report on it
 # Everything else here is a step of one of those, or a convenience.
@@ -24,6 +25,8 @@ TEST_SCALE ?= 0.01
 
 # Great Expectations Data Docs of the quality checkpoint, beside dbt's docs in target/.
 QUALITY_DOCS_DIR ?= target/quality_docs
+# Parquet copies of the marts for BI tools and notebooks (they never open the DuckDB file).
+EXPORT_DIR ?= data/exports
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -35,14 +38,14 @@ STAMP := $(VENV)/.installed
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install data dbt-build quality test lint pytest dbt-test test-data clean help
+.PHONY: build install data dbt-build quality export test lint pytest dbt-test test-data clean help
 
 help:
 	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH),"
-	@echo "             quality checkpoint (Data Docs in $(QUALITY_DOCS_DIR))"
+	@echo "             quality checkpoint (Data Docs in $(QUALITY_DOCS_DIR)), Parquet exports in $(EXPORT_DIR)"
 	@echo "make test    sqlfluff lint, pytest, dbt build with all tests on a generated test data set"
 
-build: install data dbt-build quality
+build: install data dbt-build quality export
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +75,11 @@ dbt-build: install
 # Docs in $(QUALITY_DOCS_DIR); fails when an expectation of error severity fails.
 quality: install
 	$(BIN)/engagement-warehouse quality --database $(DUCKDB_PATH) --docs-dir $(QUALITY_DOCS_DIR)
+
+# Every mart to $(EXPORT_DIR)/<mart>.parquet, each written to a temporary name and renamed, so a
+# reader sees the previous or the new complete file, never a partial one.
+export: install
+	$(BIN)/engagement-warehouse export --database $(DUCKDB_PATH) --out $(EXPORT_DIR)
 
 test: lint pytest dbt-test
 

@@ -66,6 +66,24 @@ def _quality(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _export(args: argparse.Namespace) -> int:
+    import time
+
+    import duckdb
+
+    from .export import export_marts
+
+    began = time.perf_counter()
+    try:
+        exported = export_marts(args.database, args.out)
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"engagement-warehouse export: {error}", file=sys.stderr)
+        return 2
+    rows = sum(mart.rows for mart in exported)
+    print(f"exported {len(exported)} marts ({rows:,} rows) to {args.out} in {time.perf_counter() - began:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--manifest", default="target/manifest.json", help="dbt manifest (default: target/manifest.json)")
     cov.add_argument("--database", default=None, help="built DuckDB warehouse, to count its real columns (read-only)")
     cov.set_defaults(func=_coverage)
+
+    exp = commands.add_parser("export", help="write every mart to Parquet, atomically, for BI tools and notebooks")
+    exp.add_argument("--database", default="data/warehouse.duckdb", help="built warehouse, opened read-only")
+    exp.add_argument("--out", default="data/exports", help="export folder (default: data/exports)")
+    exp.set_defaults(func=_export)
 
     doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
     doc.set_defaults(func=_contract_doc)

@@ -1,0 +1,57 @@
+"""Parquet exports of the marts, for BI tools and notebooks that must not open the DuckDB file
+dbt writes to (one process may hold it for writing, and then nobody else may open it).
+
+Each mart is written to a temporary file in the export folder and then renamed over
+`<mart>.parquet`. A rename within one folder is atomic, so a reader opens either the previous
+complete file or the new complete file, never a half-written one; a reader that already has the
+old file open keeps reading it. The database is opened read-only, after the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+SCHEMA = "marts"
+
+
+@dataclass
+class ExportedMart:
+    mart: str
+    rows: int
+    path: Path
+
+
+def export_marts(database: str | Path, out_dir: str | Path, schema: str = SCHEMA) -> list[ExportedMart]:
+    """Writes every table of the schema to out_dir/<table>.parquet, atomically, plus a manifest
+    (_exports.json) of tables, row counts and export time, also replaced atomically."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    exported = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = [row[0] for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = ? order by table_name", [schema]).fetchall()]
+        if not tables:
+            raise FileNotFoundError(f"{database} has no tables in schema {schema}: run the build first")
+        for table in tables:
+            final = out / f"{table}.parquet"
+            temporary = out / f".{table}.parquet.{os.getpid()}.tmp"
+            try:
+                con.execute(f"copy (select * from {schema}.{table}) to '{temporary}' "
+                            "(format parquet, compression zstd)")
+                os.replace(temporary, final)
+            finally:
+                temporary.unlink(missing_ok=True)
+            rows = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
+            exported.append(ExportedMart(table, rows, final))
+    manifest = {"exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "database": str(database),
+                "marts": {mart.mart: {"rows": mart.rows, "file": mart.path.name} for mart in exported}}
+    temporary = out / f"._exports.json.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    os.replace(temporary, out / "_exports.json")
+    return exported
