@@ -31,6 +31,8 @@ CASES = [
     ("orders", "O_NO_CUSTOMER", {"customer_id": ""}, "missing_required_value", "customer_id"),
     ("orders", "O_NUMBER", {"subtotal": "12,5x"}, "non_numeric_value", "subtotal"),
     ("orders", "O_NEGATIVE", {"discount_amount": "-5.00"}, "negative_amount", "discount_amount"),
+    ("orders", "O_DISCOUNT", {"subtotal": "10.00", "discount_amount": "10.01"}, "discount_exceeds_subtotal",
+     "discount_amount"),
     ("orders", "O_INSTALLMENTS", {"installments": "0"}, "invalid_installments", "installments"),
     ("orders", "O_STATUS", {"status": "lost_in_space"}, "unknown_enum_value", "status"),
     ("orders", "O_PAYMENT", {"payment_method": "bitcoin"}, "unknown_enum_value", "payment_method"),
@@ -96,7 +98,7 @@ def crafted(tmp_path_factory):
     add_row(con, "customers", "C_OFFSET", {"signup_ts": "2024-03-01T12:00:00-03:00"})
     add_row(con, "orders", "O_OLD_FX", {"order_ts": "2019-06-15 10:00:00", "currency": "BRL",
                                         "subtotal": "100.00", "discount_amount": "0"})
-    add_row(con, "orders", "O_USD", {"currency": "USD", "subtotal": "19.99"})
+    add_row(con, "orders", "O_USD", {"currency": "USD", "subtotal": "19.99", "discount_amount": "0"})
     add_row(con, "feedback", "F_MASKED", {"comment": "Me ligue +55 11 98765-4321 ou ana.souza@example.com 😍"})
     # an older version of a customer, and a re-delivered event
     facts["duplicate_customer"] = con.execute("select min(customer_id) from customers where customer_id like 'C0%'").fetchall()[0][0]

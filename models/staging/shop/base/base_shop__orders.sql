@@ -27,6 +27,7 @@
 {%- endfor -%}
 {%- do rules.extend([
     ('negative_amount', 'loyalty_points_redeemed', 'loyalty_points_redeemed < 0'),
+    ('discount_exceeds_subtotal', 'discount_amount', 'discount_amount_local > subtotal_local'),
     ('invalid_installments', 'installments', 'installments < 1'),
     ('unknown_enum_value', 'status', 'not is_known_status'),
     ('unknown_enum_value', 'payment_method', 'not is_known_payment_method'),
