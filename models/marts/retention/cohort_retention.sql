@@ -227,66 +227,29 @@ rolling_eligibility as (
 ),
 
 measures as (
-    -- the four per-period counts in one long relation, so one join attaches them to the periods
-    select
-        segment_type,
-        segment_value,
-        cohort_grain,
-        cohort_start,
-        period_number,
-        active_customers,
-        engaged_customers,
-        orders,
-        net_revenue_usd,
-        0 as customers_last_active,
-        0 as rolling_active_customers,
-        0 as customers_last_eligible
-    from period_activity
-    union all
-    select
-        segment_type,
-        segment_value,
-        cohort_grain,
-        cohort_start,
-        period_number,
-        0 as active_customers,
-        0 as engaged_customers,
-        0 as orders,
-        0 as net_revenue_usd,
-        customers_last_active,
-        0 as rolling_active_customers,
-        0 as customers_last_eligible
-    from last_active_periods
-    union all
-    select
-        segment_type,
-        segment_value,
-        cohort_grain,
-        cohort_start,
-        period_number,
-        0 as active_customers,
-        0 as engaged_customers,
-        0 as orders,
-        0 as net_revenue_usd,
-        0 as customers_last_active,
-        rolling_active_customers,
-        0 as customers_last_eligible
-    from rolling_active
-    union all
-    select
-        segment_type,
-        segment_value,
-        cohort_grain,
-        cohort_start,
-        period_number,
-        0 as active_customers,
-        0 as engaged_customers,
-        0 as orders,
-        0 as net_revenue_usd,
-        0 as customers_last_active,
-        0 as rolling_active_customers,
-        customers_last_eligible
-    from rolling_eligibility
+    -- the per-period counts of each source in one long relation (zeros for the others' columns),
+    -- so one join attaches them to the periods
+    {%- set measure_sources = [
+        ('period_activity', ['active_customers', 'engaged_customers', 'orders', 'net_revenue_usd']),
+        ('last_active_periods', ['customers_last_active']),
+        ('rolling_active', ['rolling_active_customers']),
+        ('rolling_eligibility', ['customers_last_eligible']),
+    ] %}
+    {%- set all_measures = measure_sources | map(attribute=1) | sum(start=[]) %}
+    {%- for source_cte, source_measures in measure_sources %}
+        select
+            segment_type,
+            segment_value,
+            cohort_grain,
+            cohort_start,
+            period_number,
+            {%- for measure in all_measures %}
+                {% if measure in source_measures %}{{ measure }}{% else %}0 as {{ measure }}{% endif %}
+                {%- if not loop.last %},{% endif %}
+            {%- endfor %}
+        from {{ source_cte }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 measures_by_period as (
@@ -362,15 +325,7 @@ final as (
         period_end,
         is_partial_period,
         cast(cohort_size as {{ dbt.type_bigint() }}) as cohort_size,
-        cast(active_customers as {{ dbt.type_bigint() }}) as active_customers,
-        cast(active_customers as double) / cohort_size as retention_rate,
-        cast(unbounded_active_customers as {{ dbt.type_bigint() }}) as unbounded_active_customers,
-        cast(unbounded_active_customers as double) / cohort_size as unbounded_retention_rate,
-        cast(rolling_eligible_customers as {{ dbt.type_bigint() }}) as rolling_eligible_customers,
-        cast(rolling_active_customers as {{ dbt.type_bigint() }}) as rolling_active_customers,
-        cast(rolling_active_customers as double) / nullif(rolling_eligible_customers, 0) as rolling_retention_rate,
-        cast(engaged_customers as {{ dbt.type_bigint() }}) as engaged_customers,
-        cast(engaged_customers as double) / cohort_size as engagement_retention_rate,
+        {{ retention_rates('cohort_size') }},
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         net_revenue_usd,
         period_0_net_revenue_usd,
