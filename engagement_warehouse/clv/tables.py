@@ -30,13 +30,19 @@ def model_params(rfm: pa.Table, min_repeat_customers: int) -> pa.Table:
                 "log_likelihood": None if np.isnan(fit.log_likelihood) else float(fit.log_likelihood),
                 "customers": int(customers), "status": fit.status.status, "status_reason": fit.status.reason,
             })
-    table = pa.Table.from_pylist(rows)
-    time_unit, observation_end = _single(rfm, "time_unit"), _single(rfm, "observation_end_date")
-    table = table.append_column("time_unit", pa.array([time_unit] * table.num_rows, pa.string()))
-    table = table.append_column("observation_end_date", pa.array([observation_end] * table.num_rows, pa.date32()))
     correlation = spend.frequency_spend_correlation
-    return table.append_column("frequency_spend_correlation", pa.array(
-        [None if np.isnan(correlation) else correlation] * table.num_rows, pa.float64()))
+    return _with_constants(pa.Table.from_pylist(rows), {
+        "time_unit": (_single(rfm, "time_unit"), pa.string()),
+        "observation_end_date": (_single(rfm, "observation_end_date"), pa.date32()),
+        "frequency_spend_correlation": (None if np.isnan(correlation) else correlation, pa.float64()),
+    })
+
+
+def _with_constants(table: pa.Table, constants: dict[str, tuple[object, pa.DataType]]) -> pa.Table:
+    """The table with a column per constant: the same value, of the given type, on every row."""
+    for name, (value, kind) in constants.items():
+        table = table.append_column(name, pa.array([value] * table.num_rows, kind))
+    return table
 
 
 def _in_person_order(table: pa.Table) -> pa.Table:
@@ -130,15 +136,11 @@ def backtest(calibration: pa.Table, min_repeat_customers: int) -> pa.Table:
             "predicted_to_actual_ratio": total_predicted / total_actual if total_actual and total_predicted is not None
             else None,
         })
-    table = pa.Table.from_pylist(rows)
-    constants = {
+    return _with_constants(pa.Table.from_pylist(rows), {
         "calibration_end_date": (_single(calibration, "calibration_end_date"), pa.date32()),
         "observation_end_date": (_single(calibration, "observation_end_date"), pa.date32()),
         "holdout_length": (holdout_length, pa.float64()),
         "time_unit": (_single(calibration, "time_unit"), pa.string()),
         "model_status": (fit.status.status, pa.string()),
         "status_reason": (fit.status.reason, pa.string()),
-    }
-    for name, (value, kind) in constants.items():
-        table = table.append_column(name, pa.array([value] * table.num_rows, kind))
-    return table
+    })
