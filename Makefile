@@ -27,6 +27,9 @@ TEST_SCALE ?= 0.01
 QUALITY_DOCS_DIR ?= target/quality_docs
 # Parquet copies of the marts for BI tools and notebooks (they never open the DuckDB file).
 EXPORT_DIR ?= data/exports
+# The HTML report for business readers, and the port of `make docs-serve`.
+REPORT_DIR ?= target/report
+DOCS_PORT ?= 8080
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -38,12 +41,17 @@ STAMP := $(VENV)/.installed
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install data dbt-build quality export test lint pytest dbt-test test-data clean help
+.PHONY: build install data dbt-build quality export docs docs-serve report browser test lint pytest dbt-test \
+	test-data clean help
 
 help:
 	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH),"
 	@echo "             quality checkpoint (Data Docs in $(QUALITY_DOCS_DIR)), Parquet exports in $(EXPORT_DIR)"
 	@echo "make test    sqlfluff lint, pytest, dbt build with all tests on a generated test data set"
+	@echo "after make build:"
+	@echo "make docs        dbt docs: the site in target/ and the single file target/static_index.html"
+	@echo "make docs-serve  serve the docs site on http://localhost:$(DOCS_PORT)"
+	@echo "make report      the HTML report for business readers: $(REPORT_DIR)/index.html"
 
 build: install data dbt-build quality export
 
@@ -81,13 +89,35 @@ quality: install
 export: install
 	$(BIN)/engagement-warehouse export --database $(DUCKDB_PATH) --out $(EXPORT_DIR)
 
+# dbt's documentation site from the built warehouse (its catalog reads the DuckDB file): the site
+# in target/ (index.html, manifest.json, catalog.json) and target/static_index.html, one file that
+# opens without a server.
+docs: install
+	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
+		$(DBT) docs generate --static
+
+docs-serve: docs
+	$(DBT) docs serve --port $(DOCS_PORT) --no-browser
+
+# Self-contained HTML report (charts and their data inside one file) from the built warehouse,
+# opened read-only.
+report: install
+	$(BIN)/engagement-warehouse report --database $(DUCKDB_PATH) --out $(REPORT_DIR)/index.html
+
+# Debian's Chromium and its WebDriver for the tests that render the docs and the report.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
 test: lint pytest dbt-test
 
 lint: install
 	@mkdir -p $(TEST_DIR)
 	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
-pytest: install test-data
+pytest: install test-data browser
 	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) $(BIN)/python -m pytest
 
 test-data: $(LIFETIMES_WHEEL)

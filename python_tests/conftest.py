@@ -17,6 +17,8 @@ from engagement_warehouse.generator import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
+# Seeds and models, no tests: for fixtures that need a warehouse, not its checks.
+MODELS_AND_SEEDS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 
 @dataclass
@@ -30,10 +32,10 @@ class DbtRun:
             return con.execute(sql).fetchall()
 
 
-def run_dbt(args: list[str], raw_dir: Path, work_dir: Path, raw_format: str = "parquet") -> DbtRun:
-    work_dir.mkdir(parents=True, exist_ok=True)
+def dbt_env(raw_dir: Path, work_dir: Path, raw_format: str = "parquet") -> dict[str, str]:
+    """Environment of a dbt command (or of `mf`, which reads the same profile) on a test warehouse."""
     database = work_dir / "warehouse.duckdb"
-    env = {
+    return {
         **os.environ,
         "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
         "RAW_DATA_DIR": str(raw_dir),
@@ -42,6 +44,12 @@ def run_dbt(args: list[str], raw_dir: Path, work_dir: Path, raw_format: str = "p
         "DUCKDB_TEMP_DIR": str(work_dir / "tmp"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }
+
+
+def run_dbt(args: list[str], raw_dir: Path, work_dir: Path, raw_format: str = "parquet") -> DbtRun:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    database = work_dir / "warehouse.duckdb"
+    env = dbt_env(raw_dir, work_dir, raw_format)
     completed = subprocess.run(
         [DBT, *args, "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900,
@@ -63,6 +71,24 @@ def medium_clean(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("raw_medium")
     generate(out, scale=0.08, seed=11, bad_row_share=0.0)
     return out
+
+
+@dataclass
+class BuiltWarehouse:
+    raw_dir: Path
+    work_dir: Path
+    database: Path
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> BuiltWarehouse:
+    """One warehouse built at scale 0.005 (seeds and models, default share of bad rows), shared by
+    the tests that read marts without changing them. Copy the file before changing it."""
+    work = tmp_path_factory.mktemp("built")
+    generate(work / "raw", scale=0.005, seed=42)
+    run = run_dbt(MODELS_AND_SEEDS, work / "raw", work / "build")
+    assert run.returncode == 0, run.output[-3000:]
+    return BuiltWarehouse(work / "raw", work / "build", run.database)
 
 
 def read(path: Path, table: str, file_format: str = "parquet") -> str:

@@ -14,9 +14,8 @@ import pytest
 from engagement_warehouse.export import export_marts
 from engagement_warehouse.generator import append_days, generate
 
-from .conftest import run_dbt
+from .conftest import MODELS_AND_SEEDS, run_dbt
 
-MODELS_AND_SEEDS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 
 class Reader(threading.Thread):

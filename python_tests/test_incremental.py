@@ -16,10 +16,9 @@ import pytest
 
 from engagement_warehouse.generator import append_days, generate
 
-from .conftest import read, run_dbt
+from .conftest import MODELS_AND_SEEDS, read, run_dbt
 
 EXPORT_DATE = date(2026, 9, 30)
-MODELS_AND_SEEDS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 
 def tables(database) -> dict[str, list[str]]:

@@ -21,13 +21,9 @@ from great_expectations.expectations import UnexpectedRowsExpectation
 from great_expectations.expectations.metadata_types import FailureSeverity
 
 from engagement_warehouse.cli import main
-from engagement_warehouse.generator import generate
 from engagement_warehouse.quality import source, sql_checks
 from engagement_warehouse.quality.suites import registry
 
-from .conftest import run_dbt
-
-MODELS_AND_SEEDS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 CORRUPTED_MARTS = ["fct_orders", "dim_customers", "cohort_retention"]
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -47,12 +43,8 @@ def summary_line(output: str, mart: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    raw = tmp_path_factory.mktemp("quality_raw")
-    generate(raw, scale=0.005, seed=42)
-    run = run_dbt(MODELS_AND_SEEDS, raw, tmp_path_factory.mktemp("quality_build"))
-    assert run.returncode == 0, run.output[-3000:]
-    return run.database
+def warehouse(built_warehouse) -> Path:
+    return built_warehouse.database
 
 
 @pytest.fixture(scope="module")
