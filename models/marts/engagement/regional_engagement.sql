@@ -1,7 +1,7 @@
 -- Engagement and sales per country, state and month, with a sub-region roll-up (geo_level
 -- sub_region: country_code and state_region are 'all'). A session, order or answer is placed by
--- its customer's country and state as registered; sessions of visitors never identified are
--- placed by their event country, state 'unknown'. Every rate sits beside its numerator and
+-- its person's country and state as registered (customer_places); sessions of visitors never
+-- identified are placed by their event country, state 'unknown'. Every rate sits beside its numerator and
 -- denominator: re-aggregate by summing those, never by averaging rates.
 {%- set fact_columns = {
     'session_facts': ['sessions', 'visitors', 'bounced_sessions', 'purchase_sessions', 'cart_sessions',
@@ -59,10 +59,21 @@ person_places as (
     where persons.is_first_customer_id_of_person
 ),
 
+-- Every customer id placed where its person is (the person's first customer id as registered), so
+-- a person counts in one state only and the distinct counts of the states add up to the sub-region.
+customer_places as (
+    select
+        persons.customer_id,
+        person_places.country_code,
+        person_places.state_region
+    from persons
+    inner join person_places on persons.person_key = person_places.person_key
+),
+
 session_facts as (
     select
-        coalesce(customers.country_code, sessions.country_code, 'unknown') as country_code,
-        coalesce(customers.state_region, 'unknown') as state_region,
+        coalesce(customer_places.country_code, sessions.country_code, 'unknown') as country_code,
+        coalesce(customer_places.state_region, 'unknown') as state_region,
         cast({{ dbt.date_trunc('month', 'sessions.session_date') }} as date) as month_start,
         count(*) as sessions,
         count(distinct sessions.visitor_key) as visitors,
@@ -73,32 +84,32 @@ session_facts as (
             as abandoned_cart_sessions,
         sum(case when sessions.has_whatsapp_message then 1 else 0 end) as whatsapp_sessions
     from sessions
-    left join customers on sessions.customer_id = customers.customer_id
+    left join customer_places on sessions.customer_id = customer_places.customer_id
     group by
-        coalesce(customers.country_code, sessions.country_code, 'unknown'),
-        coalesce(customers.state_region, 'unknown'),
+        coalesce(customer_places.country_code, sessions.country_code, 'unknown'),
+        coalesce(customer_places.state_region, 'unknown'),
         cast({{ dbt.date_trunc('month', 'sessions.session_date') }} as date)
 ),
 
 event_facts as (
     select
-        coalesce(customers.country_code, events.country_code, 'unknown') as country_code,
-        coalesce(customers.state_region, 'unknown') as state_region,
+        coalesce(customer_places.country_code, events.country_code, 'unknown') as country_code,
+        coalesce(customer_places.state_region, 'unknown') as state_region,
         cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
         sum(case when events.event_type = 'add_to_wishlist' then 1 else 0 end) as wishlist_adds,
         sum(case when events.event_type = 'social_share' then 1 else 0 end) as social_shares
     from events
-    left join customers on events.stitched_customer_id = customers.customer_id
+    left join customer_places on events.stitched_customer_id = customer_places.customer_id
     group by
-        coalesce(customers.country_code, events.country_code, 'unknown'),
-        coalesce(customers.state_region, 'unknown'),
+        coalesce(customer_places.country_code, events.country_code, 'unknown'),
+        coalesce(customer_places.state_region, 'unknown'),
         cast({{ dbt.date_trunc('month', 'events.event_date') }} as date)
 ),
 
 order_facts as (
     select
-        customers.country_code,
-        coalesce(customers.state_region, 'unknown') as state_region,
+        customer_places.country_code,
+        coalesce(customer_places.state_region, 'unknown') as state_region,
         cast({{ dbt.date_trunc('month', 'orders.order_date') }} as date) as month_start,
         count(distinct case when orders.is_confirmed_order then orders.person_key end) as active_customers,
         count(distinct case when orders.is_first_confirmed_order then orders.person_key end) as new_customers,
@@ -111,17 +122,17 @@ order_facts as (
         sum(case when orders.is_cash_on_delivery and orders.is_confirmed_order then 1 else 0 end)
             as cod_confirmed_orders
     from orders
-    inner join customers on orders.customer_id = customers.customer_id
+    inner join customer_places on orders.customer_id = customer_places.customer_id
     group by
-        customers.country_code,
-        coalesce(customers.state_region, 'unknown'),
+        customer_places.country_code,
+        coalesce(customer_places.state_region, 'unknown'),
         cast({{ dbt.date_trunc('month', 'orders.order_date') }} as date)
 ),
 
 feedback_facts as (
     select
-        customers.country_code,
-        coalesce(customers.state_region, 'unknown') as state_region,
+        customer_places.country_code,
+        coalesce(customer_places.state_region, 'unknown') as state_region,
         feedback.submitted_month as month_start,
         sum(case when feedback.survey_type = 'nps' then 1 else 0 end) as nps_responses,
         sum(case when feedback.nps_category = 'promoter' then 1 else 0 end) as promoters,
@@ -129,10 +140,10 @@ feedback_facts as (
         sum(case when feedback.survey_type = 'csat' then 1 else 0 end) as csat_responses,
         sum(case when feedback.is_csat_satisfied then 1 else 0 end) as csat_satisfied
     from feedback
-    inner join customers on feedback.customer_id = customers.customer_id
+    inner join customer_places on feedback.customer_id = customer_places.customer_id
     group by
-        customers.country_code,
-        coalesce(customers.state_region, 'unknown'),
+        customer_places.country_code,
+        coalesce(customer_places.state_region, 'unknown'),
         feedback.submitted_month
 ),
 
