@@ -9,9 +9,9 @@ from pathlib import Path
 
 import duckdb
 
-LAYERS = ("staging", "intermediate", "marts", "audit")
+LAYERS = ("staging", "intermediate", "marts", "audit", "semantic")
 PRIMARY_KEY_TESTS = {"unique", "unique_combination_of_columns"}
-GATED_LAYERS = ("marts",)
+GATED_LAYERS = ("marts", "semantic")
 
 
 @dataclass
@@ -100,3 +100,74 @@ def report(models: list[ModelCoverage]) -> tuple[str, bool]:
 
 def _percent(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:.0f}%" if whole else "-"
+
+
+# Generic tests whose instances say what they check by their name and arguments (dbt's built-in
+# tests and the project's convention tests, each described once where it is defined); any other
+# generic test is a rule written per column (an expression) and needs its own description.
+SELF_DESCRIBING_TESTS = {"unique", "not_null", "relationships", "accepted_values", "unique_combination_of_columns",
+                         "amounts_are_not_negative", "rates_are_between_0_and_1", "accepted_contract_values"}
+
+
+@dataclass
+class ResourceDocs:
+    kind: str
+    total: int
+    undescribed: list[str]
+
+    @property
+    def described(self) -> int:
+        return self.total - len(self.undescribed)
+
+
+def resource_documentation(manifest_path: Path) -> list[ResourceDocs]:
+    """Descriptions of everything the docs site shows besides models: sources and seeds (and their
+    columns), the project's macros, singular tests, per-column rule tests, unit tests, analyses,
+    exposures, semantic models and metrics."""
+    manifest = json.loads(manifest_path.read_text())
+    project = manifest["metadata"].get("project_name")
+    found: dict[str, list[tuple[str, bool]]] = {}
+
+    def note(kind: str, name: str, description: str | None) -> None:
+        found.setdefault(kind, []).append((name, bool((description or "").strip())))
+
+    def with_columns(kind: str, node: dict, name: str) -> None:
+        note(kind, name, node.get("description"))
+        for column, properties in node.get("columns", {}).items():
+            note(f"{kind} columns", f"{name}.{column}", properties.get("description"))
+
+    for node in manifest.get("sources", {}).values():
+        if node.get("package_name") == project:
+            with_columns("sources", node, f"{node['source_name']}.{node['name']}")
+    for node in manifest["nodes"].values():
+        if node.get("package_name") != project:
+            continue
+        kind = node["resource_type"]
+        if kind == "seed":
+            with_columns("seeds", node, node["name"])
+        elif kind == "analysis":
+            note("analyses", node["name"], node.get("description"))
+        elif kind == "test" and not node.get("test_metadata"):
+            note("singular tests", node["name"], node.get("description"))
+        elif kind == "test" and node["test_metadata"]["name"] not in SELF_DESCRIBING_TESTS:
+            note("column rule tests", node["name"], node.get("description"))
+    for section, kind in [("macros", "macros"), ("unit_tests", "unit tests"), ("exposures", "exposures"),
+                          ("semantic_models", "semantic models"), ("metrics", "metrics")]:
+        for node in manifest.get(section, {}).values():
+            if node.get("package_name") == project:
+                note(kind, node["name"], node.get("description"))
+    return [ResourceDocs(kind, len(entries), sorted(name for name, described in entries if not described))
+            for kind, entries in sorted(found.items())]
+
+
+def documentation_report(resources: list[ResourceDocs]) -> tuple[str, bool]:
+    """Described share per kind of resource, the undescribed names, and whether all are at 100%."""
+    lines = [f"{'resource':<20}{'count':>7}{'described':>11}"]
+    for resource in resources:
+        lines.append(f"{resource.kind:<20}{resource.total:>7}{_percent(resource.described, resource.total):>11}")
+    for resource in resources:
+        if resource.undescribed:
+            lines.append(f"  {resource.kind} without description: " + ", ".join(resource.undescribed))
+    passed = all(not resource.undescribed for resource in resources)
+    lines.append("documentation: " + ("100% of every kind of resource" if passed else "gaps (see above)"))
+    return "\n".join(lines), passed
