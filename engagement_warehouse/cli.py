@@ -45,11 +45,13 @@ def _contract_doc(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .coverage import model_coverage, report
+    from .coverage import documentation_report, model_coverage, report, resource_documentation
 
-    text, passed = report(model_coverage(Path(args.manifest), Path(args.database) if args.database else None))
+    text, models_passed = report(model_coverage(Path(args.manifest), Path(args.database) if args.database else None))
     print(text)
-    return 0 if passed else 1
+    text, resources_passed = documentation_report(resource_documentation(Path(args.manifest)))
+    print(text)
+    return 0 if models_passed and resources_passed else 1
 
 
 def _quality(args: argparse.Namespace) -> int:
@@ -84,6 +86,19 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .report import ReportError, build_report
+
+    try:
+        summary = build_report(args.database, args.out)
+    except ReportError as error:
+        print(f"engagement-warehouse report: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB, {len(summary.sections)} charts, "
+          f"data as of {summary.as_of_date}) in {summary.seconds:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     day.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
     day.set_defaults(func=_append_day)
 
-    cov = commands.add_parser("coverage", help="documentation and test coverage of the dbt models (fails under 100%% for marts)")
+    cov = commands.add_parser("coverage", help="documentation and test coverage of the dbt models (fails under 100%% for marts) "
+                                      "and descriptions of every other resource (fails on any gap)")
     cov.add_argument("--manifest", default="target/manifest.json", help="dbt manifest (default: target/manifest.json)")
     cov.add_argument("--database", default=None, help="built DuckDB warehouse, to count its real columns (read-only)")
     cov.set_defaults(func=_coverage)
@@ -135,6 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="DuckDB memory limit of the full-table checks "
                               "(default: MEMORY_LIMIT of engagement_warehouse/quality/source.py)")
     quality.set_defaults(func=_quality)
+
+    rep = commands.add_parser("report", help="self-contained HTML report of the marts for business readers")
+    rep.add_argument("--database", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/warehouse.duckdb")),
+                     help="the built warehouse, opened read-only (default: $DUCKDB_PATH or data/warehouse.duckdb)")
+    rep.add_argument("--out", type=Path, default=Path("target/report/index.html"),
+                     help="the HTML file to write (default: target/report/index.html)")
+    rep.set_defaults(func=_report)
     return parser
 
 

@@ -1,0 +1,215 @@
+"""What the report plots, read from the marts of a built warehouse opened read-only.
+
+One query per chart. Each returns the mart's own values: rows are filtered and sorted, never
+smoothed or re-estimated. Where a chart sums a mart over months or states (regional engagement),
+it sums the numerators and denominators the mart puts beside its rates, as the mart's
+description asks, and the rate is recomputed from those sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA = "marts"
+# Every mart a chart reads; the report stops with one message naming all that are missing.
+REQUIRED_MARTS = (
+    "fct_orders",
+    "dim_customers",
+    "cohort_retention",
+    "retention_curves",
+    "retention_projection",
+    "customer_lifetime_value",
+    "clv_cac_by_channel",
+    "regional_engagement",
+    "feedback_summary",
+)
+# The report reads monthly cohorts only (the marts also hold ISO-week cohorts).
+COHORT_GRAIN = "month"
+# Segment types offered by the retention-curve chart, the first shown on opening.
+RETENTION_SEGMENT_TYPES = ("loyalty_member", "sub_region", "country", "acquisition_channel", "first_order_channel")
+# Calendar months summed by the regional chart, the as-of date's month the last of them.
+REGIONAL_WINDOW_MONTHS = 12
+
+
+class ReportError(Exception):
+    """The warehouse cannot be read, or lacks a mart the report needs."""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    as_of_date: date
+    cohorts: pd.DataFrame
+    curves: pd.DataFrame
+    projection: pd.DataFrame
+    clv: pd.DataFrame
+    clv_cac: pd.DataFrame
+    regional: pd.DataFrame
+    regional_months: tuple[date, date]
+    nps: pd.DataFrame
+    country_names: dict[str, str]
+
+
+AS_OF_SQL = f"select max(order_date) from {SCHEMA}.fct_orders"
+
+COUNTRY_NAMES_SQL = f"""
+    select country_code, min(country_name) as country_name
+    from {SCHEMA}.dim_customers
+    where country_name is not null
+    group by country_code
+"""
+
+# Complete periods only: the period holding the last day of data is flagged partial by the mart
+# and would read as a drop.
+COHORTS_SQL = f"""
+    select
+        cohort_start,
+        period_number,
+        cohort_size,
+        active_customers,
+        retention_rate,
+        cast(cumulative_net_revenue_usd_per_customer as double) as cumulative_net_revenue_usd_per_customer
+    from {SCHEMA}.cohort_retention
+    where segment_type = 'all' and cohort_grain = $grain and not is_partial_period
+    order by cohort_start, period_number
+"""
+
+CURVES_SQL = f"""
+    select
+        segment_type,
+        segment_value,
+        period_number,
+        cohorts,
+        customers,
+        unbounded_active_customers,
+        unbounded_retention_rate,
+        cast(cumulative_net_revenue_usd_per_customer as double) as cumulative_net_revenue_usd_per_customer
+    from {SCHEMA}.retention_curves
+    where cohort_grain = $grain and (segment_type = 'all' or list_contains($segment_types, segment_type))
+    order by segment_type, segment_value, period_number
+"""
+
+PROJECTION_SQL = f"""
+    select
+        segment_type,
+        segment_value,
+        period_number,
+        projected_survival,
+        fit_status,
+        fit_reason,
+        fit_cohorts,
+        fit_customers,
+        fit_periods
+    from {SCHEMA}.retention_projection
+    where cohort_grain = $grain and (segment_type = 'all' or list_contains($segment_types, segment_type))
+    order by segment_type, segment_value, period_number
+"""
+
+CLV_SQL = f"""
+    select
+        predicted_clv_12m_usd,
+        model_status
+    from {SCHEMA}.customer_lifetime_value
+"""
+
+CLV_CAC_SQL = f"""
+    select
+        country_code,
+        acquisition_channel,
+        window_end_date,
+        cast(spend_usd as double) as spend_usd,
+        new_customers,
+        cac_usd,
+        value_per_customer_usd,
+        clv_to_cac_ratio
+    from {SCHEMA}.clv_cac_by_channel
+    order by acquisition_channel, country_code
+"""
+
+# State rows only: the sub-region rows roll the same states up again.
+REGIONAL_SQL = f"""
+    select
+        country_code,
+        cast(sum(net_revenue_usd) as double) as net_revenue_usd,
+        sum(orders) as orders,
+        sum(new_customers) as new_customers,
+        sum(sessions) as sessions,
+        sum(purchase_sessions) as purchase_sessions,
+        sum(whatsapp_sessions) as whatsapp_sessions
+    from {SCHEMA}.regional_engagement
+    where geo_level = 'state' and month_start between $first_month and $last_month
+    group by country_code
+    order by country_code
+"""
+
+NPS_SQL = f"""
+    select
+        country_code,
+        submitted_month,
+        nps_responses,
+        promoters,
+        passives,
+        detractors,
+        nps
+    from {SCHEMA}.feedback_summary
+    where nps_responses > 0
+    order by country_code, submitted_month
+"""
+
+
+def open_warehouse(database: Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only, after checking it holds every mart the report reads."""
+    if not database.is_file():
+        raise ReportError(f"no warehouse at {database}: build it first (make build)")
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as error:
+        raise ReportError(f"cannot open {database} read-only: {error}") from error
+    present = {row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where schema_name = $schema "
+        "union select view_name from duckdb_views() where schema_name = $schema",
+        {"schema": SCHEMA}).fetchall()}
+    missing = [mart for mart in REQUIRED_MARTS if mart not in present]
+    if missing:
+        con.close()
+        raise ReportError(f"{database} lacks the mart(s) {', '.join(f'{SCHEMA}.{m}' for m in missing)}: "
+                          "run the build first (make build)")
+    return con
+
+
+def month_window(as_of: date, months: int) -> tuple[date, date]:
+    """First days of the first and the last of `months` calendar months ending with as_of's month."""
+    last = as_of.replace(day=1)
+    index = last.year * 12 + last.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1), last
+
+
+def load(database: Path) -> ReportData:
+    """Everything the charts need, in one read-only session."""
+    con = open_warehouse(database)
+    try:
+        as_of = con.execute(AS_OF_SQL).fetchone()[0]
+        if as_of is None:
+            raise ReportError(f"{SCHEMA}.fct_orders in {database} has no orders: nothing to report")
+        first_month, last_month = month_window(as_of, REGIONAL_WINDOW_MONTHS)
+        segments = {"grain": COHORT_GRAIN, "segment_types": list(RETENTION_SEGMENT_TYPES)}
+        return ReportData(
+            as_of_date=as_of,
+            cohorts=con.execute(COHORTS_SQL, {"grain": COHORT_GRAIN}).df(),
+            curves=con.execute(CURVES_SQL, segments).df(),
+            projection=con.execute(PROJECTION_SQL, segments).df(),
+            clv=con.execute(CLV_SQL).df(),
+            clv_cac=con.execute(CLV_CAC_SQL).df(),
+            regional=con.execute(REGIONAL_SQL, {"first_month": first_month, "last_month": last_month}).df(),
+            regional_months=(first_month, last_month),
+            nps=con.execute(NPS_SQL).df(),
+            country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
+        )
+    except duckdb.Error as error:
+        raise ReportError(f"cannot read the marts of {database}: {error}") from error
+    finally:
+        con.close()
