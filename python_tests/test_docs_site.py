@@ -171,3 +171,25 @@ def test_docs_serve_serves_the_same_site(docs, built_warehouse):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_exposures_depend_on_exactly_what_reads_the_marts(docs):
+    """The lineage graph is only as true as the exposures: each must list the marts its reader
+    really reads (the report's queries, every exported mart, every mart with a quality suite)."""
+    from engagement_warehouse.quality.suites import registry
+    from engagement_warehouse.report.data import REQUIRED_MARTS
+
+    _, manifest = docs
+
+    def upstream(name: str) -> set[str]:
+        return {uid.split(".")[-1] for uid in manifest["exposures"][f"exposure.{PROJECT}.{name}"]["depends_on"]["nodes"]}
+
+    marts = models_of(manifest, "marts")
+    assert upstream("business_report") == set(REQUIRED_MARTS)
+    assert upstream("parquet_exports") == marts  # export_marts writes every table of schema marts
+    assert upstream("data_quality_checkpoint") == {suite.mart for suite in registry()} == marts
+    semantic_marts = {manifest["nodes"][uid]["name"] for model in manifest["semantic_models"].values()
+                      for uid in model["depends_on"]["nodes"]}
+    metrics = {name for name in upstream("bi_semantic_layer") if name != "metricflow_time_spine"}
+    assert metrics <= {metric["name"] for metric in manifest["metrics"].values()}
+    assert semantic_marts <= marts
