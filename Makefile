@@ -30,6 +30,11 @@ EXPORT_DIR ?= data/exports
 # The HTML report for business readers, and the port of `make docs-serve`.
 REPORT_DIR ?= target/report
 DOCS_PORT ?= 8080
+# make bench: scales 0.1 and 1, plus SCALE when given on the command line (make bench SCALE=3);
+# every figure is the median of BENCH_RUNS runs.
+BENCH_SCALES ?= 0.1 1 $(if $(filter command line,$(origin SCALE)),$(SCALE))
+BENCH_RUNS ?= 3
+BENCH_DIR ?= target/bench
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -41,8 +46,8 @@ STAMP := $(VENV)/.installed
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install data dbt-build quality export docs docs-serve report browser test lint pytest dbt-test \
-	test-data clean help
+.PHONY: build install data dbt-build quality export docs docs-serve report bench browser test lint pytest \
+	dbt-test test-data clean help
 
 help:
 	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH),"
@@ -52,6 +57,7 @@ help:
 	@echo "make docs        dbt docs: the site in target/ and the single file target/static_index.html"
 	@echo "make docs-serve  serve the docs site on http://localhost:$(DOCS_PORT)"
 	@echo "make report      the HTML report for business readers: $(REPORT_DIR)/index.html"
+	@echo "make bench       benchmark at scales $(BENCH_SCALES): $(BENCH_DIR)/results.json and results.md"
 
 build: install data dbt-build quality export
 
@@ -103,6 +109,12 @@ docs-serve: docs
 # opened read-only.
 report: install
 	$(BIN)/engagement-warehouse report --database $(DUCKDB_PATH) --out $(REPORT_DIR)/index.html
+
+# Generator, full and incremental dbt builds, the read-everything floor, the analyst baselines
+# (pandas, polars) and peak memory, each a median of BENCH_RUNS runs, on generated data of its
+# own under $(BENCH_DIR) (the user's warehouse is not touched).
+bench: install
+	$(BIN)/engagement-warehouse bench --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --out $(BENCH_DIR)
 
 # Debian's Chromium and its WebDriver for the tests that render the docs and the report.
 browser:
