@@ -9,6 +9,15 @@
 -- owner), change the sessions of their visitors from the earliest such event on. For each such
 -- visitor the run re-sessionizes from the start of its last session before that event, and
 -- numbers on from there; earlier sessions are final. Rows are replaced by event_id.
+--
+-- Speed: numbering sessions with a lag over each visitor's events, then a running count of the
+-- gaps, sorts every event twice (each sort carried the full rows: most of this model's time).
+-- Instead each visitor's timeline is cut into buckets as long as the timeout (time_bucket). Two
+-- events of one bucket are never more than the timeout apart, so only the first event of a bucket
+-- can open a session: it does when the bucket before is empty or ended more than the timeout
+-- before it. A running count over the buckets (about 3 events each, and narrow) numbers the
+-- sessions, the one sort; each event takes its session from its bucket by a hash join. The result
+-- is the one the lag gave, row for row.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -16,49 +25,117 @@
     on_schema_change='fail',
 ) }}
 
+{#- The visitor of an event: its customer, else its device's owner, else the device. Written once,
+    applied to the narrow key columns (to sessionize) and to the full rows (the output). -#}
+{%- set visitor_key -%}
+    coalesce({events}.customer_id, device_owners.customer_id, 'anonymous:' || {events}.anonymous_id)
+{%- endset -%}
+
+{#- The bucket of a timestamp: whole timeouts since 1970, counted with the datediff in seconds
+    that the timeout is measured with, so that two events of one bucket are at most
+    timeout - 1 seconds apart by that measure. -#}
+{%- set time_bucket -%}
+    cast(floor(
+        {{ dbt.datediff("cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")", '{event_ts}', 'second') }}
+        / ({{ var('session_timeout_minutes') }} * 60)
+    ) as {{ dbt.type_bigint() }})
+{%- endset %}
+
 with
 
 events as (
     select * from {{ ref('stg_shop__events') }}
 ),
 
-identified_devices as (
+-- the columns that place an event on its visitor's timeline, and the events that identify a
+-- device: read apart from the full rows, which only the final join needs, so that no wide copy of
+-- the events is kept or sorted
+event_keys as (
+    select
+        event_id,
+        customer_id,
+        anonymous_id,
+        event_ts,
+        loaded_at
+    from {{ ref('stg_shop__events') }}
+),
+
+identified_events as (
     select
         anonymous_id,
         customer_id,
-        row_number() over (partition by anonymous_id order by event_ts asc, event_id asc) as identification_rank
-    from events
+        event_ts,
+        event_id
+    from {{ ref('stg_shop__events') }}
     where anonymous_id is not null and customer_id is not null
+),
+
+-- a device's owner is the customer of its earliest identified event (ties: lowest event_id),
+-- found by aggregates rather than a sort
+first_identifications as (
+    select
+        anonymous_id,
+        min(event_ts) as first_identified_ts
+    from identified_events
+    group by anonymous_id
+),
+
+first_identification_events as (
+    select
+        identified_events.anonymous_id,
+        identified_events.customer_id,
+        identified_events.event_id
+    from identified_events
+    inner join first_identifications
+        on
+            identified_events.anonymous_id = first_identifications.anonymous_id
+            and identified_events.event_ts = first_identifications.first_identified_ts
+),
+
+first_identification_event_ids as (
+    select
+        anonymous_id,
+        min(event_id) as event_id
+    from first_identification_events
+    group by anonymous_id
 ),
 
 device_owners as (
     select
-        anonymous_id,
-        customer_id
-    from identified_devices
-    where identification_rank = 1
+        first_identification_events.anonymous_id,
+        first_identification_events.customer_id
+    from first_identification_events
+    inner join first_identification_event_ids
+        on first_identification_events.event_id = first_identification_event_ids.event_id
 ),
 
-stitched as (
+event_visitors as (
     select
-        events.*,
-        coalesce(events.customer_id, device_owners.customer_id) as stitched_customer_id,
-        coalesce(events.customer_id, device_owners.customer_id, 'anonymous:' || events.anonymous_id)
-            as visitor_key
-    from events
-    left join device_owners on events.anonymous_id = device_owners.anonymous_id
+        event_keys.event_id,
+        event_keys.anonymous_id,
+        event_keys.event_ts,
+        event_keys.loaded_at,
+        {{ visitor_key.format(events='event_keys') }} as visitor_key
+    from event_keys
+    left join device_owners on event_keys.anonymous_id = device_owners.anonymous_id
 ),
 
 {% if is_incremental() %}
 sessionized_before as (
-    select * from {{ this }}
+    select
+        event_id,
+        visitor_key,
+        event_ts,
+        session_number,
+        loaded_at
+    from {{ this }}
 ),
 
 new_events as (
     select
         event_id,
         anonymous_id
-    from events
+    from event_visitors
     where loaded_at > (select max(sessionized_before.loaded_at) from sessionized_before)
 ),
 
@@ -71,16 +148,16 @@ touched_devices as (
 -- (a device newly identified, or its owner erased)
 changed_events as (
     select
-        stitched.event_ts,
-        stitched.visitor_key,
+        event_visitors.event_ts,
+        event_visitors.visitor_key,
         before.visitor_key as visitor_key_before
-    from stitched
-    left join sessionized_before as before on stitched.event_id = before.event_id
+    from event_visitors
+    left join sessionized_before as before on event_visitors.event_id = before.event_id
     where
-        stitched.event_id in (select new_events.event_id from new_events)
+        event_visitors.event_id in (select new_events.event_id from new_events)
         or (
-            stitched.anonymous_id in (select touched_devices.anonymous_id from touched_devices)
-            and stitched.visitor_key is distinct from before.visitor_key
+            event_visitors.anonymous_id in (select touched_devices.anonymous_id from touched_devices)
+            and event_visitors.visitor_key is distinct from before.visitor_key
         )
 ),
 
@@ -117,94 +194,156 @@ sessions_before_change as (
     group by before.visitor_key, before.session_number
 ),
 
+-- a later session starts later, so the latest start and the highest number are the same session's
 restart_points as (
     select
         visitor_key,
-        session_start_ts as restart_ts,
-        session_number - 1 as session_number_offset
-    from (
-        select
-            *,
-            row_number() over (partition by visitor_key order by session_number desc) as recency_rank
-        from sessions_before_change
-    ) as ranked
-    where recency_rank = 1
+        max(session_start_ts) as restart_ts,
+        max(session_number) - 1 as session_number_offset
+    from sessions_before_change
+    group by visitor_key
 ),
 {% endif %}
 
 events_to_sessionize as (
     select
-        stitched.*,
+        event_visitors.event_id,
+        event_visitors.event_ts,
+        event_visitors.visitor_key,
+        {{ time_bucket.format(event_ts='event_visitors.event_ts') }} as time_bucket,
         {% if is_incremental() -%}
             coalesce(restart_points.session_number_offset, 0)
         {%- else -%}
             0
         {%- endif %} as session_number_offset
-    from stitched
+    from event_visitors
     {% if is_incremental() %}
-        inner join changed_from on stitched.visitor_key = changed_from.visitor_key
-        left join restart_points on stitched.visitor_key = restart_points.visitor_key
-        where restart_points.restart_ts is null or stitched.event_ts >= restart_points.restart_ts
+        inner join changed_from on event_visitors.visitor_key = changed_from.visitor_key
+        left join restart_points on event_visitors.visitor_key = restart_points.visitor_key
+        where restart_points.restart_ts is null or event_visitors.event_ts >= restart_points.restart_ts
     {% endif %}
 ),
 
-with_gaps as (
+buckets as (
     select
-        *,
-        lag(event_ts) over (partition by visitor_key order by event_ts asc, event_id asc) as previous_event_ts
+        visitor_key,
+        time_bucket,
+        min(session_number_offset) as session_number_offset,
+        min(event_ts) as first_event_ts,
+        max(event_ts) as last_event_ts
     from events_to_sessionize
+    group by visitor_key, time_bucket
 ),
 
-flagged as (
+-- the event that opens the bucket (ties in time: lowest event_id, the order the sessions follow)
+bucket_first_events as (
     select
-        *,
+        events_to_sessionize.visitor_key,
+        events_to_sessionize.time_bucket,
+        min(events_to_sessionize.event_id) as first_event_id
+    from events_to_sessionize
+    inner join buckets
+        on
+            events_to_sessionize.visitor_key = buckets.visitor_key
+            and events_to_sessionize.time_bucket = buckets.time_bucket
+            and events_to_sessionize.event_ts = buckets.first_event_ts
+    group by events_to_sessionize.visitor_key, events_to_sessionize.time_bucket
+),
+
+-- a bucket opens a session when the bucket before it is empty (nothing earlier can be within the
+-- timeout) or its last event is more than the timeout before this bucket's first
+flagged_buckets as (
+    select
+        buckets.visitor_key,
+        buckets.time_bucket,
+        buckets.first_event_ts,
+        buckets.session_number_offset,
+        bucket_first_events.first_event_id,
         case
-            when previous_event_ts is null then 1
+            when previous_bucket.last_event_ts is null then 1
             when
-                {{ dbt.datediff('previous_event_ts', 'event_ts', 'second') }}
+                {{ dbt.datediff('previous_bucket.last_event_ts', 'buckets.first_event_ts', 'second') }}
                 > {{ var('session_timeout_minutes') }} * 60
                 then 1
             else 0
         end as is_session_start
-    from with_gaps
+    from buckets
+    inner join bucket_first_events
+        on
+            buckets.visitor_key = bucket_first_events.visitor_key
+            and buckets.time_bucket = bucket_first_events.time_bucket
+    left join buckets as previous_bucket
+        on
+            buckets.visitor_key = previous_bucket.visitor_key
+            and buckets.time_bucket - 1 = previous_bucket.time_bucket
 ),
 
-numbered as (
+numbered_buckets as (
     select
         *,
         session_number_offset + sum(is_session_start) over (
             partition by visitor_key
-            order by event_ts asc, event_id asc
+            order by time_bucket asc
             rows between unbounded preceding and current row
         ) as session_number
-    from flagged
+    from flagged_buckets
+),
+
+bucket_sessions as (
+    select
+        visitor_key,
+        time_bucket,
+        first_event_ts,
+        first_event_id,
+        is_session_start,
+        session_number,
+        {{ dbt.hash(dbt.concat(['visitor_key', "'|'", 'cast(session_number as ' ~ dbt.type_string() ~ ')'])) }}
+            as session_id
+    from numbered_buckets
+),
+
+stitched as (
+    select
+        events.*,
+        coalesce(events.customer_id, device_owners.customer_id) as stitched_customer_id,
+        {{ visitor_key.format(events='events') }} as visitor_key,
+        {{ time_bucket.format(event_ts='events.event_ts') }} as time_bucket
+    from events
+    left join device_owners on events.anonymous_id = device_owners.anonymous_id
 ),
 
 final as (
     select
-        event_id,
-        {{ dbt.hash(dbt.concat(['visitor_key', "'|'", 'cast(session_number as ' ~ dbt.type_string() ~ ')'])) }}
-            as session_id,
-        visitor_key,
-        stitched_customer_id,
-        customer_id,
-        anonymous_id,
-        cast(session_number as {{ dbt.type_int() }}) as session_number,
-        is_session_start = 1 as is_session_start,
-        event_ts,
-        event_date,
-        event_type,
-        platform,
-        country_code,
-        page_path,
-        product_id,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        properties,
-        loyalty_points,
+        stitched.event_id,
+        bucket_sessions.session_id,
+        stitched.visitor_key,
+        stitched.stitched_customer_id,
+        stitched.customer_id,
+        stitched.anonymous_id,
+        cast(bucket_sessions.session_number as {{ dbt.type_int() }}) as session_number,
+        bucket_sessions.is_session_start = 1
+        and stitched.event_id = bucket_sessions.first_event_id as is_session_start,
+        stitched.event_ts,
+        stitched.event_date,
+        stitched.event_type,
+        stitched.platform,
+        stitched.country_code,
+        stitched.page_path,
+        stitched.product_id,
+        stitched.utm_source,
+        stitched.utm_medium,
+        stitched.utm_campaign,
+        stitched.properties,
+        stitched.loyalty_points,
         {{ run_started_at_utc() }} as loaded_at
-    from numbered
+    from stitched
+    -- an incremental run sessionizes a visitor from its restart point on; the visitor's earlier
+    -- events that share the restart point's bucket keep their sessions (first_event_ts guards them)
+    inner join bucket_sessions
+        on
+            stitched.visitor_key = bucket_sessions.visitor_key
+            and stitched.time_bucket = bucket_sessions.time_bucket
+            and stitched.event_ts >= bucket_sessions.first_event_ts
 )
 
 select * from final

@@ -20,6 +20,26 @@ events as (
     select * from {{ ref('int_events_sessionized') }}
 ),
 
+-- the first event of each session, what the session landed on and came from; read apart from
+-- the events rather than filtered from them, so that no query reads the events CTE twice (DuckDB
+-- keeps a copy of a CTE read twice: here every event, wide, spilled to disk)
+session_starts as (
+    select
+        session_id,
+        visitor_key,
+        stitched_customer_id,
+        anonymous_id,
+        page_path,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        platform,
+        country_code,
+        loaded_at
+    from {{ ref('int_events_sessionized') }}
+    where is_session_start
+),
+
 persons as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
 ),
@@ -33,9 +53,10 @@ sessions_before as (
     select * from {{ this }}
 ),
 
+-- a recomputed session has all its events recomputed, its first among them
 sessions_to_rebuild as (
-    select events.session_id from events
-    where events.loaded_at > (select max(sessions_before.loaded_at) from sessions_before)
+    select session_starts.session_id from session_starts
+    where session_starts.loaded_at > (select max(sessions_before.loaded_at) from sessions_before)
     union
     select sessions_before.session_id from sessions_before
     inner join persons on sessions_before.customer_id = persons.customer_id
@@ -51,8 +72,10 @@ events_to_summarize as (
 ),
 
 first_events as (
-    select * from events_to_summarize
-    where is_session_start
+    select * from session_starts
+    {% if is_incremental() %}
+        where session_id in (select sessions_to_rebuild.session_id from sessions_to_rebuild)
+    {% endif %}
 ),
 
 activity as (
