@@ -2,80 +2,108 @@
 
 Each kind breaks one rule of the raw data contract that staging must catch (the kind names are
 the rule names audit_rejected_rows reports), or adds an older or re-delivered copy of a row that
-staging must collapse. A break replaces the SQL expression of one or more output columns for the
-rows chosen for it; `{value}` stands for the column's normal expression. The typed Parquet
-output can only carry the breaks its types allow; text-only breaks (an unparseable timestamp, a
-non-numeric amount) are covered by the staging tests with crafted CSV files.
+staging must collapse. A break changes one or more output columns for the rows chosen for it, in
+the simulation's units (cents, epoch seconds) before the columns are encoded: None makes the
+value null, a string replaces the text, a number replaces the value, a function maps the value
+to its broken form. The typed Parquet output can only carry the breaks its types allow; text-only
+breaks (an unparseable timestamp, a non-numeric amount) are covered by the staging tests with
+crafted CSV files.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
-DUPLICATE = "duplicate"
+from .timeline import DAY, to_epoch_seconds
 
-# table -> [(kind, {column: broken expression})]; kind 'duplicate' appends a copy of the row,
+DUPLICATE = "duplicate"
+FAR_FUTURE_S = to_epoch_seconds(date(2099, 1, 1))
+# None (null), a text, a number, or a function of the column's values
+Change = None | str | float | Callable[[np.ndarray], np.ndarray]
+
+
+def negated(cents: np.ndarray) -> np.ndarray:
+    return -cents
+
+
+def negated_less_a_cent(cents: np.ndarray) -> np.ndarray:
+    return -cents - 1
+
+
+def plus_one_unit(cents: np.ndarray) -> np.ndarray:
+    return cents + 100
+
+
+def days_earlier(days: int) -> Callable[[np.ndarray], np.ndarray]:
+    def earlier(seconds: np.ndarray) -> np.ndarray:
+        return seconds - days * DAY
+    return earlier
+
+
+# table -> [(kind, {column: change})]; kind 'duplicate' appends a copy of the row,
 # changed as given (nothing for an exact re-delivery).
-BREAKS: dict[str, list[tuple[str, dict[str, str]]]] = {
+BREAKS: dict[str, list[tuple[str, dict[str, Change]]]] = {
     "customers": [
-        ("missing_primary_key", {"customer_id": "null"}),
-        ("unknown_country_code", {"country_code": "'ZZ'"}),
-        ("unknown_enum_value", {"acquisition_channel": "'carrier_pigeon'"}),
-        ("missing_required_value", {"signup_ts": "null"}),
-        ("future_timestamp", {"signup_ts": "timestamp '2099-01-01 00:00:00'"}),
-        (DUPLICATE, {"updated_at": "{value} - interval 3 day", "city": "'Old Town'"}),
+        ("missing_primary_key", {"customer_id": None}),
+        ("unknown_country_code", {"country_code": "ZZ"}),
+        ("unknown_enum_value", {"acquisition_channel": "carrier_pigeon"}),
+        ("missing_required_value", {"signup_ts": None}),
+        ("future_timestamp", {"signup_ts": FAR_FUTURE_S}),
+        (DUPLICATE, {"updated_at": days_earlier(3), "city": "Old Town"}),
     ],
     "orders": [
-        ("missing_primary_key", {"order_id": "null"}),
-        ("future_timestamp", {"order_ts": "timestamp '2099-01-01 00:00:00'"}),
-        ("unknown_enum_value", {"status": "'lost_in_space'"}),
-        ("unknown_currency", {"currency": "'XXX'"}),
-        ("negative_amount", {"subtotal": "-{value} - 0.01"}),
-        ("unknown_customer", {"customer_id": "'C_UNKNOWN'"}),
-        ("invalid_installments", {"installments": "0"}),
-        (DUPLICATE, {"updated_at": "{value} - interval 2 day", "status": "'placed'"}),
+        ("missing_primary_key", {"order_id": None}),
+        ("future_timestamp", {"order_ts": FAR_FUTURE_S}),
+        ("unknown_enum_value", {"status": "lost_in_space"}),
+        ("unknown_currency", {"currency": "XXX"}),
+        ("negative_amount", {"subtotal": negated_less_a_cent}),
+        ("unknown_customer", {"customer_id": "C_UNKNOWN"}),
+        ("invalid_installments", {"installments": 0}),
+        (DUPLICATE, {"updated_at": days_earlier(2), "status": "placed"}),
     ],
     "order_items": [
-        ("missing_primary_key", {"order_item_id": "null"}),
-        ("unknown_order", {"order_id": "'O_UNKNOWN'"}),
-        ("unknown_product", {"product_id": "'P_UNKNOWN'"}),
-        ("invalid_quantity", {"quantity": "0"}),
-        ("negative_amount", {"unit_price": "-{value} - 0.01"}),
+        ("missing_primary_key", {"order_item_id": None}),
+        ("unknown_order", {"order_id": "O_UNKNOWN"}),
+        ("unknown_product", {"product_id": "P_UNKNOWN"}),
+        ("invalid_quantity", {"quantity": 0}),
+        ("negative_amount", {"unit_price": negated_less_a_cent}),
         (DUPLICATE, {}),
     ],
     "products": [
-        ("missing_required_value", {"category": "null"}),
-        ("negative_amount", {"list_price_usd": "-{value}"}),
+        ("missing_required_value", {"category": None}),
+        ("negative_amount", {"list_price_usd": negated}),
     ],
     "events": [
-        ("missing_primary_key", {"event_id": "null"}),
-        ("future_timestamp", {"event_ts": "timestamp '2099-01-01 00:00:00'"}),
-        ("unknown_enum_value", {"event_type": "'teleport'"}),
-        ("invalid_json", {"properties": "'{{\"broken\": '"}),
-        ("missing_visitor_id", {"customer_id": "null", "anonymous_id": "null"}),
-        ("unknown_country_code", {"country_code": "'zz'"}),
-        ("unknown_customer", {"customer_id": "'C_UNKNOWN'"}),
+        ("missing_primary_key", {"event_id": None}),
+        ("future_timestamp", {"event_ts": FAR_FUTURE_S}),
+        ("unknown_enum_value", {"event_type": "teleport"}),
+        ("invalid_json", {"properties": '{"broken": '}),
+        ("missing_visitor_id", {"customer_id": None, "anonymous_id": None}),
+        ("unknown_country_code", {"country_code": "zz"}),
+        ("unknown_customer", {"customer_id": "C_UNKNOWN"}),
         (DUPLICATE, {}),
     ],
     "feedback": [
-        ("missing_primary_key", {"feedback_id": "null"}),
-        ("score_out_of_range", {"score": "11"}),
-        ("unknown_enum_value", {"language": "'fr'"}),
-        ("unknown_customer", {"customer_id": "'C_UNKNOWN'"}),
-        ("unknown_order", {"order_id": "'O_UNKNOWN'"}),
+        ("missing_primary_key", {"feedback_id": None}),
+        ("score_out_of_range", {"score": 11}),
+        ("unknown_enum_value", {"language": "fr"}),
+        ("unknown_customer", {"customer_id": "C_UNKNOWN"}),
+        ("unknown_order", {"order_id": "O_UNKNOWN"}),
         (DUPLICATE, {}),
     ],
     "marketing_spend": [
-        ("negative_amount", {"amount": "-{value} - 0.01"}),
-        ("unknown_enum_value", {"channel": "'skywriting'"}),
-        ("unknown_currency", {"currency": "'XXX'"}),
-        (DUPLICATE, {"amount": "{value} + 1"}),
+        ("negative_amount", {"amount": negated_less_a_cent}),
+        ("unknown_enum_value", {"channel": "skywriting"}),
+        ("unknown_currency", {"currency": "XXX"}),
+        (DUPLICATE, {"amount": plus_one_unit}),
     ],
     "privacy_requests": [
-        ("unknown_enum_value", {"request_type": "'forget_me_maybe'"}),
+        ("unknown_enum_value", {"request_type": "forget_me_maybe"}),
         (DUPLICATE, {}),
     ],
 }
@@ -108,20 +136,12 @@ def plan_bad_rows(table: str, n_rows: int, share: float, rng: np.random.Generato
     return BadRowPlan(kind_of_row, duplicate_of, counts)
 
 
-def apply_breaks(table: str, columns: dict[str, str]) -> dict[str, str]:
-    """The select list of a table with its breaks: each broken column's expression becomes a
-    case on the bad_kind column of the source."""
-    broken: dict[str, list[tuple[int, str]]] = {}
+def changes_by_column(table: str, columns) -> dict[str, list[tuple[int, Change]]]:
+    """The breaks of a table by output column: (index of the kind in BREAKS[table], change)."""
+    broken: dict[str, list[tuple[int, Change]]] = {}
     for index, (_, changes) in enumerate(BREAKS[table]):
-        for column, expression in changes.items():
+        for column, change in changes.items():
             if column not in columns:
                 raise KeyError(f"break of {table} names unknown column {column}")
-            broken.setdefault(column, []).append((index, expression))
-    out = {}
-    for column, expression in columns.items():
-        if column not in broken:
-            out[column] = expression
-            continue
-        whens = " ".join(f"when bad_kind = {i} then {e.format(value=f'({expression})')}" for i, e in broken[column])
-        out[column] = f"case {whens} else {expression} end"
-    return out
+            broken.setdefault(column, []).append((index, change))
+    return broken

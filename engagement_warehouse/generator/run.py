@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import bad_rows, commerce, engagement, feedback, marketing, people
 from .markets import ACQUISITION_CHANNELS, MARKETING_CHANNELS, MARKETS, ORDER_CHANNELS, PAYMENT_METHODS
 from .names import DIAL_CODES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES
 from .timeline import DAY, Timeline, to_epoch_seconds
-from .writer import cents_to_decimal, dictionary, integers, timestamps, write_table
+from .writer import (Booleans, Cents, Column, Dates, Exporter, Ids, Integers, Labels, RawTable, Rows, Text,
+                     Timestamps, arrow, format_ids, row_number, strings, text_scalar)
 
-TableSpec = tuple[dict[str, pa.Array], dict[str, str]]  # source columns, select list
 TABLES = ["customers", "orders", "order_items", "products", "events", "feedback", "marketing_spend",
           "privacy_requests"]
 DEFAULT_START = date(2023, 1, 1)
@@ -26,6 +27,10 @@ DEFAULT_END = date(2026, 10, 1)
 # The simulation runs this many days past the export date, so that `append-day` can export the
 # next days of the same world (rows that had not arrived yet, late events among them).
 DAYS_SIMULATED_AFTER_END = 28
+# One random stream per part of the simulation (spawned from the seed in this order), so that a
+# part draws the same numbers whatever the others do.
+STREAMS = ["people", "catalogue", "orders", "feedback", "events", "spend", "privacy_requests", "customer_details",
+           "event_arrival", *(f"bad_rows.{table}" for table in TABLES)]
 
 
 class GeneratorSettingsError(ValueError):
@@ -59,19 +64,24 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
              file_format: str = "parquet", start: date = DEFAULT_START, end: date = DEFAULT_END,
              threads: int | None = None, simulate_until: date | None = None) -> GenerationReport:
     """Writes one file per raw table into out_dir (created if needed) and a _generation.json
-    manifest, and returns the report. Same arguments, same bytes.
+    manifest, and returns the report. Same arguments, same bytes (whatever the threads).
 
     The files are the export as it stood at 00:00 UTC on `end`: the world is simulated up to
     `simulate_until` (default: end + DAYS_SIMULATED_AFTER_END days) and a row is written when it
     had arrived before `end`. Rows hold their final state (an order shows its final status on
     the day it is placed); only their arrival is simulated. Exports of the same world at a later
-    `end` contain every row of an earlier one."""
+    `end` contain every row of an earlier one.
+
+    threads=1 runs everything on the calling thread; otherwise a writer thread compresses and
+    writes the files while the simulation goes on."""
     if file_format not in ("parquet", "csv"):
         raise GeneratorSettingsError(f"file_format must be parquet or csv, not {file_format!r}")
     if scale <= 0:
         raise GeneratorSettingsError("scale must be positive")
     if not 0 <= bad_row_share < 0.5:
         raise GeneratorSettingsError("bad_row_share must be in [0, 0.5)")
+    if threads is not None and threads < 1:
+        raise GeneratorSettingsError("threads must be at least 1")
     began = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -81,58 +91,38 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
     if simulate_until < end:
         raise GeneratorSettingsError(f"the simulation ends on {simulate_until}: cannot export up to {end}")
     timeline = Timeline(start, simulate_until)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(13)]
-
-    persons, purchases = people.draw_people(streams[0], timeline, scale)
-    catalogue = commerce.draw_catalogue(streams[1], timeline)
-    orders, items = commerce.draw_orders(streams[2], timeline, persons, purchases, catalogue)
-    answers = feedback.draw_feedback(streams[3], timeline, persons, orders, items)
-    reviews = answers.survey_type == feedback.SURVEY_TYPES.index("product_review")
-    events = engagement.draw_events(streams[4], timeline, persons, orders, commerce.N_PRODUCTS,
-                                    answers.time_s[reviews], answers.customer[reviews], answers.product[reviews])
-    spend = marketing.draw_spend(streams[5], timeline, scale)
-    requests = marketing.draw_privacy_requests(streams[6], timeline, persons)
-
-    arrival_s = {
-        "customers": persons.signup_s,
-        "orders": orders.time_s,
-        "order_items": orders.time_s[items.order],
-        # the catalogue is exported whole, launches scheduled ahead included
-        "products": np.full(catalogue.category.size, -np.inf),
-        "events": engagement.arrival_times(streams[12], events),
-        "feedback": answers.time_s,
-        "marketing_spend": timeline.start_s + spend.day * DAY,
-        "privacy_requests": requests.time_s,
-    }
-    export_end_s = to_epoch_seconds(end)
-    specs: dict[str, TableSpec] = {
-        "customers": _load_customers(streams[7], persons),
-        "orders": _load_orders(orders, persons),
-        "order_items": _load_order_items(items),
-        "products": _load_products(catalogue, timeline),
-        "events": _load_events(events),
-        "feedback": _load_feedback(answers),
-        "marketing_spend": _load_spend(spend, timeline),
-        "privacy_requests": _load_privacy_requests(requests),
-    }
-    del persons, purchases, orders, items, answers, events, spend, requests
+    rng = dict(zip(STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(STREAMS)))))
     report = GenerationReport(str(out), seed, scale, bad_row_share, file_format, start.isoformat(),
                               end.isoformat(), simulate_until.isoformat())
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
-    con.execute("set TimeZone = 'UTC'")
-    if threads:
-        con.execute(f"set threads = {int(threads)}")
-    for index, table in enumerate(TABLES):
-        source, select = specs.pop(table)
-        n_rows = len(next(iter(source.values())))
-        plan = bad_rows.plan_bad_rows(table, n_rows, bad_row_share, streams[8 + index % 4])
-        for stale in out.glob(f"{table}.*"):
-            stale.unlink()
-        arrived = arrival_s.pop(table) < export_end_s
-        report.rows[table], report.bad_rows[table] = write_table(
-            con, table, source, select, plan, arrived, out / f"{table}.{file_format}", file_format)
-    con.close()
+    export_end_s = to_epoch_seconds(end)
+    exporter = Exporter(out, file_format, threads)
+
+    def export(table: RawTable, background: bool = False) -> None:
+        plan = bad_rows.plan_bad_rows(table.name, table.n_rows, bad_row_share, rng[f"bad_rows.{table.name}"])
+        report.rows[table.name], report.bad_rows[table.name] = exporter.write(table, plan, export_end_s, background)
+
+    try:
+        persons, purchases = people.draw_people(rng["people"], timeline, scale)
+        catalogue = commerce.draw_catalogue(rng["catalogue"], timeline)
+        orders, items = commerce.draw_orders(rng["orders"], timeline, persons, purchases, catalogue)
+        answers = feedback.draw_feedback(rng["feedback"], timeline, persons, orders, items)
+        spend = marketing.draw_spend(rng["spend"], timeline, scale)
+        requests = marketing.draw_privacy_requests(rng["privacy_requests"], timeline, persons)
+        # the writer thread encodes and writes the smaller tables while the events are simulated
+        for table in (_customers(rng["customer_details"], persons), _orders(orders, persons),
+                      _order_items(items, orders), _products(catalogue), _feedback(answers),
+                      _marketing_spend(spend, timeline), _privacy_requests(requests)):
+            export(table, background=True)
+        reviews = answers.survey_type == feedback.SURVEY_TYPES.index("product_review")
+        events = engagement.draw_events(rng["events"], timeline, persons, orders, commerce.N_PRODUCTS,
+                                        answers.time_s[reviews], answers.customer[reviews], answers.product[reviews])
+        del persons, purchases, orders, items, answers, spend, requests
+        # then the events go through the pipeline: this thread encodes, the writer thread writes
+        export(_events(events, engagement.arrival_times(rng["event_arrival"], events)))
+    finally:
+        exporter.close()
+    report.rows = {table: report.rows[table] for table in TABLES}
+    report.bad_rows = {table: report.bad_rows[table] for table in TABLES}
     report.seconds = time.perf_counter() - began
     manifest = {k: v for k, v in asdict(report).items() if k != "seconds"}
     (out / "_generation.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -159,7 +149,21 @@ def append_days(out_dir: str | Path, days: int = 1, threads: int | None = None) 
                     threads=threads, simulate_until=simulated_until)
 
 
-def _load_customers(rng: np.random.Generator, persons: people.People) -> TableSpec:
+def _ascii_lower(name: str) -> str:
+    """lower(strip_accents(name)), for e-mail addresses."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+
+
+def _text(values: list[str], codes: np.ndarray) -> pa.Array:
+    return strings(values).take(arrow(codes, pa.int64()))
+
+
+def _join(*parts: pa.Array | str) -> pa.Array:
+    """Row by row concatenation of text columns and constants."""
+    return pc.binary_join_element_wise(*(text_scalar(p) if isinstance(p, str) else p for p in parts), text_scalar(""))
+
+
+def _customers(rng: np.random.Generator, persons: people.People) -> RawTable:
     n_persons = int(persons.person.max()) + 1
     language = np.array([m.language for m in MARKETS])[persons.market]
     first = np.empty(persons.n, dtype=np.int64)
@@ -188,216 +192,194 @@ def _load_customers(rng: np.random.Generator, persons: people.People) -> TableSp
         city_codes += [c for _, c in market.states]
     has_email = rng.random(n_persons)[persons.person] >= 0.03
     has_phone = (rng.random(n_persons)[persons.person] < 0.75) | ~has_email
-    source = {
-        "id": integers(np.arange(persons.n)),
-        "person": integers(persons.person),
-        "first_name": dictionary(first, first_names),
-        "last_name": dictionary(last, last_names),
-        "domain": dictionary(persons.person % len(EMAIL_DOMAINS), EMAIL_DOMAINS),
-        "has_email": pa.array(has_email),
-        "has_phone": pa.array(has_phone),
-        "dial": dictionary(persons.market, [DIAL_CODES[m.country_code] for m in MARKETS]),
-        "country_code": dictionary(persons.market, [m.country_code.upper() for m in MARKETS]),
-        "state_region": dictionary(state, state_codes),
-        "city": dictionary(state, city_codes),
-        "signup_ts": timestamps(persons.signup_s),
-        "acquisition_channel": dictionary(persons.acquisition, ACQUISITION_CHANNELS),
-        "referred_by": integers(persons.referred_by, missing_below=0),
-        "marketing_opt_in": pa.array(persons.marketing_opt_in),
-        "loyalty_joined_ts": timestamps(persons.loyalty_joined_s),
-        "updated_at": timestamps(persons.updated_s),
+    person = pc.cast(arrow(persons.person, pa.int64()), pa.string())
+    email = _join(_text([_ascii_lower(name) for name in first_names], first), ".",
+                  _text([_ascii_lower(name) for name in last_names], last), person, "@",
+                  _text(EMAIL_DOMAINS, persons.person % len(EMAIL_DOMAINS)))
+    phone = _join("+", _text([DIAL_CODES[m.country_code] for m in MARKETS], persons.market), " ",
+                  pc.cast(arrow(11 + persons.person % 89, pa.int64()), pa.string()), " ",
+                  format_ids("", (persons.person * 7919 + 31415926) % 100_000_000, 8))
+    full_name = _join(_text(first_names, first), " ", _text(last_names, last))
+    columns = {
+        "customer_id": Column(row_number, Ids("C", 7)),
+        "email": Column(pc.if_else(arrow(has_email, pa.bool_()), email, text_scalar(None)), Text()),
+        "phone": Column(pc.if_else(arrow(has_phone, pa.bool_()), phone, text_scalar(None)), Text()),
+        "full_name": Column(full_name, Text()),
+        "country_code": Column(persons.market, Labels(tuple(m.country_code.upper() for m in MARKETS))),
+        "state_region": Column(state, Labels(tuple(state_codes))),
+        "city": Column(state, Labels(tuple(city_codes))),
+        "signup_ts": Column(persons.signup_s, Timestamps()),
+        "acquisition_channel": Column(persons.acquisition, Labels(tuple(ACQUISITION_CHANNELS))),
+        "referred_by_customer_id": Column(persons.referred_by, Ids("C", 7)),
+        "marketing_opt_in": Column(persons.marketing_opt_in, Booleans()),
+        "loyalty_joined_ts": Column(persons.loyalty_joined_s, Timestamps()),
+        "updated_at": Column(persons.updated_s, Timestamps()),
     }
-    select = {
-        "customer_id": "printf('C%07d', id)",
-        "email": "case when has_email then lower(strip_accents(first_name)) || '.' || lower(strip_accents(last_name)) || person || '@' || domain end",
-        "phone": "case when has_phone then '+' || dial || ' ' || (11 + person % 89) || ' ' || lpad(cast((person * 7919 + 31415926) % 100000000 as varchar), 8, '0') end",
-        "full_name": "cast(first_name as varchar) || ' ' || cast(last_name as varchar)",
-        "country_code": "cast(country_code as varchar)",
-        "state_region": "cast(state_region as varchar)",
-        "city": "cast(city as varchar)",
-        "signup_ts": "signup_ts",
-        "acquisition_channel": "cast(acquisition_channel as varchar)",
-        "referred_by_customer_id": "case when referred_by is not null then printf('C%07d', referred_by) end",
-        "marketing_opt_in": "marketing_opt_in",
-        "loyalty_joined_ts": "loyalty_joined_ts",
-        "updated_at": "updated_at",
-    }
-    return source, select
+    return RawTable("customers", columns, arrival_s=persons.signup_s)
 
 
-def _load_products(catalogue: commerce.Catalogue, timeline: Timeline) -> TableSpec:
+def _products(catalogue: commerce.Catalogue) -> RawTable:
     n = catalogue.category.size
-    source = {
-        "id": integers(np.arange(n)),
-        "category": dictionary(catalogue.category, commerce.CATEGORIES),
-        "material": dictionary(catalogue.material, commerce.MATERIALS),
-        "collection": dictionary(catalogue.collection, commerce.COLLECTIONS),
-        "price_cents": integers(catalogue.price_cents),
-        "launched_at": timestamps(catalogue.launched_s),
+    category = [commerce.CATEGORIES[c] for c in catalogue.category]
+    material = [commerce.MATERIALS[m] for m in catalogue.material]
+    collection = [commerce.COLLECTIONS[c] for c in catalogue.collection]
+    columns = {
+        "product_id": Column(row_number, Ids("P", 5)),
+        "sku": Column(strings([f"SKU-{category[i][:3].upper()}-{i:05d}" for i in range(n)]), Text()),
+        "product_name": Column(strings([f"{collection[i]} {category[i].replace('_', ' ')} "
+                                         f"{material[i].replace('_', ' ')} nº {i}" for i in range(n)]), Text()),
+        "category": Column(catalogue.category, Labels(tuple(commerce.CATEGORIES))),
+        "material": Column(catalogue.material, Labels(tuple(commerce.MATERIALS))),
+        "collection": Column(catalogue.collection, Labels(tuple(commerce.COLLECTIONS))),
+        "list_price_usd": Column(catalogue.price_cents, Cents()),
+        "launched_at": Column(catalogue.launched_s, Timestamps()),
     }
-    select = {
-        "product_id": "printf('P%05d', id)",
-        "sku": "'SKU-' || upper(left(cast(category as varchar), 3)) || '-' || lpad(cast(id as varchar), 5, '0')",
-        "product_name": "cast(collection as varchar) || ' ' || replace(cast(category as varchar), '_', ' ') || ' ' || replace(cast(material as varchar), '_', ' ') || ' nº ' || id",
-        "category": "cast(category as varchar)",
-        "material": "cast(material as varchar)",
-        "collection": "cast(collection as varchar)",
-        "list_price_usd": f"{cents_to_decimal('price_cents')}",
-        "launched_at": "launched_at",
-    }
-    return source, select
+    # the catalogue is exported whole, launches scheduled ahead included
+    return RawTable("products", columns, arrival_s=np.full(n, -np.inf))
 
 
-def _load_orders(orders: commerce.Orders, persons: people.People) -> TableSpec:
-    n = orders.customer.size
-    source = {
-        "id": integers(np.arange(n)),
-        "customer": integers(orders.customer),
-        "order_ts": timestamps(orders.time_s),
-        "status": dictionary(orders.status, commerce.STATUSES),
-        "payment_method": dictionary(orders.payment, PAYMENT_METHODS),
-        "installments": integers(orders.installments),
-        "currency": dictionary(persons.market[orders.customer], [m.currency for m in MARKETS]),
-        "subtotal": integers(orders.subtotal_cents),
-        "discount": integers(orders.discount_cents),
-        "shipping": integers(orders.shipping_cents),
-        "tax": integers(orders.tax_cents),
-        "channel": dictionary(orders.channel, ORDER_CHANNELS),
-        "coupon_code": dictionary(orders.coupon, commerce.COUPONS),
-        "points": integers(orders.points_redeemed),
-        "cod_confirmed_ts": timestamps(orders.cod_confirmed_s),
-        "updated_at": timestamps(orders.updated_s),
-    }
-    select = {
-        "order_id": "printf('O%08d', id)",
-        "customer_id": "printf('C%07d', customer)",
-        "order_ts": "order_ts",
-        "status": "cast(status as varchar)",
-        "payment_method": "cast(payment_method as varchar)",
-        "installments": "cast(installments as integer)",
-        "currency": "cast(currency as varchar)",
-        "subtotal": f"{cents_to_decimal('subtotal')}",
-        "discount_amount": f"{cents_to_decimal('discount')}",
-        "shipping_amount": f"{cents_to_decimal('shipping')}",
-        "tax_amount": f"{cents_to_decimal('tax')}",
-        "total_amount": f"{cents_to_decimal('subtotal - discount + shipping + tax')}",
-        "channel": "cast(channel as varchar)",
-        "coupon_code": "cast(coupon_code as varchar)",
-        "loyalty_points_redeemed": "cast(points as integer)",
-        "cod_confirmed_ts": "cod_confirmed_ts",
-        "updated_at": "updated_at",
-    }
-    return source, select
+PRODUCT_IDS = Labels(tuple(f"P{i:05d}" for i in range(commerce.N_PRODUCTS)))
 
 
-def _load_order_items(items: commerce.OrderItems) -> TableSpec:
-    source = {
-        "id": integers(np.arange(items.order.size)),
-        "order_index": integers(items.order),
-        "product": integers(items.product),
-        "quantity": integers(items.quantity),
-        "unit_price": integers(items.unit_price_cents),
-        "discount": integers(items.discount_cents),
+def _orders(orders: commerce.Orders, persons: people.People) -> RawTable:
+    total = orders.subtotal_cents - orders.discount_cents + orders.shipping_cents + orders.tax_cents
+    columns = {
+        "order_id": Column(row_number, Ids("O", 8)),
+        "customer_id": Column(orders.customer, Ids("C", 7)),
+        "order_ts": Column(orders.time_s, Timestamps()),
+        "status": Column(orders.status, Labels(tuple(commerce.STATUSES))),
+        "payment_method": Column(orders.payment, Labels(tuple(PAYMENT_METHODS))),
+        "installments": Column(orders.installments, Integers()),
+        "currency": Column(persons.market[orders.customer], Labels(tuple(m.currency for m in MARKETS))),
+        "subtotal": Column(orders.subtotal_cents, Cents()),
+        "discount_amount": Column(orders.discount_cents, Cents()),
+        "shipping_amount": Column(orders.shipping_cents, Cents()),
+        "tax_amount": Column(orders.tax_cents, Cents()),
+        "total_amount": Column(total, Cents()),
+        "channel": Column(orders.channel, Labels(tuple(ORDER_CHANNELS))),
+        "coupon_code": Column(orders.coupon, Labels(tuple(commerce.COUPONS))),
+        "loyalty_points_redeemed": Column(orders.points_redeemed, Integers()),
+        "cod_confirmed_ts": Column(orders.cod_confirmed_s, Timestamps()),
+        "updated_at": Column(orders.updated_s, Timestamps()),
     }
-    select = {
-        "order_item_id": "printf('OI%09d', id)",
-        "order_id": "printf('O%08d', order_index)",
-        "product_id": "printf('P%05d', product)",
-        "quantity": "cast(quantity as integer)",
-        "unit_price": f"{cents_to_decimal('unit_price')}",
-        "discount_amount": f"{cents_to_decimal('discount')}",
-    }
-    return source, select
+    return RawTable("orders", columns, arrival_s=orders.time_s)
 
 
-def _load_events(events: engagement.Events) -> TableSpec:
+def _order_items(items: commerce.OrderItems, orders: commerce.Orders) -> RawTable:
+    columns = {
+        "order_item_id": Column(row_number, Ids("OI", 9)),
+        "order_id": Column(items.order, Ids("O", 8)),
+        "product_id": Column(items.product, PRODUCT_IDS),
+        "quantity": Column(items.quantity, Integers()),
+        "unit_price": Column(items.unit_price_cents, Cents()),
+        "discount_amount": Column(items.discount_cents, Cents()),
+    }
+    return RawTable("order_items", columns, arrival_s=orders.time_s[items.order])
+
+
+SEARCH_QUERIES = ("anel de prata", "collar luna", "aretes oro", "pulsera")
+SOCIAL_NETWORKS = ("instagram", "whatsapp", "facebook", "tiktok")
+LOOKBOOK_PAGES = 12
+
+
+def _page_paths(events: engagement.Events) -> Column:
+    """The page of each event: fixed pages, a lookbook page (by the event's number), or the
+    product's page."""
+    fixed = {"page_view": "/", "search": "/search", "checkout_started": "/checkout",
+             "purchase": "/checkout/confirmation"}
+    paths = (*fixed.values(), *(f"/lookbook/{i}" for i in range(LOOKBOOK_PAGES)),
+             *(f"/p/{product}" for product in PRODUCT_IDS.names))
+    fixed_page = np.full(len(engagement.EVENT_TYPES), -1, dtype=np.int16)
+    for index, kind in enumerate(fixed):
+        fixed_page[engagement.EVENT_TYPES.index(kind)] = index
+    lookbook = engagement.EVENT_TYPES.index("lookbook_view")
+
+    def page(rows: Rows) -> np.ndarray:
+        event_type, product = rows.take(events.event_type), rows.take(events.product)
+        code = fixed_page[event_type]
+        on_product = (code < 0) & (product >= 0)
+        code[on_product] = len(fixed) + LOOKBOOK_PAGES + product[on_product]
+        on_lookbook = event_type == lookbook
+        code[on_lookbook] = len(fixed) + rows.number[on_lookbook] % LOOKBOOK_PAGES
+        return code
+
+    return Column(page, Labels(paths))
+
+
+def _properties(events: engagement.Events) -> Column:
+    """The JSON properties of each event: a search's query, a share's network, the points earned
+    (one of the options, by the event's number), a WhatsApp message's direction, else {}."""
+    options = {"search": [f'{{"query": "{q}"}}' for q in SEARCH_QUERIES],
+               "social_share": [f'{{"network": "{s}"}}' for s in SOCIAL_NETWORKS],
+               "loyalty_points_earned": [f'{{"points": {50 + i * 25}}}' for i in range(10)],
+               "whatsapp_message": ['{"direction": "inbound"}']}
+    texts = ["{}"]
+    first = np.zeros(len(engagement.EVENT_TYPES), dtype=np.int16)
+    count = np.ones(len(engagement.EVENT_TYPES), dtype=np.int16)
+    for kind, kind_texts in options.items():
+        first[engagement.EVENT_TYPES.index(kind)] = len(texts)
+        count[engagement.EVENT_TYPES.index(kind)] = len(kind_texts)
+        texts += kind_texts
+
+    def properties(rows: Rows) -> np.ndarray:
+        event_type = rows.take(events.event_type)
+        return first[event_type] + rows.number % count[event_type]
+
+    return Column(properties, Labels(tuple(texts)))
+
+
+def _events(events: engagement.Events, arrival_s: np.ndarray) -> RawTable:
     utm = engagement.UTM
-    source = {
-        "id": integers(np.arange(events.time_s.size)),
-        "event_ts": timestamps(events.time_s),
-        "customer": integers(events.customer, missing_below=0),
-        "anonymous": integers(events.anonymous, missing_below=0),
-        "event_type": dictionary(events.event_type, engagement.EVENT_TYPES),
-        "platform": dictionary(events.platform, engagement.PLATFORMS),
-        "country_code": dictionary(events.market, [m.country_code for m in MARKETS]),
-        "product": integers(events.product, missing_below=0),
-        "utm_source": dictionary(events.utm, [u[0] for u in utm]),
-        "utm_medium": dictionary(events.utm, [u[1] for u in utm]),
-        "utm_campaign": dictionary(events.utm, [u[2] for u in utm]),
+    columns = {
+        "event_id": Column(row_number, Ids("E", 10)),
+        "event_ts": Column(events.time_s, Timestamps()),
+        "customer_id": Column(events.customer, Ids("C", 7)),
+        "anonymous_id": Column(events.anonymous, Ids("A", 8)),
+        "event_type": Column(events.event_type, Labels(tuple(engagement.EVENT_TYPES))),
+        "platform": Column(events.platform, Labels(tuple(engagement.PLATFORMS))),
+        "country_code": Column(events.market, Labels(tuple(m.country_code for m in MARKETS))),
+        "page_path": _page_paths(events),
+        "product_id": Column(events.product, PRODUCT_IDS),
+        "utm_source": Column(events.utm, Labels(tuple(u[0] for u in utm))),
+        "utm_medium": Column(events.utm, Labels(tuple(u[1] for u in utm))),
+        "utm_campaign": Column(events.utm, Labels(tuple(u[2] for u in utm))),
+        "properties": _properties(events),
     }
-    select = {
-        "event_id": "printf('E%010d', id)",
-        "event_ts": "event_ts",
-        "customer_id": "case when customer is not null then printf('C%07d', customer) end",
-        "anonymous_id": "case when anonymous is not null then printf('A%08d', anonymous) end",
-        "event_type": "cast(event_type as varchar)",
-        "platform": "cast(platform as varchar)",
-        "country_code": "cast(country_code as varchar)",
-        "page_path": "case event_type when 'page_view' then '/' when 'search' then '/search' when 'lookbook_view' then '/lookbook/' || (id % 12) when 'checkout_started' then '/checkout' when 'purchase' then '/checkout/confirmation' else case when product is not null then '/p/' || printf('P%05d', product) end end",
-        "product_id": "case when product is not null then printf('P%05d', product) end",
-        "utm_source": "cast(utm_source as varchar)",
-        "utm_medium": "cast(utm_medium as varchar)",
-        "utm_campaign": "cast(utm_campaign as varchar)",
-        "properties": "case event_type when 'search' then '{\"query\": \"' || ['anel de prata', 'collar luna', 'aretes oro', 'pulsera'][1 + id % 4] || '\"}' when 'loyalty_points_earned' then '{\"points\": ' || (50 + id % 10 * 25) || '}' when 'whatsapp_message' then '{\"direction\": \"inbound\"}' when 'social_share' then '{\"network\": \"' || ['instagram', 'whatsapp', 'facebook', 'tiktok'][1 + id % 4] || '\"}' else '{}' end",
-    }
-    return source, select
+    return RawTable("events", columns, arrival_s=arrival_s, row_order=events.time_order)
 
 
-def _load_feedback(answers: feedback.Feedback) -> TableSpec:
-    source = {
-        "id": integers(np.arange(answers.customer.size)),
-        "customer": integers(answers.customer),
-        "order_index": integers(answers.order, missing_below=0),
-        "submitted_ts": timestamps(answers.time_s),
-        "survey_type": dictionary(answers.survey_type, feedback.SURVEY_TYPES),
-        "score": integers(answers.score),
-        "comment": dictionary(answers.comment, answers.comment_texts),
-        "channel": dictionary(answers.channel, feedback.FEEDBACK_CHANNELS),
-        "language": dictionary(answers.language, feedback.LANGUAGES),
+def _feedback(answers: feedback.Feedback) -> RawTable:
+    columns = {
+        "feedback_id": Column(row_number, Ids("F", 8)),
+        "customer_id": Column(answers.customer, Ids("C", 7)),
+        "order_id": Column(answers.order, Ids("O", 8)),
+        "submitted_ts": Column(answers.time_s, Timestamps()),
+        "survey_type": Column(answers.survey_type, Labels(tuple(feedback.SURVEY_TYPES))),
+        "score": Column(answers.score, Integers()),
+        "comment": Column(answers.comment, Labels(tuple(answers.comment_texts))),
+        "channel": Column(answers.channel, Labels(tuple(feedback.FEEDBACK_CHANNELS))),
+        "language": Column(answers.language, Labels(tuple(feedback.LANGUAGES))),
     }
-    select = {
-        "feedback_id": "printf('F%08d', id)",
-        "customer_id": "printf('C%07d', customer)",
-        "order_id": "case when order_index is not null then printf('O%08d', order_index) end",
-        "submitted_ts": "submitted_ts",
-        "survey_type": "cast(survey_type as varchar)",
-        "score": "cast(score as integer)",
-        "comment": "cast(comment as varchar)",
-        "channel": "cast(channel as varchar)",
-        "language": "cast(language as varchar)",
-    }
-    return source, select
+    return RawTable("feedback", columns, arrival_s=answers.time_s)
 
 
-def _load_spend(spend: marketing.Spend, timeline: Timeline) -> TableSpec:
-    source = {
-        "spend_date": timestamps(timeline.start_s + spend.day * DAY).cast(pa.date32()),
-        "country_code": dictionary(spend.market, [m.country_code for m in MARKETS]),
-        "channel": dictionary(spend.channel, MARKETING_CHANNELS),
-        "currency": dictionary(spend.market, [m.currency for m in MARKETS]),
-        "amount": integers(spend.amount_cents),
+def _marketing_spend(spend: marketing.Spend, timeline: Timeline) -> RawTable:
+    day_s = timeline.start_s + spend.day * DAY
+    columns = {
+        "spend_date": Column(day_s, Dates()),
+        "country_code": Column(spend.market, Labels(tuple(m.country_code for m in MARKETS))),
+        "channel": Column(spend.channel, Labels(tuple(MARKETING_CHANNELS))),
+        "currency": Column(spend.market, Labels(tuple(m.currency for m in MARKETS))),
+        "amount": Column(spend.amount_cents, Cents()),
     }
-    select = {
-        "spend_date": "spend_date",
-        "country_code": "cast(country_code as varchar)",
-        "channel": "cast(channel as varchar)",
-        "currency": "cast(currency as varchar)",
-        "amount": f"{cents_to_decimal('amount')}",
-    }
-    return source, select
+    return RawTable("marketing_spend", columns, arrival_s=day_s)
 
 
-def _load_privacy_requests(requests: marketing.PrivacyRequests) -> TableSpec:
-    source = {
-        "id": integers(np.arange(requests.customer.size)),
-        "customer": integers(requests.customer),
-        "request_type": dictionary(requests.request_type, marketing.REQUEST_TYPES),
-        "requested_ts": timestamps(requests.time_s),
+def _privacy_requests(requests: marketing.PrivacyRequests) -> RawTable:
+    columns = {
+        "request_id": Column(row_number, Ids("R", 7)),
+        "customer_id": Column(requests.customer, Ids("C", 7)),
+        "request_type": Column(requests.request_type, Labels(tuple(marketing.REQUEST_TYPES))),
+        "requested_ts": Column(requests.time_s, Timestamps()),
     }
-    select = {
-        "request_id": "printf('R%07d', id)",
-        "customer_id": "printf('C%07d', customer)",
-        "request_type": "cast(request_type as varchar)",
-        "requested_ts": "requested_ts",
-    }
-    return source, select
+    return RawTable("privacy_requests", columns, arrival_s=requests.time_s)
