@@ -99,6 +99,22 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import BenchError, run_bench
+
+    try:
+        run_bench(args.scales, args.runs, args.out, seed=args.seed)
+    except BenchError as error:
+        print(f"engagement-warehouse bench: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    return 0
+
+
+THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the files while the simulation goes on "
+                "(the default). The same bytes either way")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -113,13 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     gen.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), help="first day (UTC)")
     gen.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 1), help="export date: rows that arrived before it (UTC)")
-    gen.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
+    gen.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
     gen.set_defaults(func=_generate)
 
     day = commands.add_parser("append-day", help="re-export a generated folder one day later (new rows, late events)")
     day.add_argument("--out", default="data/raw", help="folder written by generate (default: data/raw)")
     day.add_argument("--days", type=int, default=1, help="days to move the export forward (default: 1)")
-    day.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
+    day.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
     day.set_defaults(func=_append_day)
 
     cov = commands.add_parser("coverage", help="documentation and test coverage of the dbt models (fails under 100%% for marts) "
@@ -158,6 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", type=Path, default=Path("target/report/index.html"),
                      help="the HTML file to write (default: target/report/index.html)")
     rep.set_defaults(func=_report)
+
+    bench = commands.add_parser(
+        "bench", help="benchmark on generated data of each scale: generator, full and incremental dbt builds, "
+                      "the read-everything floor, analyst baselines in pandas and polars checked against the marts")
+    bench.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0], help="scales to run (default: 0.1 1)")
+    bench.add_argument("--runs", type=int, default=3, help="runs per scale; figures are their median (default: 3)")
+    bench.add_argument("--out", type=Path, default=Path("target/bench"),
+                       help="folder of results.json, results.md and each scale's scratch data (default: target/bench)")
+    bench.add_argument("--seed", type=int, default=42, help="generator seed (default: 42)")
+    bench.set_defaults(func=_bench)
     return parser
 
 
