@@ -12,5 +12,5 @@
 {%- endmacro %}
 
 {% macro spark__regexp_contains(expression, pattern) -%}
-    {{ expression }} rlike '{{ pattern }}'
+    {{ expression }} rlike '{{ spark_regex_literal(pattern) }}'
 {%- endmacro %}

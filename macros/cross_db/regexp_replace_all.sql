@@ -11,3 +11,7 @@
 {% macro duckdb__regexp_replace_all(expression, pattern, replacement) -%}
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
+
+{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ spark_regex_literal(pattern) }}', '{{ spark_regex_literal(replacement) }}')
+{%- endmacro %}

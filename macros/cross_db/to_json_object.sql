@@ -3,6 +3,18 @@
     {{ return(adapter.dispatch('to_json_object', 'latam_engagement')(pairs)) }}
 {%- endmacro %}
 
+{#- Spark's to_json drops null fields unless told not to; DuckDB keeps them as null. -#}
+{% macro spark__to_json_object(pairs) -%}
+    to_json(
+        named_struct(
+            {%- for key, expression in pairs %}
+            '{{ key }}', cast({{ expression }} as string){{ "," if not loop.last }}
+            {%- endfor %}
+        ),
+        map('ignoreNullFields', 'false')
+    )
+{%- endmacro %}
+
 {% macro default__to_json_object(pairs) -%}
     to_json(named_struct(
         {%- for key, expression in pairs %}

@@ -10,6 +10,56 @@
     select 1
 {%- endmacro %}
 
+{#- On Spark, a source is a table of the metastore: each raw file becomes an external table
+    (`using parquet` or `csv`, `location` the file in RAW_DATA_DIR) in the source's schema, so
+    {{ source('shop', ...) }} reads the same files as on DuckDB (where dbt-duckdb's
+    external_location reads them directly). This is what the dbt-external-tables package does
+    (stage_external_sources); dbt packages are out of reach here, and these are eight plain tables.
+    The tables are dropped and created again on every run: dropping an external table leaves its
+    file alone, and a changed RAW_DATA_DIR or RAW_DATA_FORMAT takes effect at once. A missing
+    file stops the run on Spark's own error (PATH_NOT_FOUND names the file); a missing contract
+    column is reported like on DuckDB. -#}
+{% macro spark__check_raw_files() -%}
+    {%- if execute and flags.WHICH in ('run', 'build', 'test', 'seed', 'snapshot', 'freshness') -%}
+        {%- set raw_dir = raw_data_dir() -%}
+        {%- set file_format = raw_data_format() -%}
+        {%- if file_format not in ('parquet', 'csv') -%}
+            {{ exceptions.raise_compiler_error("RAW_DATA_FORMAT must be parquet or csv, not '" ~ file_format ~ "'") }}
+        {%- endif -%}
+        {%- set problems = [] -%}
+        {%- for node in graph.sources.values() | sort(attribute='name') if node.source_name == 'shop' -%}
+            {%- set path = raw_dir ~ '/' ~ node.name ~ '.' ~ file_format -%}
+            {%- do run_query('create schema if not exists ' ~ node.schema) -%}
+            {%- do run_query('drop table if exists ' ~ node.schema ~ '.' ~ node.identifier) -%}
+            {%- call statement('create_raw_table') -%}
+                create table {{ node.schema }}.{{ node.identifier }}
+                using {{ file_format }}
+                {%- if file_format == 'csv' %}
+                -- every column as text (no inferSchema), as DuckDB's all_varchar
+                options (header 'true', quote '"', escape '"')
+                {%- endif %}
+                location '{{ path }}'
+            {%- endcall -%}
+            {%- set described = run_query('describe table ' ~ node.schema ~ '.' ~ node.identifier) -%}
+            {%- set present = described.columns[0].values() | map('lower') | list -%}
+            {%- set missing = [] -%}
+            {%- for column in node.columns.keys() if column not in present -%}
+                {%- do missing.append(column) -%}
+            {%- endfor -%}
+            {%- if missing -%}
+                {%- do problems.append(path ~ " lacks column(s) " ~ missing | join(', ')) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if problems -%}
+            {{ exceptions.raise_compiler_error(
+                "The raw files in RAW_DATA_DIR=" ~ raw_dir ~ " (format " ~ file_format ~ ") do not meet the raw data contract "
+                ~ "(models/staging/shop/_shop__sources.yml, docs/raw_contract.md):\n  - " ~ problems | join("\n  - ")
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
 {% macro duckdb__check_raw_files() -%}
     {%- if execute and flags.WHICH in ('run', 'build', 'test', 'seed', 'snapshot') -%}
         {%- set raw_dir = raw_data_dir() -%}

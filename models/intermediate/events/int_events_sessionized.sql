@@ -19,7 +19,7 @@
 -- sessions, the one sort; each event takes its session from its bucket by a hash join. The result
 -- is the one the lag gave, row for row.
 {{ config(
-    materialized='incremental',
+    materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='fail',

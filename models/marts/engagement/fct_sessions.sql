@@ -7,7 +7,7 @@
 -- another person; the pre-hook removes sessions that no longer exist (merged into another, or
 -- renumbered after identity stitching). Rows are replaced by session_id.
 {{ config(
-    materialized='incremental',
+    materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='session_id',
     on_schema_change='fail',

@@ -21,7 +21,7 @@
     all its rows (the key is the event id; a missing id counts as one key, ''), so duplicates are
     ranked within the full set of their versions, as in a full refresh. -#}
 {{ config(
-    materialized='incremental',
+    materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key="coalesce(event_id, '')",
     on_schema_change='fail',
