@@ -111,6 +111,17 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _spark_build(args: argparse.Namespace) -> int:
+    from .spark.build import SparkBuildError, spark_build
+
+    try:
+        spark_build(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args)
+    except SparkBuildError as error:
+        print(f"engagement-warehouse spark-build: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the files while the simulation goes on "
                 "(the default). The same bytes either way")
 
@@ -184,6 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder of results.json, results.md and each scale's scratch data (default: target/bench)")
     bench.add_argument("--seed", type=int, default=42, help="generator seed (default: 42)")
     bench.set_defaults(func=_bench)
+
+    spark = commands.add_parser(
+        "spark-build", help="dbt build on the spark target (DBT_TARGET=spark) with the Python models' fits run as a "
+                            "Spark job between its two halves (dbt-spark cannot run Python models in session mode)")
+    spark.add_argument("dbt_args", nargs=argparse.REMAINDER,
+                       help="after --: more arguments for both dbt builds, e.g. -- --target-path target/spark (not a selection)")
+    spark.set_defaults(func=_spark_build)
     return parser
 
 

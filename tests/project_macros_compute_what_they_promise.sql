@@ -108,7 +108,7 @@ checks as (
         'hash_personal_data' as macro_name,
         {{ hash_personal_data("'x'") }} = {{ sha256("'" ~ pii_hash_salt() ~ "|x'") }}
         and length({{ hash_personal_data("'x'") }}) = 64
-        and {{ hash_personal_data('cast(null as varchar)') }} is null as is_right
+        and {{ hash_personal_data('cast(null as ' ~ dbt.type_string() ~ ')') }} is null as is_right
 )
 
 select macro_name

@@ -27,9 +27,15 @@
             {{ exceptions.raise_compiler_error("RAW_DATA_FORMAT must be parquet or csv, not '" ~ file_format ~ "'") }}
         {%- endif -%}
         {%- set problems = [] -%}
-        {%- for node in graph.sources.values() | sort(attribute='name') if node.source_name == 'shop' -%}
+        {%- set raw_tables = graph.sources.values() | selectattr('source_name', 'equalto', 'shop') | sort(attribute='name') | list -%}
+        {#- created only when missing: the metastore logs an error for `if not exists` on an existing schema -#}
+        {%- for schema in raw_tables | map(attribute='schema') | unique -%}
+            {%- if not adapter.check_schema_exists(target.database, schema) -%}
+                {%- do run_query('create schema ' ~ schema) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- for node in raw_tables -%}
             {%- set path = raw_dir ~ '/' ~ node.name ~ '.' ~ file_format -%}
-            {%- do run_query('create schema if not exists ' ~ node.schema) -%}
             {%- do run_query('drop table if exists ' ~ node.schema ~ '.' ~ node.identifier) -%}
             {%- call statement('create_raw_table') -%}
                 create table {{ node.schema }}.{{ node.identifier }}

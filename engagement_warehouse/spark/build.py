@@ -1,0 +1,54 @@
+"""`engagement-warehouse spark-build`: dbt build on the spark target, with the Python models' fits.
+
+One process runs three steps on one Spark session (dbt-spark's session method keeps the session
+of the process; Spark's embedded Derby metastore admits one process at a time):
+1. `dbt build` of everything that does not read the fits (`--exclude source:python_fits+`),
+2. the fits (fits.py), from the tables step 1 built, into the schema of source python_fits,
+3. `dbt build --select source:python_fits+`: the SQL models that stand in for the Python models
+   on Spark, everything downstream of them, and their tests.
+Extra arguments go to both dbt builds (e.g. --target-path, --vars); selection is this command's.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from .fits import SOURCE, run_fits
+
+
+class SparkBuildError(RuntimeError):
+    pass
+
+
+def _target_path(dbt_args: list[str]) -> Path:
+    if "--target-path" in dbt_args:
+        return Path(dbt_args[dbt_args.index("--target-path") + 1])
+    return Path(os.environ.get("DBT_TARGET_PATH", "target"))
+
+
+def spark_build(dbt_args: list[str]) -> None:
+    from dbt.cli.main import dbtRunner
+    from pyspark.sql import SparkSession
+
+    if os.environ.get("DBT_TARGET") != "spark":
+        raise SparkBuildError("set DBT_TARGET=spark (the profile's spark output)")
+    runner = dbtRunner()
+
+    def dbt_build(*selection: str) -> None:
+        began = time.perf_counter()
+        result = runner.invoke(["build", *selection, *dbt_args])
+        if not result.success:
+            raise SparkBuildError(f"dbt build {' '.join(selection)} failed"
+                                  + (f": {result.exception}" if result.exception else ""))
+        print(f"dbt build {' '.join(selection)}: {time.perf_counter() - began:.0f} s", flush=True)
+
+    dbt_build("--exclude", f"source:{SOURCE}+")
+    began = time.perf_counter()
+    # the session dbt-spark opened in this process, with the profile's settings
+    spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+    for fitted in run_fits(spark, _target_path(dbt_args) / "manifest.json"):
+        print(f"fitted {fitted.model}: {fitted.rows:,} rows into {fitted.table}", flush=True)
+    print(f"fits: {time.perf_counter() - began:.0f} s", flush=True)
+    dbt_build("--select", f"source:{SOURCE}+")

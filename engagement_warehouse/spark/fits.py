@@ -1,0 +1,97 @@
+"""The dbt Python models on Spark.
+
+dbt-spark runs Python models only on Databricks clusters, not in session mode, so on the spark
+target the four Python models are disabled (dbt_project.yml) and a SQL model of the same name
+reads what this job writes: it reads the models' inputs from the warehouse, calls the same
+fitting code as the Python models (engagement_warehouse.clv) and writes one table per model into
+the schema of the dbt source `python_fits`. Settings (the models' meta) and table names come from
+dbt's manifest, so nothing here repeats the YAML. `build.py` runs it between the two halves of
+the dbt build.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ..clv.projection import projection, settings_from_meta
+from ..clv.tables import backtest, model_params, scores
+
+PROJECT = "latam_engagement"
+SOURCE = "python_fits"
+
+
+@dataclass
+class FittedTable:
+    model: str
+    table: str
+    rows: int
+
+
+class Manifest:
+    """The parts of dbt's manifest.json the job reads."""
+
+    def __init__(self, path: Path):
+        self.data = json.loads(Path(path).read_text())
+
+    def model(self, name: str) -> dict:
+        node = self.data["nodes"].get(f"model.{PROJECT}.{name}")
+        if node is None:
+            raise KeyError(f"model {name} is not enabled in {PROJECT}'s manifest: build on the spark target first")
+        return node
+
+    def meta(self, name: str) -> dict:
+        return self.model(name)["config"]["meta"]
+
+    def relation(self, name: str) -> str:
+        return self.model(name)["relation_name"]
+
+    def fit_table(self, name: str) -> str:
+        source = self.data["sources"][f"source.{PROJECT}.{SOURCE}.{name}"]
+        return f"{source['schema']}.{source['identifier']}"
+
+
+def run_fits(spark, manifest_path: Path) -> list[FittedTable]:
+    """Fits every model and writes its table; returns what it wrote."""
+    manifest = Manifest(manifest_path)
+
+    def read(model: str) -> pa.Table:
+        return spark.table(manifest.relation(model)).toArrow()
+
+    rfm = read("customer_rfm")
+    min_repeat = int(manifest.meta("clv_model_params")["clv_min_repeat_customers"])
+    params = model_params(rfm, min_repeat)
+    outputs = {
+        "clv_model_params": params,
+        "int_persons_clv_scored": scores(rfm, params, float(manifest.meta("int_persons_clv_scored")["annual_discount_rate"])),
+        "clv_backtest": backtest(read("int_persons_clv_backtest"),
+                                 int(manifest.meta("clv_backtest")["clv_min_repeat_customers"])),
+    }
+    with duckdb.connect() as con:
+        cohort_retention = read("cohort_retention")
+        outputs["retention_projection"] = projection(
+            con.from_arrow(cohort_retention), settings_from_meta(manifest.meta("retention_projection")))
+
+    written = []
+    for model, table in outputs.items():
+        table = _typed(table)
+        target = manifest.fit_table(model)
+        schema = target.split(".")[0]
+        if not spark.catalog.databaseExists(schema):
+            spark.sql(f"create schema {schema}")
+        spark.createDataFrame(table).write.saveAsTable(target, format="parquet", mode="overwrite")
+        written.append(FittedTable(model, target, table.num_rows))
+    return written
+
+
+def _typed(table: pa.Table) -> pa.Table:
+    """A column with no value at all (a fit with no estimates) has Arrow's null type, which Parquet
+    cannot store: it is written as text, all null, and the model casts it to its own type."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(index, field.name, pa.nulls(table.num_rows, pa.string()))
+    return table
