@@ -10,6 +10,6 @@
 {#- NPS from counts: 100 * (promoters - detractors) / NPS answers, from -100 to 100; null without
     answers. The one formula every mart uses. -#}
 {% macro nps_score(promoters, detractors, responses) -%}
-    {#- a double, on every engine (Spark keeps 100.0 * n / m a DECIMAL) -#}
-    cast(100 * ({{ promoters }} - {{ detractors }}) as {{ dbt.type_float() }}) / nullif({{ responses }}, 0)
+    {#- a double on both engines (Spark keeps 100.0 * n / m a DECIMAL) -#}
+    cast(100 * ({{ promoters }} - {{ detractors }}) as double) / nullif({{ responses }}, 0)
 {%- endmacro %}
