@@ -122,6 +122,19 @@ def _spark_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_engines(args: argparse.Namespace) -> int:
+    from .spark.compare import compare_engines
+    from .spark.session import spark_session
+
+    results = compare_engines(args.duckdb, spark_session(), args.manifest)
+    for result in results:
+        print(result.line())
+    differing = [result.mart for result in results if not result.matches]
+    print(f"{len(results) - len(differing)} of {len(results)} marts match"
+          + (f"; differ: {', '.join(differing)}" if differing else ""))
+    return 1 if differing else 0
+
+
 THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the files while the simulation goes on "
                 "(the default). The same bytes either way")
 
@@ -202,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     spark.add_argument("dbt_args", nargs=argparse.REMAINDER,
                        help="after --: more arguments for both dbt builds, e.g. -- --target-path target/spark (not a selection)")
     spark.set_defaults(func=_spark_build)
+
+    compare = commands.add_parser(
+        "compare-engines", help="every mart built on Spark against the one built on DuckDB from the same raw files: "
+                                "rows, keys, money to the cent, doubles within a stated tolerance; exit 1 on a difference")
+    compare.add_argument("--duckdb", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/warehouse.duckdb")),
+                         help="the DuckDB warehouse, opened read-only (default: $DUCKDB_PATH or data/warehouse.duckdb)")
+    compare.add_argument("--manifest", type=Path, default=Path("target/manifest.json"),
+                         help="a dbt manifest of the project, for the marts' keys (default: target/manifest.json)")
+    compare.set_defaults(func=_compare_engines)
     return parser
 
 

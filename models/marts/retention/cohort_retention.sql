@@ -331,7 +331,7 @@ final as (
         period_0_net_revenue_usd,
         cast(net_revenue_usd as double) / nullif(period_0_net_revenue_usd, 0) as revenue_retention_rate,
         cast(cumulative_net_revenue_usd as decimal(18, 2)) as cumulative_net_revenue_usd,
-        cast(round(cast(cumulative_net_revenue_usd as double) / cohort_size, 2) as decimal(18, 2))
+        {{ average_to_the_cent('cumulative_net_revenue_usd', 'cohort_size') }}
             as cumulative_net_revenue_usd_per_customer
     from cumulated
 )

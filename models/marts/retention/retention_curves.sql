@@ -40,7 +40,7 @@ final as (
         cast(net_revenue_usd as decimal(18, 2)) as net_revenue_usd,
         cast(period_0_net_revenue_usd as decimal(18, 2)) as period_0_net_revenue_usd,
         cast(net_revenue_usd as double) / nullif(period_0_net_revenue_usd, 0) as revenue_retention_rate,
-        cast(round(cast(cumulative_net_revenue_usd as double) / customers, 2) as decimal(18, 2))
+        {{ average_to_the_cent('cumulative_net_revenue_usd', 'customers') }}
             as cumulative_net_revenue_usd_per_customer
     from curves
 )
