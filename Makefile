@@ -4,6 +4,10 @@
 #   make test    lint, Python tests, dbt build with all tests on a small generated data set,
 #                quality checkpoint and coverage report on it
 # Everything else here is a step of one of those, or a convenience.
+# The same project on Apache Spark (dbt-spark, a local Spark inside the dbt process, Java 17):
+#   make build-spark  dbt build on the spark target from $(RAW_DATA_DIR)
+#   make test-spark   a small generated data set built with every test on Spark and on DuckDB, and
+#                     every mart of the two compared
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -22,6 +26,13 @@ RAW_DATA_FORMAT ?= $(shell if ls $(RAW_DATA_DIR)/*.parquet >/dev/null 2>&1; then
 # The small data set of `make test`, kept apart from the user's warehouse.
 TEST_DIR := target/test
 TEST_SCALE ?= 0.01
+
+# Spark: its warehouse (Parquet tables and the Derby metastore) for make build-spark, and the data
+# set of make test-spark, smaller than make test's: Spark runs each of the ~540 nodes as jobs on
+# two cores, so its build takes minutes where DuckDB's takes seconds.
+SPARK_WAREHOUSE_DIR ?= data/spark_warehouse
+SPARK_TEST_DIR := target/test_spark
+SPARK_TEST_SCALE ?= 0.005
 
 # Great Expectations Data Docs of the quality checkpoint, beside dbt's docs in target/.
 QUALITY_DOCS_DIR ?= target/quality_docs
@@ -47,12 +58,14 @@ LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
 .PHONY: build install data dbt-build quality export docs docs-serve report bench browser test lint pytest \
-	dbt-test test-data clean help
+	dbt-test test-data build-spark test-spark java clean help
 
 help:
 	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH),"
 	@echo "             quality checkpoint (Data Docs in $(QUALITY_DOCS_DIR)), Parquet exports in $(EXPORT_DIR)"
 	@echo "make test    sqlfluff lint, pytest, dbt build with all tests on a generated test data set"
+	@echo "make build-spark  dbt build on Spark (target spark) from $(RAW_DATA_DIR) into $(SPARK_WAREHOUSE_DIR)"
+	@echo "make test-spark   build with all tests on Spark and on DuckDB from one small data set, marts compared"
 	@echo "after make build:"
 	@echo "make docs        dbt docs: the site in target/ and the single file target/static_index.html"
 	@echo "make docs-serve  serve the docs site on http://localhost:$(DOCS_PORT)"
@@ -148,5 +161,39 @@ dbt-test: install
 	$(BIN)/engagement-warehouse quality --database $(TEST_DIR)/warehouse.duckdb --docs-dir $(TEST_DIR)/quality_docs
 	$(BIN)/engagement-warehouse coverage --manifest target/manifest.json --database $(TEST_DIR)/warehouse.duckdb
 
+# Spark needs a Java runtime (17): Debian's, when none is installed.
+java:
+	@if command -v java >/dev/null; then :; else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+
+# dbt build on the spark target: everything but the Python models' fits, the fits as a Spark job
+# with the same code, then the models that read them (engagement-warehouse spark-build). Paths are
+# made absolute: Spark resolves a relative one against its own folders. Its dbt artefacts go to
+# target/spark, beside DuckDB's in target/.
+build-spark: install java data
+	@mkdir -p $(SPARK_WAREHOUSE_DIR)
+	DBT_TARGET=spark RAW_DATA_DIR=$(abspath $(RAW_DATA_DIR)) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) \
+		SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_WAREHOUSE_DIR)) \
+		$(BIN)/engagement-warehouse spark-build -- --target-path target/spark --log-path logs/spark
+
+# One generated data set (SPARK_TEST_SCALE), built with every test on Spark and on DuckDB, then
+# every mart compared: rows, keys, money to the cent, doubles within a stated tolerance.
+test-spark: install java
+	rm -rf $(SPARK_TEST_DIR)
+	$(BIN)/engagement-warehouse generate --out $(SPARK_TEST_DIR)/raw --scale $(SPARK_TEST_SCALE) --seed $(SEED) \
+		--bad-row-share $(BAD_ROW_SHARE)
+	DBT_TARGET=spark RAW_DATA_DIR=$(abspath $(SPARK_TEST_DIR))/raw RAW_DATA_FORMAT=parquet \
+		SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_TEST_DIR))/spark_warehouse \
+		$(BIN)/engagement-warehouse spark-build -- --target-path $(SPARK_TEST_DIR)/dbt_spark \
+		--log-path $(SPARK_TEST_DIR)/logs_spark
+	DBT_TARGET=duckdb RAW_DATA_DIR=$(SPARK_TEST_DIR)/raw RAW_DATA_FORMAT=parquet \
+		DUCKDB_PATH=$(SPARK_TEST_DIR)/warehouse.duckdb DUCKDB_TEMP_DIR=$(SPARK_TEST_DIR)/duckdb_tmp \
+		$(DBT) build --target-path $(SPARK_TEST_DIR)/dbt_duckdb --log-path $(SPARK_TEST_DIR)/logs_duckdb
+	SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_TEST_DIR))/spark_warehouse \
+		$(BIN)/engagement-warehouse compare-engines --duckdb $(SPARK_TEST_DIR)/warehouse.duckdb \
+		--manifest $(SPARK_TEST_DIR)/dbt_spark/manifest.json
+
 clean:
-	rm -rf target logs $(DUCKDB_PATH)
+	rm -rf target logs $(DUCKDB_PATH) $(SPARK_WAREHOUSE_DIR)
