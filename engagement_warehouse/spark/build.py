@@ -15,6 +15,9 @@ import os
 import time
 from pathlib import Path
 
+import yaml
+
+from ..contract import SOURCES_YAML
 from .fits import SOURCE, run_fits
 
 
@@ -28,12 +31,28 @@ def _target_path(dbt_args: list[str]) -> Path:
     return Path(os.environ.get("DBT_TARGET_PATH", "target"))
 
 
+def missing_raw_files() -> list[str]:
+    """The contract's raw files missing from a local RAW_DATA_DIR. On Spark a missing file
+    surfaces only as Spark failing to infer the schema of the external table (the on-run-start
+    hook cannot look at files), so the command checks them first, as the DuckDB hook does."""
+    raw_dir = os.environ.get("RAW_DATA_DIR", "data/raw")
+    if "://" in raw_dir:
+        return []
+    file_format = os.environ.get("RAW_DATA_FORMAT", "parquet")
+    tables = [table["name"] for table in yaml.safe_load(SOURCES_YAML.read_text())["sources"][0]["tables"]]
+    return [str(path) for path in (Path(raw_dir) / f"{table}.{file_format}" for table in tables) if not path.is_file()]
+
+
 def spark_build(dbt_args: list[str]) -> None:
     from dbt.cli.main import dbtRunner
     from pyspark.sql import SparkSession
 
     if os.environ.get("DBT_TARGET") != "spark":
         raise SparkBuildError("set DBT_TARGET=spark (the profile's spark output)")
+    missing = missing_raw_files()
+    if missing:
+        raise SparkBuildError("the raw data contract (models/staging/shop/_shop__sources.yml) needs these files: "
+                              + ", ".join(missing))
     runner = dbtRunner()
 
     def dbt_build(*selection: str) -> None:

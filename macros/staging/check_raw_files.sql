@@ -17,14 +17,19 @@
     (stage_external_sources); dbt packages are out of reach here, and these are eight plain tables.
     The tables are dropped and created again on every run: dropping an external table leaves its
     file alone, and a changed RAW_DATA_DIR or RAW_DATA_FORMAT takes effect at once. A missing
-    file stops the run on Spark's own error (PATH_NOT_FOUND names the file); a missing contract
-    column is reported like on DuckDB. -#}
+    contract column is reported like on DuckDB. Jinja cannot look at files, so a missing file
+    stops the run on Spark's own error (UNABLE_TO_INFER_SCHEMA); `engagement-warehouse
+    spark-build` checks the files before it starts dbt. -#}
 {% macro spark__check_raw_files() -%}
     {%- if execute and flags.WHICH in ('run', 'build', 'test', 'seed', 'snapshot', 'freshness') -%}
         {%- set raw_dir = raw_data_dir() -%}
         {%- set file_format = raw_data_format() -%}
         {%- if file_format not in ('parquet', 'csv') -%}
             {{ exceptions.raise_compiler_error("RAW_DATA_FORMAT must be parquet or csv, not '" ~ file_format ~ "'") }}
+        {%- endif -%}
+        {%- if not (raw_dir.startswith('/') or '://' in raw_dir) -%}
+            {#- Spark would resolve it against its warehouse folder, not the working directory -#}
+            {{ exceptions.raise_compiler_error("On Spark, RAW_DATA_DIR must be an absolute path or a URI (hdfs://, s3a://, ...), not '" ~ raw_dir ~ "' (make build-spark makes it absolute)") }}
         {%- endif -%}
         {%- set problems = [] -%}
         {%- set raw_tables = graph.sources.values() | selectattr('source_name', 'equalto', 'shop') | sort(attribute='name') | list -%}
