@@ -5,7 +5,7 @@ One query, a `union all` of one aggregate per Parquet file: `count(*)` and `bit_
 cn))` over all its columns. Hashing every value forces DuckDB to read and decompress each column
 (a `count` or `min`/`max` alone could be answered from Parquet metadata), and costs little beyond
 that. DuckDB gets the threads and memory limit of the dbt profile (DUCKDB_THREADS, default 2;
-DUCKDB_MEMORY_LIMIT, default 4GB), in a fresh in-memory connection. The connection and the SQL
+DUCKDB_MEMORY_LIMIT, default 3500MB as in the profile), in a fresh in-memory connection. The connection and the SQL
 (which reads each file's schema) are made before the clock starts; the clock covers the query and
 fetching its eight rows.
 """
@@ -32,7 +32,7 @@ class Floor:
 def duckdb_settings() -> dict[str, str]:
     """The dbt profile's DuckDB resources (profiles/profiles.yml), from the same env vars."""
     return {"threads": os.environ.get("DUCKDB_THREADS", "2"),
-            "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB")}
+            "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "3500MB")}
 
 
 def connect() -> duckdb.DuckDBPyConnection:

@@ -40,10 +40,11 @@
 
 {#- Order that picks one version of a key deterministically: latest first (by `latest_first`,
     nulls last), then by every raw value, so equal timestamps still give the same winner on
-    every run and engine. -#}
-{% macro version_order(table_name, latest_first) -%}
+    every run and engine. The raw values are the columns `raw_prefix`<column> (default: the raw__
+    copies that the base models keep). -#}
+{% macro version_order(table_name, latest_first, raw_prefix='raw__') -%}
     {%- if latest_first %}{{ latest_first }} desc nulls last, {% endif -%}
     {%- for column in raw_contract_columns(table_name) -%}
-        cast(raw__{{ column }} as {{ dbt.type_string() }}) nulls last{{ ", " if not loop.last }}
+        cast({{ raw_prefix }}{{ column }} as {{ dbt.type_string() }}) nulls last{{ ", " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}

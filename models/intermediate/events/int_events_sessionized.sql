@@ -144,21 +144,31 @@ touched_devices as (
     where anonymous_id is not null
 ),
 
+-- the events that can have changed: those loaded since the last run and those of the devices
+-- they touch (filtered before the join below, which would otherwise match every event)
+candidate_events as (
+    select
+        event_id,
+        event_ts,
+        visitor_key
+    from event_visitors
+    where
+        event_id in (select new_events.event_id from new_events)
+        or anonymous_id in (select touched_devices.anonymous_id from touched_devices)
+),
+
 -- events loaded since the last run, and events of the devices they touch whose visitor changed
 -- (a device newly identified, or its owner erased)
 changed_events as (
     select
-        event_visitors.event_ts,
-        event_visitors.visitor_key,
+        candidate_events.event_ts,
+        candidate_events.visitor_key,
         before.visitor_key as visitor_key_before
-    from event_visitors
-    left join sessionized_before as before on event_visitors.event_id = before.event_id
+    from candidate_events
+    left join sessionized_before as before on candidate_events.event_id = before.event_id
     where
-        event_visitors.event_id in (select new_events.event_id from new_events)
-        or (
-            event_visitors.anonymous_id in (select touched_devices.anonymous_id from touched_devices)
-            and event_visitors.visitor_key is distinct from before.visitor_key
-        )
+        candidate_events.event_id in (select new_events.event_id from new_events)
+        or candidate_events.visitor_key is distinct from before.visitor_key
 ),
 
 -- per visitor, the earliest event that can change its sessions: one it gained or one it lost
