@@ -234,30 +234,19 @@ events_to_sessionize as (
     {% endif %}
 ),
 
+-- each bucket with its first and last event; the event that opens it is the first by time (ties:
+-- lowest event_id, the order the sessions follow), found in the same aggregate so that the events
+-- are read once (DuckDB keeps a copy of a CTE read twice: at scale 3 it did not fit in 4 GB)
 buckets as (
     select
         visitor_key,
         time_bucket,
         min(session_number_offset) as session_number_offset,
         min(event_ts) as first_event_ts,
-        max(event_ts) as last_event_ts
+        max(event_ts) as last_event_ts,
+        {{ value_of_first('event_id', ['event_ts', 'event_id']) }} as first_event_id
     from events_to_sessionize
     group by visitor_key, time_bucket
-),
-
--- the event that opens the bucket (ties in time: lowest event_id, the order the sessions follow)
-bucket_first_events as (
-    select
-        events_to_sessionize.visitor_key,
-        events_to_sessionize.time_bucket,
-        min(events_to_sessionize.event_id) as first_event_id
-    from events_to_sessionize
-    inner join buckets
-        on
-            events_to_sessionize.visitor_key = buckets.visitor_key
-            and events_to_sessionize.time_bucket = buckets.time_bucket
-            and events_to_sessionize.event_ts = buckets.first_event_ts
-    group by events_to_sessionize.visitor_key, events_to_sessionize.time_bucket
 ),
 
 -- a bucket opens a session when the bucket before it is empty (nothing earlier can be within the
@@ -268,7 +257,7 @@ flagged_buckets as (
         buckets.time_bucket,
         buckets.first_event_ts,
         buckets.session_number_offset,
-        bucket_first_events.first_event_id,
+        buckets.first_event_id,
         case
             when previous_bucket.last_event_ts is null then 1
             when
@@ -278,10 +267,6 @@ flagged_buckets as (
             else 0
         end as is_session_start
     from buckets
-    inner join bucket_first_events
-        on
-            buckets.visitor_key = bucket_first_events.visitor_key
-            and buckets.time_bucket = bucket_first_events.time_bucket
     left join buckets as previous_bucket
         on
             buckets.visitor_key = previous_bucket.visitor_key
@@ -299,16 +284,18 @@ numbered_buckets as (
     from flagged_buckets
 ),
 
+-- what each event takes from its bucket, kept narrow: the join below holds it in memory (at scale
+-- 3, with the session id in it, it did not fit in 4 GB); the session id is computed per event
 bucket_sessions as (
     select
         visitor_key,
         time_bucket,
-        first_event_ts,
-        first_event_id,
-        is_session_start,
+        {% if is_incremental() -%}
+            first_event_ts,
+        {% endif -%}
         session_number,
-        {{ dbt.hash(dbt.concat(['visitor_key', "'|'", 'cast(session_number as ' ~ dbt.type_string() ~ ')'])) }}
-            as session_id
+        -- the event that opens a session, when this bucket opens one
+        case when is_session_start = 1 then first_event_id end as session_start_event_id
     from numbered_buckets
 ),
 
@@ -325,14 +312,15 @@ stitched as (
 final as (
     select
         stitched.event_id,
-        bucket_sessions.session_id,
+        {{ dbt.hash(dbt.concat([
+            'stitched.visitor_key', "'|'", 'cast(bucket_sessions.session_number as ' ~ dbt.type_string() ~ ')'
+        ])) }} as session_id,
         stitched.visitor_key,
         stitched.stitched_customer_id,
         stitched.customer_id,
         stitched.anonymous_id,
         cast(bucket_sessions.session_number as {{ dbt.type_int() }}) as session_number,
-        bucket_sessions.is_session_start = 1
-        and stitched.event_id = bucket_sessions.first_event_id as is_session_start,
+        coalesce(stitched.event_id = bucket_sessions.session_start_event_id, false) as is_session_start,
         stitched.event_ts,
         stitched.event_date,
         stitched.event_type,
@@ -347,13 +335,15 @@ final as (
         stitched.loyalty_points,
         {{ run_started_at_utc() }} as loaded_at
     from stitched
-    -- an incremental run sessionizes a visitor from its restart point on; the visitor's earlier
-    -- events that share the restart point's bucket keep their sessions (first_event_ts guards them)
     inner join bucket_sessions
         on
             stitched.visitor_key = bucket_sessions.visitor_key
             and stitched.time_bucket = bucket_sessions.time_bucket
+    {% if is_incremental() -%}
+            -- an incremental run sessionizes a visitor from its restart point on: events of the
+            -- restart point's bucket before it, if any, keep their sessions
             and stitched.event_ts >= bucket_sessions.first_event_ts
+    {%- endif %}
 )
 
 select * from final
