@@ -135,6 +135,12 @@ def _compare_engines(args: argparse.Namespace) -> int:
     return 1 if differing else 0
 
 
+def _warehouse_option(parser: argparse.ArgumentParser, flag: str, help_text: str) -> None:
+    """The DuckDB warehouse a command reads: $DUCKDB_PATH as the build writes it, or the default file."""
+    parser.add_argument(flag, type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/warehouse.duckdb")),
+                        help=f"{help_text} (default: $DUCKDB_PATH or data/warehouse.duckdb)")
+
+
 THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the files while the simulation goes on "
                 "(the default). The same bytes either way")
 
@@ -179,8 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality = commands.add_parser(
         "quality", help="Great Expectations checkpoint on the built warehouse (read-only): a suite per mart, "
                         "Data Docs, exit 1 when an error-severity expectation fails")
-    quality.add_argument("--database", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/warehouse.duckdb")),
-                         help="the DuckDB warehouse (default: $DUCKDB_PATH or data/warehouse.duckdb)")
+    _warehouse_option(quality, "--database", "the DuckDB warehouse")
     quality.add_argument("--docs-dir", type=Path, default=Path("target/quality_docs"),
                          help="where the Data Docs site is written (default: target/quality_docs)")
     quality.add_argument("--sample-rows", type=int, default=None,
@@ -193,8 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality.set_defaults(func=_quality)
 
     rep = commands.add_parser("report", help="self-contained HTML report of the marts for business readers")
-    rep.add_argument("--database", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/warehouse.duckdb")),
-                     help="the built warehouse, opened read-only (default: $DUCKDB_PATH or data/warehouse.duckdb)")
+    _warehouse_option(rep, "--database", "the built warehouse, opened read-only")
     rep.add_argument("--out", type=Path, default=Path("target/report/index.html"),
                      help="the HTML file to write (default: target/report/index.html)")
     rep.set_defaults(func=_report)
@@ -219,8 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "compare-engines", help="every mart built on Spark against the one built on DuckDB from the same raw files: "
                                 "rows, keys, money to the cent, doubles within a stated tolerance; exit 1 on a difference")
-    compare.add_argument("--duckdb", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/warehouse.duckdb")),
-                         help="the DuckDB warehouse, opened read-only (default: $DUCKDB_PATH or data/warehouse.duckdb)")
+    _warehouse_option(compare, "--duckdb", "the DuckDB warehouse, opened read-only")
     compare.add_argument("--manifest", type=Path, default=Path("target/manifest.json"),
                          help="a dbt manifest of the project, for the marts' keys (default: target/manifest.json)")
     compare.set_defaults(func=_compare_engines)

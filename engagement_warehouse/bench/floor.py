@@ -4,20 +4,22 @@ every raw file once and aggregates every column of it.
 One query, a `union all` of one aggregate per Parquet file: `count(*)` and `bit_xor(hash(c1, ...,
 cn))` over all its columns. Hashing every value forces DuckDB to read and decompress each column
 (a `count` or `min`/`max` alone could be answered from Parquet metadata), and costs little beyond
-that. DuckDB gets the threads and memory limit of the dbt profile (DUCKDB_THREADS, default 2;
-DUCKDB_MEMORY_LIMIT, default 3500MB as in the profile), in a fresh in-memory connection. The connection and the SQL
+that. DuckDB gets the threads and memory limit of the dbt profile's duckdb output (rendered from
+profiles/profiles.yml: DUCKDB_THREADS, DUCKDB_MEMORY_LIMIT or the profile's defaults), in a fresh
+in-memory connection. The connection and the SQL
 (which reads each file's schema) are made before the clock starts; the clock covers the query and
 fetching its eight rows.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from ..profile import profile_output
 
 
 @dataclass
@@ -30,9 +32,9 @@ class Floor:
 
 
 def duckdb_settings() -> dict[str, str]:
-    """The dbt profile's DuckDB resources (profiles/profiles.yml), from the same env vars."""
-    return {"threads": os.environ.get("DUCKDB_THREADS", "2"),
-            "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "3500MB")}
+    """The dbt profile's DuckDB resources (profiles/profiles.yml), rendered as dbt renders them."""
+    options = profile_output("duckdb")["config_options"]
+    return {"threads": str(options["threads"]), "memory_limit": str(options["memory_limit"])}
 
 
 def connect() -> duckdb.DuckDBPyConnection:

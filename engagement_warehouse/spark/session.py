@@ -5,33 +5,14 @@ time zone as the build. The profile is rendered the way dbt renders it for these
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import jinja2
-import yaml
-
-PROFILE = "latam_engagement"
-OUTPUT = "spark"
-
-
-class ProfileError(RuntimeError):
-    pass
-
-
-def _env_var(name: str, default: str | None = None) -> str:
-    if name in os.environ:
-        return os.environ[name]
-    if default is None:
-        raise ProfileError(f"profiles.yml reads environment variable {name}, which is not set")
-    return default
+from ..profile import profile_output
 
 
 def spark_settings(profiles_dir: Path | None = None) -> dict[str, str]:
     """The server_side_parameters of the spark output, rendered."""
-    folder = Path(profiles_dir or os.environ.get("DBT_PROFILES_DIR", "profiles"))
-    text = jinja2.Template((folder / "profiles.yml").read_text()).render(env_var=_env_var)
-    output = yaml.safe_load(text)[PROFILE]["outputs"][OUTPUT]
+    output = profile_output("spark", profiles_dir)
     return {key: str(value) for key, value in output.get("server_side_parameters", {}).items()}
 
 

@@ -52,21 +52,9 @@
                 location '{{ path }}'
             {%- endcall -%}
             {%- set described = run_query('describe table ' ~ node.schema ~ '.' ~ node.identifier) -%}
-            {%- set present = described.columns[0].values() | map('lower') | list -%}
-            {%- set missing = [] -%}
-            {%- for column in node.columns.keys() if column not in present -%}
-                {%- do missing.append(column) -%}
-            {%- endfor -%}
-            {%- if missing -%}
-                {%- do problems.append(path ~ " lacks column(s) " ~ missing | join(', ')) -%}
-            {%- endif -%}
+            {%- do problems.extend(raw_file_column_problems(node, path, described)) -%}
         {%- endfor -%}
-        {%- if problems -%}
-            {{ exceptions.raise_compiler_error(
-                "The raw files in RAW_DATA_DIR=" ~ raw_dir ~ " (format " ~ file_format ~ ") do not meet the raw data contract "
-                ~ "(models/staging/shop/_shop__sources.yml, docs/raw_contract.md):\n  - " ~ problems | join("\n  - ")
-            ) }}
-        {%- endif -%}
+        {%- do raise_raw_file_problems(raw_dir, file_format, problems) -%}
     {%- endif -%}
     select 1
 {%- endmacro %}
@@ -86,22 +74,31 @@
                 {%- do problems.append("missing file " ~ path) -%}
             {%- else -%}
                 {%- set described = run_query("describe select * from " ~ node.meta.external_location.replace('{name}', node.name)) -%}
-                {%- set present = described.columns[0].values() | map('lower') | list -%}
-                {%- set missing = [] -%}
-                {%- for column in node.columns.keys() if column not in present -%}
-                    {%- do missing.append(column) -%}
-                {%- endfor -%}
-                {%- if missing -%}
-                    {%- do problems.append(path ~ " lacks column(s) " ~ missing | join(', ')) -%}
-                {%- endif -%}
+                {%- do problems.extend(raw_file_column_problems(node, path, described)) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- if problems -%}
-            {{ exceptions.raise_compiler_error(
-                "The raw files in RAW_DATA_DIR=" ~ raw_dir ~ " (format " ~ file_format ~ ") do not meet the raw data contract "
-                ~ "(models/staging/shop/_shop__sources.yml, docs/raw_contract.md):\n  - " ~ problems | join("\n  - ")
-            ) }}
-        {%- endif -%}
+        {%- do raise_raw_file_problems(raw_dir, file_format, problems) -%}
     {%- endif -%}
     select 1
+{%- endmacro %}
+
+{#- The contract columns of a raw table that `described` (the result of a describe of its file)
+    lacks, as a list of at most one problem line. -#}
+{% macro raw_file_column_problems(node, path, described) -%}
+    {%- set present = described.columns[0].values() | map('lower') | list -%}
+    {%- set missing = [] -%}
+    {%- for column in node.columns.keys() if column not in present -%}
+        {%- do missing.append(column) -%}
+    {%- endfor -%}
+    {{ return([path ~ " lacks column(s) " ~ missing | join(', ')] if missing else []) }}
+{%- endmacro %}
+
+{#- Stops the run with one message naming every problem of the raw files, if there is any. -#}
+{% macro raise_raw_file_problems(raw_dir, file_format, problems) -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error(
+            "The raw files in RAW_DATA_DIR=" ~ raw_dir ~ " (format " ~ file_format ~ ") do not meet the raw data contract "
+            ~ "(models/staging/shop/_shop__sources.yml, docs/raw_contract.md):\n  - " ~ problems | join("\n  - ")
+        ) }}
+    {%- endif -%}
 {%- endmacro %}

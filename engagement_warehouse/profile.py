@@ -1,0 +1,35 @@
+"""The dbt profile (profiles/profiles.yml) as dbt renders it, for the tools that open the
+warehouse outside dbt and must use the build's settings: env_var() with its default, nothing else.
+One place for the defaults: the profile."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+PROFILE = "latam_engagement"
+PROJECT_PROFILES_DIR = Path(__file__).resolve().parents[1] / "profiles"
+
+
+class ProfileError(RuntimeError):
+    pass
+
+
+def _env_var(name: str, default: str | None = None) -> str:
+    if name in os.environ:
+        return os.environ[name]
+    if default is None:
+        raise ProfileError(f"profiles.yml reads environment variable {name}, which is not set")
+    return default
+
+
+def profile_output(output: str, profiles_dir: Path | None = None) -> dict[str, Any]:
+    """One output of the profile (duckdb, spark), rendered with the current environment.
+    The folder is profiles_dir, else $DBT_PROFILES_DIR, else the project's profiles/."""
+    folder = Path(profiles_dir or os.environ.get("DBT_PROFILES_DIR") or PROJECT_PROFILES_DIR)
+    text = jinja2.Template((folder / "profiles.yml").read_text()).render(env_var=_env_var)
+    return yaml.safe_load(text)[PROFILE]["outputs"][output]
