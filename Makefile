@@ -14,14 +14,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-RAW_DATA_DIR ?= data/raw
+# The raw files. Named by the user (RAW_DATA_DIR=... on the command line or in the environment):
+# that folder is only ever read, and a folder without the contract's files stops the build (the
+# dbt hook register_raw_files names what it looked for). Not named: the project's demo folder,
+# where demo data is generated when it holds no raw file. Each table's format (Parquet or CSV)
+# is found from its file; RAW_DATA_FORMAT=parquet or csv forces one.
+DEMO_RAW_DIR := data/raw
+RAW_DATA_DIR_NAMED := $(if $(filter undefined,$(origin RAW_DATA_DIR)),,yes)
+RAW_DATA_DIR ?= $(DEMO_RAW_DIR)
+RAW_DATA_FORMAT ?=
 DUCKDB_PATH ?= data/warehouse.duckdb
 SCALE ?= 0.02
 SEED ?= 42
 BAD_ROW_SHARE ?= 0.005
-# Parquet unless the raw folder holds only CSV files (override with RAW_DATA_FORMAT=csv).
-RAW_DATA_FORMAT ?= $(shell if ls $(RAW_DATA_DIR)/*.parquet >/dev/null 2>&1; then echo parquet; \
-	elif ls $(RAW_DATA_DIR)/*.csv >/dev/null 2>&1; then echo csv; else echo parquet; fi)
 
 # The small data set of `make test`, kept apart from the user's warehouse.
 TEST_DIR := target/test
@@ -83,12 +88,16 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 data: install
-	@if ls $(RAW_DATA_DIR)/*.parquet $(RAW_DATA_DIR)/*.csv >/dev/null 2>&1; then \
-		echo "Using the raw files in $(RAW_DATA_DIR) (format $(RAW_DATA_FORMAT))"; \
+ifeq ($(RAW_DATA_DIR_NAMED),yes)
+	@echo "Reading the raw files in RAW_DATA_DIR=$(RAW_DATA_DIR) (never written; no demo data is generated there)"
+else
+	@if ls $(DEMO_RAW_DIR)/*.parquet $(DEMO_RAW_DIR)/*.csv >/dev/null 2>&1; then \
+		echo "Using the raw files in the demo folder $(DEMO_RAW_DIR) (name your own folder with RAW_DATA_DIR=...)"; \
 	else \
-		$(BIN)/engagement-warehouse generate --out $(RAW_DATA_DIR) --scale $(SCALE) --seed $(SEED) \
+		$(BIN)/engagement-warehouse generate --out $(DEMO_RAW_DIR) --scale $(SCALE) --seed $(SEED) \
 			--bad-row-share $(BAD_ROW_SHARE); \
 	fi
+endif
 
 dbt-build: install
 	@mkdir -p $(dir $(DUCKDB_PATH))

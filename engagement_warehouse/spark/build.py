@@ -15,9 +15,7 @@ import os
 import time
 from pathlib import Path
 
-import yaml
-
-from ..contract import SOURCES_YAML
+from ..raw_files import RawFilesError, find_raw_files, is_demo_data
 from .fits import SOURCE, run_fits
 
 
@@ -31,16 +29,22 @@ def _target_path(dbt_args: list[str]) -> Path:
     return Path(os.environ.get("DBT_TARGET_PATH", "target"))
 
 
-def missing_raw_files() -> list[str]:
-    """The contract's raw files missing from a local RAW_DATA_DIR. On Spark a missing file
-    surfaces only as Spark failing to infer the schema of the external table (the on-run-start
-    hook cannot look at files), so the command checks them first, as the DuckDB hook does."""
+def raw_file_settings() -> dict[str, str]:
+    """The environment the dbt hook needs on Spark, whose SQL cannot look at the raw folder: each
+    table's format or `absent` (RAW_FILE_FORMATS) and whether the folder holds demo data
+    (RAW_DATA_IS_DEMO), found by the rules the DuckDB hook applies (engagement_warehouse.raw_files).
+    A remote RAW_DATA_DIR (a URI) cannot be looked at either: every table is then expected in
+    RAW_DATA_FORMAT (default parquet)."""
     raw_dir = os.environ.get("RAW_DATA_DIR", "data/raw")
+    forced = os.environ.get("RAW_DATA_FORMAT", "")
     if "://" in raw_dir:
-        return []
-    file_format = os.environ.get("RAW_DATA_FORMAT", "parquet")
-    tables = [table["name"] for table in yaml.safe_load(SOURCES_YAML.read_text())["sources"][0]["tables"]]
-    return [str(path) for path in (Path(raw_dir) / f"{table}.{file_format}" for table in tables) if not path.is_file()]
+        return {"RAW_FILE_FORMATS": "", "RAW_DATA_IS_DEMO": os.environ.get("RAW_DATA_IS_DEMO", "false")}
+    try:
+        formats = find_raw_files(raw_dir, forced)
+    except RawFilesError as error:
+        raise SparkBuildError(str(error)) from None
+    return {"RAW_FILE_FORMATS": ",".join(f"{table}={fmt}" for table, fmt in formats.items()),
+            "RAW_DATA_IS_DEMO": "true" if is_demo_data(raw_dir) else "false"}
 
 
 def spark_build(dbt_args: list[str]) -> None:
@@ -49,10 +53,7 @@ def spark_build(dbt_args: list[str]) -> None:
 
     if os.environ.get("DBT_TARGET") != "spark":
         raise SparkBuildError("set DBT_TARGET=spark (the profile's spark output)")
-    missing = missing_raw_files()
-    if missing:
-        raise SparkBuildError("the raw data contract (models/staging/shop/_shop__sources.yml) needs these files: "
-                              + ", ".join(missing))
+    os.environ.update(raw_file_settings())
     runner = dbtRunner()
 
     def dbt_build(*selection: str) -> None:

@@ -36,6 +36,8 @@ final as (
         record_key,
         rejection_rule,
         rejected_column,
+        -- the raw value that broke the rule (personal data stays redacted, as in raw_record)
+        {{ json_extract_text_at('raw_record', "'$.' || rejected_column") }} as rejected_value,
         case
             when rejection_rule = 'duplicate_key_superseded' then 'collapsed_duplicate'
             else 'rejected'

@@ -1,5 +1,7 @@
 -- The customers that meet the raw data contract (the others are in audit_rejected_rows), with
--- marketing opt-out requests applied: after an opt-out, marketing_opt_in is false.
+-- marketing opt-out requests applied: after an opt-out, marketing_opt_in is false. A customer
+-- without a sign-up time (an export that has none) signed up with their first order: the only
+-- place of the contract's defaults that needs another table.
 with
 
 validated as (
@@ -9,6 +11,15 @@ validated as (
 privacy_requests as (
     select * from {{ ref('base_shop__privacy_requests') }}
     where rejection_rule is null
+),
+
+first_orders as (
+    select
+        customer_id,
+        min(order_ts) as first_order_ts
+    from {{ ref('base_shop__orders') }}
+    where rejection_rule is null
+    group by customer_id
 ),
 
 opt_outs as (
@@ -43,11 +54,12 @@ clean as (
         validated.is_erased,
 
         -- timestamps
-        validated.signup_ts,
+        coalesce(validated.signup_ts, first_orders.first_order_ts) as signup_ts,
         validated.loyalty_joined_ts,
         validated.updated_at
     from validated
     left join opt_outs on validated.customer_id = opt_outs.customer_id
+    left join first_orders on validated.customer_id = first_orders.customer_id
     where validated.rejection_rule is null
 )
 

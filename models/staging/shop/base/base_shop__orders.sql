@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ check_fx_rates() }}") }}
 {%- set amounts = ['subtotal', 'discount_amount', 'shipping_amount', 'tax_amount', 'total_amount'] -%}
 {%- set rules = [
     ('missing_primary_key', 'order_id', 'order_id is null'),
@@ -5,8 +6,8 @@
     ('missing_required_value', 'customer_id', 'customer_id is null'),
     ('missing_required_value', 'order_ts', is_blank('raw__order_ts')),
     ('missing_required_value', 'status', 'status is null'),
-    ('missing_required_value', 'payment_method', 'payment_method is null'),
-    ('missing_required_value', 'installments', is_blank('raw__installments')),
+    ('missing_required_value', 'payment_method', 'payment_method is null and not has_payment_rows'),
+    ('missing_required_value', 'installments', is_blank('raw__installments') ~ ' and not has_payment_rows'),
     ('missing_required_value', 'currency', 'currency is null'),
     ('missing_required_value', 'subtotal', is_blank('raw__subtotal')),
     ('missing_required_value', 'total_amount', is_blank('raw__total_amount')),
@@ -30,7 +31,7 @@
     ('discount_exceeds_subtotal', 'discount_amount', 'discount_amount_local > subtotal_local'),
     ('invalid_installments', 'installments', 'installments < 1'),
     ('unknown_enum_value', 'status', 'not is_known_status'),
-    ('unknown_enum_value', 'payment_method', 'not is_known_payment_method'),
+    ('unknown_enum_value', 'payment_method', 'payment_method is not null and not is_known_payment_method'),
     ('unknown_enum_value', 'channel', 'not is_known_channel'),
     ('unknown_currency', 'currency', 'not is_known_currency'),
     ('unknown_customer', 'customer_id', 'not is_known_customer'),
@@ -40,6 +41,13 @@ with
 
 source as (
     select * from {{ source('shop', 'orders') }}
+),
+
+-- orders paid through rows of the optional order_payments table, whose own payment method and
+-- instalments may then be blank (stg_shop__orders derives them from the payments)
+orders_with_payments as (
+    select distinct {{ clean_text('order_id') }} as order_id
+    from {{ source('shop', 'order_payments') }}
 ),
 
 erased_customers as (
@@ -78,11 +86,12 @@ parsed as (
             as customer_id,
 
         -- attributes
-        {{ clean_code('source.status') }} as status,
-        {{ clean_code('source.payment_method') }} as payment_method,
+        {{ canonical_value('status_mapping', clean_code('source.status')) }} as status,
+        {{ canonical_value('payment_mapping', clean_code('source.payment_method')) }} as payment_method,
         {{ dbt.safe_cast(clean_text('source.installments'), api.Column.translate_type('integer')) }} as installments,
         upper({{ clean_text('source.currency') }}) as currency,
-        {{ clean_code('source.channel') }} as channel,
+        {{ canonical_value('channel_mapping', clean_code('source.channel')) }} as channel,
+        orders_with_payments.order_id is not null as has_payment_rows,
         {{ clean_text('source.coupon_code') }} as coupon_code,
         {{ dbt.safe_cast(clean_text('source.loyalty_points_redeemed'), api.Column.translate_type('integer')) }}
             as loyalty_points_redeemed,
@@ -101,6 +110,11 @@ parsed as (
     from source
     left join erased_customers
         on {{ clean_text('source.customer_id') }} = erased_customers.customer_id
+    left join orders_with_payments
+        on {{ clean_text('source.order_id') }} = orders_with_payments.order_id
+    {{ join_value_mapping('order_status', clean_code('source.status'), 'status_mapping') }}
+    {{ join_value_mapping('payment_method', clean_code('source.payment_method'), 'payment_mapping') }}
+    {{ join_value_mapping('order_channel', clean_code('source.channel'), 'channel_mapping') }}
 ),
 
 checked as (
@@ -111,7 +125,6 @@ checked as (
         order_channels.channel is not null as is_known_channel,
         customers.customer_id is not null as is_known_customer,
         coalesce(order_statuses.is_confirmed, false) as is_confirmed_order,
-        coalesce(payment_methods.is_cash_based, false) as is_cash_based_payment,
         -- the rate of the order's month, or of the nearest month the FX seed has
         row_number() over (
             partition by parsed.order_id
@@ -130,6 +143,7 @@ converted as (
         fx_rates.usd_per_unit,
         fx_rates.source_month as fx_rate_month,
         fx_rates.is_fx_rate_estimated,
+        fx_rates.fx_rate_source,
         fx_rates.currency is not null as is_known_currency
     from checked
     left join fx_rates
@@ -175,12 +189,10 @@ final as (
         usd_per_unit as fx_usd_per_unit,
         fx_rate_month,
         is_fx_rate_estimated,
+        fx_rate_source,
 
-        -- flags
+        -- flags (those of the payment method are stg_shop__orders', which knows the payments)
         is_confirmed_order,
-        payment_method = 'cash_on_delivery' as is_cash_on_delivery,
-        is_cash_based_payment,
-        installments > 1 as is_installment_order,
         coupon_code is not null as has_coupon,
         subtotal_local - coalesce(discount_amount_local, 0) + coalesce(shipping_amount_local, 0)
         + coalesce(tax_amount_local, 0) <> total_amount_local as has_total_mismatch,

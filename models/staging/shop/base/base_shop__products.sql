@@ -1,10 +1,7 @@
 {%- set rules = [
     ('missing_primary_key', 'product_id', 'product_id is null'),
     ('duplicate_key_superseded', 'product_id', 'version_rank > 1'),
-    ('missing_required_value', 'sku', 'sku is null'),
-    ('missing_required_value', 'product_name', 'product_name is null'),
     ('missing_required_value', 'category', 'category is null'),
-    ('missing_required_value', 'list_price_usd', is_blank('raw__list_price_usd')),
     ('non_numeric_value', 'list_price_usd', did_not_parse('raw__list_price_usd', 'list_price_usd')),
     ('negative_amount', 'list_price_usd', 'list_price_usd < 0'),
     ('unparseable_timestamp', 'launched_at', did_not_parse('raw__launched_at', 'launched_at')),
@@ -20,8 +17,12 @@ parsed as (
     select
         {{ raw_columns_prefixed('products') }},
         {{ clean_text('source.product_id') }} as product_id,
-        {{ clean_text('source.sku') }} as sku,
-        {{ clean_text('source.product_name') }} as product_name,
+        -- optional in the contract: a marketplace export may have neither (defaults documented
+        -- in the sources YAML)
+        coalesce({{ clean_text('source.sku') }}, {{ clean_text('source.product_id') }}) as sku,
+        coalesce(
+            {{ clean_text('source.product_name') }}, {{ clean_text('source.sku') }}, {{ clean_text('source.product_id') }}
+        ) as product_name,
         {{ clean_code('source.category') }} as category,
         {{ clean_code('source.material') }} as material,
         {{ clean_text('source.collection') }} as collection,

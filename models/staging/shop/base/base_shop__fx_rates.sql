@@ -1,0 +1,60 @@
+{%- set rules = [
+    ('missing_primary_key', 'month', is_blank('raw__month')),
+    ('missing_primary_key', 'currency', 'currency is null'),
+    ('unparseable_timestamp', 'month', 'rate_month is null'),
+    ('duplicate_key_superseded', 'month', 'version_rank > 1'),
+    ('missing_required_value', 'units_per_usd', is_blank('raw__units_per_usd')),
+    ('non_numeric_value', 'units_per_usd', did_not_parse('raw__units_per_usd', 'units_per_usd')),
+    ('non_positive_rate', 'units_per_usd', 'units_per_usd <= 0'),
+    ('unknown_currency', 'currency', 'not ' ~ regexp_contains('currency', '^[A-Z]{3}$')),
+] -%}
+
+with
+
+source as (
+    select * from {{ source('shop', 'fx_rates') }}
+),
+
+parsed as (
+    select
+        {{ raw_columns_prefixed('fx_rates') }},
+        cast({{ dbt.date_trunc('month', parse_timestamp_utc('source.month')) }} as date) as rate_month,
+        upper({{ clean_text('source.currency') }}) as currency,
+        {{ dbt.safe_cast(clean_text('source.units_per_usd'), 'decimal(18, 6)') }} as units_per_usd
+    from source
+),
+
+checked as (
+    select
+        *,
+        row_number() over (
+            partition by rate_month, currency
+            order by {{ version_order('fx_rates', none) }}
+        ) as version_rank
+    from parsed
+),
+
+validated as (
+    select
+        *,
+        {{ first_broken_rule(rules) }} as rejection_rule,
+        {{ first_broken_rule_column(rules) }} as rejected_column
+    from checked
+),
+
+final as (
+    select
+        rate_month,
+        currency,
+        units_per_usd,
+        rejection_rule,
+        rejected_column,
+        case
+            when rate_month is not null and currency is not null
+                then {{ dbt.concat(["cast(rate_month as " ~ dbt.type_string() ~ ")", "'|'", "currency"]) }}
+        end as record_key,
+        case when rejection_rule is not null then {{ raw_record_json('fx_rates') }} end as raw_record
+    from validated
+)
+
+select * from final
