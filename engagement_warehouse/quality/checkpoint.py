@@ -46,7 +46,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 from great_expectations.expectations.expectation import Expectation
 
-from . import settings, source, sql_checks
+from . import offline_docs, settings, source, sql_checks
 from .suites import MartSuite, registry
 
 DOCS_SITE = "quality_docs"
@@ -130,7 +130,8 @@ class CheckpointReport:
 
     @property
     def exit_code(self) -> int:
-        """1 when an expectation of error severity failed (or Data Docs could not be rendered);
+        """1 when an expectation of error severity failed (or Data Docs could not be rendered or
+        made to open offline);
         warnings alone leave it 0."""
         return 1 if self.docs_missing or self.docs_errors or any(f.severity == "error" for f in self.failures) \
             else 0
@@ -167,7 +168,11 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
             echo(f"{outcome.mart:<30}{outcome.evaluated:>7}{outcome.passed:>8}{outcome.failed:>8}  "
                  f"{outcome.worst or '-':<8}{outcome.seconds:>8.2f}{outcome.in_duckdb:>10}  {outcome.data}")
     docs_index = _build_docs(context, docs_dir)
-    docs_errors: list[str] = []
+    docs_errors = []
+    try:
+        offline_docs.make_offline(docs_dir)
+    except offline_docs.OfflineDocsError as error:
+        docs_errors.append(str(error))
     report = CheckpointReport(outcomes, docs_index, time.perf_counter() - started,
                               docs_missing=_missing_pages(docs_dir, [o.mart for o in outcomes]),
                               docs_errors=docs_errors)
@@ -401,7 +406,7 @@ def _context(docs_dir: Path):
 def _build_docs(context, docs_dir: Path) -> Path:
     """Rebuild the site from this run only: pages of an earlier run are removed first (only the
     files GX writes, so a --docs-dir that holds other files keeps them)."""
-    for name in ("validations", "expectations", "static"):
+    for name in ("validations", "expectations", "static"):  # static/vendor: offline_docs' copies
         shutil.rmtree(docs_dir / name, ignore_errors=True)
     (docs_dir / "index.html").unlink(missing_ok=True)
     docs_dir.mkdir(parents=True, exist_ok=True)
