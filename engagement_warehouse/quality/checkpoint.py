@@ -218,7 +218,10 @@ def _validate(context, datasource, con: duckdb.DuckDBPyConnection, suite: MartSu
                                                                                      expectations=in_gx),
                                                   parameters, RESULT_FORMAT)
             except Exception as error:  # noqa: BLE001 - GX refused the suite: each expectation fails, one line
-                results += [sql_checks.failed_result(e, parameters, one_line(error)) for e in in_gx]
+                refused = [sql_checks.failed_result(e, parameters, one_line(error)) for e in in_gx]
+                for result in refused:
+                    result.meta = {"evaluated_by": "gx"}
+                results += refused
             else:
                 results += gx_result.results
                 meta = dict(gx_result.meta)

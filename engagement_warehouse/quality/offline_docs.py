@@ -15,7 +15,8 @@ except Vega: GX asks for the newest vega@5, vega-lite@5 and vega-embed@6, pinned
 newest of those majors when pinned (5.33.1, 5.23.0, 6.29.0). Where GX gives a Subresource
 Integrity hash (Bootstrap's and Popper's scripts), the local file must match it; the attribute
 is then dropped (a file:// page cannot make the CORS request it needs). The logo GX takes from
-its S3 bucket becomes the same file GX ships in the site's static/images.
+its S3 bucket (an <img> and a CSS background) becomes the file GX ships in the site's
+static/images (logo-long.png for full_logo_dark.png, which GX does not ship).
 
 A link or script to any other http(s) URL (a GX upgrade adding one) stops the checkpoint with
 one line naming the URL and the page: add it to ASSETS and package.json.
@@ -82,6 +83,8 @@ ASSETS: dict[str, Asset] = {
 # GX's logo from its S3 bucket (with a cache-busting ?d=...): GX ships the same image in static/images
 IMAGE = re.compile(r"""https://great-expectations-web-assets\.s3\.us-east-2\.amazonaws\.com/([\w.-]+\.png)(\?[^"']*)?""")
 IMAGES = Path("static") / "images"
+# the one S3 image GX does not ship: its long logo, dark on light like logo-long.png
+IMAGE_STAND_INS = {"full_logo_dark.png": "logo-long.png"}
 
 # a <link ...> or <script ...> start tag, and the URL of its href or src
 TAG = re.compile(r"<(?:link|script)\b[^>]*>", re.I)
@@ -168,8 +171,11 @@ def _rewrite(page: Path, docs_dir: Path) -> None:
         return text.replace(url, (to_root / local_path(url)).as_posix())
 
     html = TAG.sub(local, html)
-    html = IMAGE.sub(lambda m: (to_root / IMAGES / m.group(1)).as_posix()
-                     if (docs_dir / IMAGES / m.group(1)).is_file() else m.group(0), html)
+    def image(found: re.Match) -> str:
+        name = IMAGE_STAND_INS.get(found.group(1), found.group(1))
+        return (to_root / IMAGES / name).as_posix() if (docs_dir / IMAGES / name).is_file() else found.group(0)
+
+    html = IMAGE.sub(image, html)
     page.write_text(html, encoding="utf-8")
 
 
