@@ -3,8 +3,14 @@
 For each suite (suites/), the mart reaches GX through `source` (read-only, pandas, sampled above
 `SAMPLE_ROWS`), what GX cannot prove on that DataFrame runs in DuckDB on the full table
 (`sql_checks`), and both sets of results become one GX validation result per mart. The run
-prints one line per suite, writes GX Data Docs (a static HTML site) and fails when an
-expectation of error severity fails.
+prints one line per suite, writes GX Data Docs (a static HTML site, made to open offline
+by `offline_docs`) and fails when an expectation of error severity fails.
+
+An empty mart is validated like any other: its aggregates (means, medians, shares, distinct
+counts) are skipped and reported as passed with the reason, and its Data Docs name it
+"marts.<mart> (empty: 0 rows)". Exit codes: 0 when no error-severity expectation failed, 1 when
+one did (or the Data Docs are incomplete or not offline), 2 when the warehouse or the settings
+cannot be read or the checkpoint cannot go on; every message is one line, never a traceback.
 
 GX's own `Checkpoint` runs validation definitions with one set of batch parameters for all of
 them and stores only what GX computed, so this module plays its part: validate each mart, store
