@@ -39,8 +39,11 @@ SPARK_WAREHOUSE_DIR ?= data/spark_warehouse
 SPARK_TEST_DIR := target/test_spark
 SPARK_TEST_SCALE ?= 0.005
 
-# Great Expectations Data Docs of the quality checkpoint, beside dbt's docs in target/.
+# Great Expectations Data Docs of the quality checkpoint, beside dbt's docs in target/, and the
+# pinned npm packages of the stylesheets and scripts they ship so that they open offline.
 QUALITY_DOCS_DIR ?= target/quality_docs
+QUALITY_ASSETS := engagement_warehouse/quality/docs_assets
+QUALITY_ASSETS_STAMP := $(QUALITY_ASSETS)/node_modules/.installed
 # Parquet copies of the marts for BI tools and notebooks (they never open the DuckDB file).
 EXPORT_DIR ?= data/exports
 # The HTML report for business readers, and the port of `make docs-serve`.
@@ -62,8 +65,8 @@ STAMP := $(VENV)/.installed
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install data dbt-build quality export docs docs-serve report bench browser test lint pytest \
-	dbt-test test-data build-spark test-spark java clean help
+.PHONY: build install data dbt-build quality quality-assets node export docs docs-serve report bench browser test \
+	lint pytest dbt-test test-data build-spark test-spark java clean help
 
 help:
 	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH),"
@@ -109,8 +112,23 @@ dbt-build: install
 
 # Great Expectations checkpoint on the built warehouse, opened read-only: a suite per mart, Data
 # Docs in $(QUALITY_DOCS_DIR); fails when an expectation of error severity fails.
-quality: install
+quality: install quality-assets
 	$(BIN)/engagement-warehouse quality --database $(DUCKDB_PATH) --docs-dir $(QUALITY_DOCS_DIR)
+
+# Bootstrap, jQuery, Font Awesome, Vega... at the versions GX 1.24.1's Data Docs load from CDNs
+# (docs_assets/package.json and its lock file), copied into the docs by the checkpoint.
+quality-assets: $(QUALITY_ASSETS_STAMP)
+
+$(QUALITY_ASSETS_STAMP): $(QUALITY_ASSETS)/package.json $(QUALITY_ASSETS)/package-lock.json | node
+	cd $(QUALITY_ASSETS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Node.js and npm for quality-assets: Debian's, when none is installed.
+node:
+	@if command -v npm >/dev/null; then :; else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; \
+	fi
 
 # Every mart to $(EXPORT_DIR)/<mart>.parquet, each written to a temporary name and renamed, so a
 # reader sees the previous or the new complete file, never a partial one.
@@ -151,7 +169,7 @@ lint: install
 	@mkdir -p $(TEST_DIR)
 	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
-pytest: install test-data browser
+pytest: install test-data browser quality-assets
 	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) $(BIN)/python -m pytest
 
 test-data: $(LIFETIMES_WHEEL)
@@ -161,7 +179,7 @@ $(LIFETIMES_WHEEL): $(STAMP)
 	$(BIN)/python -c "import hashlib, sys; digest = hashlib.sha256(open('$@', 'rb').read()).hexdigest(); \
 		sys.exit(0 if digest == '$(LIFETIMES_SHA256)' else 'checksum mismatch for $@: ' + digest)"
 
-dbt-test: install
+dbt-test: install quality-assets
 	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/warehouse.duckdb
 	$(BIN)/engagement-warehouse generate --out $(TEST_DIR)/raw --scale $(TEST_SCALE) --seed $(SEED) \
 		--bad-row-share $(BAD_ROW_SHARE)

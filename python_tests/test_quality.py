@@ -4,15 +4,26 @@ One dbt build at scale 0.005. The checkpoint must pass on it; then a copy is cor
 net revenue in fct_orders, a duplicated customer in dim_customers, a retention rate of 1.5 in
 cohort_retention) and the checkpoint must fail, naming mart, column and expectation, both when
 GX sees the bad rows and when a mart is sampled and only the full-table checks in DuckDB can.
-The Data Docs must hold no e-mail address or phone number.
+The Data Docs must hold no e-mail address or phone number, and open offline in headless
+Chromium, styled, with their validation lists (a screenshot of each page goes to
+target/quality_screenshots/).
+
+A retailer with no events, feedback, marketing spend or privacy requests (their raw files with
+no rows) has empty marts: the checkpoint passes on that warehouse, and on a copy with every
+mart emptied it fails only where rows must be, one line each, never with a traceback. The
+retailer's distribution bounds (quality_expectations.yml) are honoured: a narrowed bound warns.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -21,10 +32,20 @@ from great_expectations.expectations import UnexpectedRowsExpectation
 from great_expectations.expectations.metadata_types import FailureSeverity
 
 from engagement_warehouse.cli import main
-from engagement_warehouse.quality import source, sql_checks
+from engagement_warehouse.generator import generate
+from engagement_warehouse.quality import offline_docs, settings, source, sql_checks
 from engagement_warehouse.quality.suites import registry
 
+from .browser import headless_chromium
+from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, run_dbt
+
 CORRUPTED_MARTS = ["fct_orders", "dim_customers", "cohort_retention"]
+# The sources a retailer may not have: their raw files with no rows, the columns kept.
+OPTIONAL_SOURCES = ["events", "feedback", "marketing_spend", "privacy_requests"]
+# ... and the marts that are then empty.
+EMPTY_WITHOUT_THEM = ["fct_sessions", "customer_engagement_monthly", "fct_feedback", "feedback_summary"]
+SCREENSHOTS = PROJECT_DIR / "target" / "quality_screenshots"
+CLI = str(Path(sys.executable).with_name("engagement-warehouse"))
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # international (+55 11 91234 5678, +52-55-1234-5678) or digits only as staging normalises them
@@ -158,17 +179,231 @@ def test_full_table_checks_catch_what_a_sample_misses(corrupted, tmp_path):
         assert any(text in line and line.endswith("(DuckDB, full table)") for line in failures), (text, output)
 
 
-def test_failed_warnings_alone_exit_zero(warehouse, tmp_path):
+def narrowed_settings(tmp_path: Path, mart: str, column: str, **bounds) -> Path:
+    """A copy of the shipped settings with one bound changed."""
+    text = settings.DEFAULT_PATH.read_text(encoding="utf-8")
+    import yaml
+
+    data = yaml.safe_load(text)
+    entry = next(e for e in data[mart] if e["column"] == column)
+    entry.update(bounds)
+    path = tmp_path / "quality_expectations.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_bounds_are_warnings_that_hold_for_any_retailer(tmp_path):
+    bounds = settings.load(settings.DEFAULT_PATH)
+    assert set(bounds) <= {suite.mart for suite in registry()}
+    assert sum(map(len, bounds.values())) >= 30
+    for mart, entries in bounds.items():
+        for bound in entries:
+            expectation = bound.expectation()
+            assert expectation.severity == FailureSeverity.WARNING
+            assert bound.meaning and bound.meaning in expectation.notes
+            # shares and rates: the whole of 0 to 1; amounts and counts: no upper bound
+            assert (bound.min_value, bound.max_value) in {(0, 1), (0, None), (1, None), (-100, 100)}, (mart, bound)
+    opt_in = next(b for b in bounds["dim_customers"] if b.column == "marketing_opt_in")
+    assert (opt_in.kind, opt_in.min_value, opt_in.max_value) == ("mean", 0, 1)
+    # the demo data set's bounds are gone from the suites: no warning is left in code but the model checks
+    no_settings = tmp_path / "none.yml"
+    no_settings.write_text("{}\n", encoding="utf-8")
+    coded = [(s.mart, type(e).__name__) for s in registry(settings_path=no_settings)
+             for e in s.all_expectations() if e.severity == FailureSeverity.WARNING]
+    assert sorted(coded) == [("clv_backtest", "UnexpectedRowsExpectation"),
+                             ("clv_model_params", "ExpectColumnValuesToBeBetween"),
+                             ("clv_model_params", "ExpectColumnValuesToBeInSet")]
+
+
+def test_a_narrowed_bound_warns_and_failed_warnings_alone_exit_zero(warehouse, tmp_path, monkeypatch):
     database = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse, database)
     with duckdb.connect(str(database)) as con:
-        # every order with a coupon: a drift (mean of has_coupon above 0.6), not a broken rule
+        # every order with a coupon: a drift, not a broken rule
         con.execute("update marts.fct_orders set has_coupon = true")
-    code, output = checkpoint("--database", str(database), "--docs-dir", str(tmp_path / "docs"),
-                              "--mart", "fct_orders")
+    args = ("--database", str(database), "--docs-dir", str(tmp_path / "docs"), "--mart", "fct_orders")
+    # the shipped bound (a share from 0 to 1) holds for any retailer
+    code, output = checkpoint(*args)
+    assert code == 0, output
+    assert summary_line(output, "fct_orders")[3:5] == ["0", "-"], output
+    # a retailer who expects at most 60% of orders with a coupon is warned
+    monkeypatch.setenv(settings.ENV_VAR, str(narrowed_settings(tmp_path, "fct_orders", "has_coupon", max=0.6)))
+    code, output = checkpoint(*args)
     assert code == 0, output
     assert summary_line(output, "fct_orders")[3:5] == ["1", "warning"], output
-    assert "FAILED [warning] fct_orders.has_coupon: expect_column_mean_to_be_between" in output
+    assert "FAILED [warning] fct_orders.has_coupon: expect_column_mean_to_be_between(min_value=0, max_value=0.6" \
+        in output
+    assert "observed 1 (GX)" in output
+    # ... and the other way round: a floor above the data warns too
+    monkeypatch.setenv(settings.ENV_VAR, str(narrowed_settings(tmp_path, "fct_orders", "net_revenue_usd",
+                                                               min=1_000_000)))
+    code, output = checkpoint(*args)
+    assert code == 0 and "FAILED [warning] fct_orders.net_revenue_usd: expect_column_mean_to_be_between" in output
+
+
+def test_a_wrong_setting_is_one_line_naming_file_mart_and_bound(warehouse, tmp_path, monkeypatch, capsys):
+    path = narrowed_settings(tmp_path, "repeat_purchase_summary", "repeat_purchase_rate", min=0.7, max=0.2)
+    monkeypatch.setenv(settings.ENV_VAR, str(path))
+    assert main(["quality", "--database", str(warehouse), "--docs-dir", str(tmp_path / "docs")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"engagement-warehouse quality: {path}: repeat_purchase_summary, bound 1 "
+                   "(mean of repeat_purchase_rate): min 0.7 is greater than max 0.2")
+
+
+# --- a retailer without events, feedback, marketing spend or privacy requests --------------------
+
+@pytest.fixture(scope="module")
+def without_optional_sources(tmp_path_factory) -> Path:
+    """A warehouse built from raw files whose optional sources have no rows (same columns)."""
+    import pyarrow.parquet as pq
+
+    work = tmp_path_factory.mktemp("quality_without_sources")
+    generate(work / "raw", scale=0.005, seed=42)
+    for name in OPTIONAL_SOURCES:
+        path = work / "raw" / f"{name}.parquet"
+        table = pq.read_table(path)
+        assert table.num_rows > 0
+        pq.write_table(table.slice(0, 0), path)
+    run = run_dbt(MODELS_AND_SEEDS, work / "raw", work / "build")
+    assert run.returncode == 0, run.output[-3000:]
+    return run.database
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
+    return subprocess.run([CLI, "quality", *args], capture_output=True, text=True, env=env, cwd=PROJECT_DIR,
+                          timeout=600)
+
+
+def test_empty_marts_pass_and_the_docs_say_they_are_empty(without_optional_sources, tmp_path):
+    with duckdb.connect(str(without_optional_sources), read_only=True) as con:
+        for mart in EMPTY_WITHOUT_THEM:
+            assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] == 0, mart
+        assert con.execute("select count(*) from marts.fct_orders").fetchone()[0] > 0
+    docs = tmp_path / "docs"
+    run = run_cli("--database", str(without_optional_sources), "--docs-dir", str(docs))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "FAILED" not in run.stdout
+    for mart in EMPTY_WITHOUT_THEM:
+        line = " ".join(summary_line(run.stdout, mart))
+        assert "all 0 rows" in line and "skipped (table has no rows)" in line, line
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    for mart in EMPTY_WITHOUT_THEM:
+        assert f"marts.{mart} (empty: 0 rows)" in index
+        page = next((docs / "validations" / mart).glob("**/*.html")).read_text(encoding="utf-8")
+        assert f"marts.{mart} (empty: 0 rows)" in page
+    assert "marts.fct_orders (empty" not in index
+
+
+def test_every_mart_emptied_fails_only_where_rows_must_be_one_line_each(warehouse, tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, database)
+    with duckdb.connect(str(database)) as con:
+        for (mart,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall():
+            con.execute(f"delete from marts.{mart}")
+    run = run_cli("--database", str(database), "--docs-dir", str(tmp_path / "docs"))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    failures = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
+    # the marts whose sources have rows: a row count says each is wrong, and nothing else fails
+    assert {line.split()[2].rstrip(":") for line in failures} == {
+        "dim_customers", "fct_orders", "fct_order_items", "cohort_retention", "repeat_purchase_summary",
+        "fct_feedback", "marketing_performance", "loyalty_program_performance", "fct_sessions",
+        "customer_engagement_monthly", "customer_rfm", "clv_model_params", "clv_cac_by_channel"}, run.stdout
+    assert all(re.search(r": expect_table_row_count_to_(equal|be_between)\(.*\): observed 0 \(GX\)$", line)
+               for line in failures), failures
+    assert (tmp_path / "docs" / "index.html").is_file()
+
+
+def test_a_gx_failure_is_one_line_per_expectation(warehouse, tmp_path, monkeypatch):
+    """GX refusing a suite (here: a bug of ours that makes the row count bounds contradict) fails
+    its expectations with GX's message on one line; the checkpoint carries on."""
+    real = source.validate_in_gx
+
+    def refuse(datasource, data, suite, parameters, result_format):
+        if data.mart == "fct_order_items":
+            raise ValueError("min_value (1) must be\nless than or equal to max_value (0)")
+        return real(datasource, data, suite, parameters, result_format)
+
+    monkeypatch.setattr(source, "validate_in_gx", refuse)
+    code, output = checkpoint("--database", str(warehouse), "--docs-dir", str(tmp_path / "docs"),
+                              "--mart", "fct_order_items", "--mart", "fct_orders")
+    assert code == 1, output
+    failures = [line for line in output.splitlines() if line.startswith("FAILED")]
+    assert failures and all(line.startswith("FAILED [") and "fct_order_items" in line for line in failures)
+    assert all(line.endswith("could not be evaluated: ValueError: min_value (1) must be less than or equal to "
+                             "max_value (0) (GX)") for line in failures), failures
+    assert summary_line(output, "fct_orders")[3] == "0"
+
+
+# --- Data Docs offline -----------------------------------------------------------------------
+
+STYLES_AND_SCRIPTS = re.compile(r"""<(?:link|script)\b[^>]*\b(?:href|src)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def test_data_docs_reference_no_remote_style_or_script(clean_run):
+    _, _, docs = clean_run
+    pages = sorted(docs.glob("**/*.html"))
+    assert len(pages) == 1 + 2 * len(registry())
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not STYLES_AND_SCRIPTS.search(html), page
+        assert offline_docs.remote_references(html) == []
+        assert "great-expectations-web-assets" not in html
+        assert "static/vendor/bootstrap/dist/css/bootstrap.min.css" in html
+    for url in offline_docs.ASSETS:
+        assert (docs / offline_docs.local_path(url)).is_file(), url
+    assert list((docs / "static/vendor/@fortawesome/fontawesome-free/webfonts").glob("fa-solid-900.woff2"))
+
+
+PAGE_STATE = """
+    const table = document.querySelector('table[data-toggle="table"]');
+    const nav = document.querySelector('.navbar');
+    const icon = document.querySelector('i.fas, i.fa, i[class*="fa-"]');
+    return {
+        jquery: typeof window.jQuery,
+        bootstrapTable: !!(window.jQuery && jQuery.fn.bootstrapTable),
+        vegaEmbed: typeof window.vegaEmbed,
+        tableRows: table ? jQuery(table).bootstrapTable('getData').length : -1,
+        builtByBootstrapTable: !!document.querySelector('.bootstrap-table .fixed-table-container'),
+        navbarDisplay: nav ? getComputedStyle(nav).display : null,
+        iconFont: icon ? getComputedStyle(icon, '::before').fontFamily : null,
+        remote: performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith('file:')),
+    };
+"""
+
+
+def test_data_docs_render_styled_offline_in_chromium(clean_run):
+    _, _, docs = clean_run
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    validation = next((docs / "validations" / "fct_orders").glob("**/*.html"))
+    with headless_chromium() as driver:
+        states = {}
+        for name, page in (("index", docs / "index.html"), ("validation_fct_orders", validation)):
+            driver.get(page.as_uri())
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                state = driver.execute_script(PAGE_STATE)
+                if state["builtByBootstrapTable"] and state["tableRows"] > 0:
+                    break
+                time.sleep(0.2)
+            driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+            states[name] = state
+            # Bootstrap's navbar is a flex box (display: block unstyled); jQuery, bootstrap-table,
+            # Vega and Font Awesome are loaded, all from files
+            assert state["jquery"] == "function" and state["bootstrapTable"] and state["vegaEmbed"] == "function", state
+            assert state["navbarDisplay"] == "flex", state
+            assert "Font Awesome 6 Free" in (state["iconFont"] or ""), state
+            assert state["builtByBootstrapTable"], state
+            assert state["remote"] == [], state
+        # the index lists one validation result per suite; the page lists the table-level results
+        assert states["index"]["tableRows"] == len(registry()), states
+        assert states["validation_fct_orders"]["tableRows"] >= 2, states
+        driver.get((docs / "index.html").as_uri())
+        assert driver.execute_script(
+            "return getComputedStyle(document.querySelector('.btn-secondary')).backgroundColor") == "rgb(108, 117, 125)"
+    assert (SCREENSHOTS / "index.png").stat().st_size > 20_000
 
 
 def test_full_table_checks_in_duckdb_agree_with_gx():

@@ -3,8 +3,14 @@
 For each suite (suites/), the mart reaches GX through `source` (read-only, pandas, sampled above
 `SAMPLE_ROWS`), what GX cannot prove on that DataFrame runs in DuckDB on the full table
 (`sql_checks`), and both sets of results become one GX validation result per mart. The run
-prints one line per suite, writes GX Data Docs (a static HTML site) and fails when an
-expectation of error severity fails.
+prints one line per suite, writes GX Data Docs (a static HTML site, made to open offline
+by `offline_docs`) and fails when an expectation of error severity fails.
+
+An empty mart is validated like any other: its aggregates (means, medians, shares, distinct
+counts) are skipped and reported as passed with the reason, and its Data Docs name it
+"marts.<mart> (empty: 0 rows)". Exit codes: 0 when no error-severity expectation failed, 1 when
+one did (or the Data Docs are incomplete or not offline), 2 when the warehouse or the settings
+cannot be read or the checkpoint cannot go on; every message is one line, never a traceback.
 
 GX's own `Checkpoint` runs validation definitions with one set of batch parameters for all of
 them and stores only what GX computed, so this module plays its part: validate each mart, store
@@ -28,6 +34,7 @@ from typing import Any, Callable, Iterable
 
 import duckdb
 import great_expectations as gx
+import great_expectations.expectations as gxe
 from great_expectations.core import (
     ExpectationSuite,
     ExpectationSuiteValidationResult,
@@ -45,7 +52,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 from great_expectations.expectations.expectation import Expectation
 
-from . import source, sql_checks
+from . import offline_docs, settings, source, sql_checks
 from .suites import MartSuite, registry
 
 DOCS_SITE = "quality_docs"
@@ -56,6 +63,21 @@ VALUE_KEYS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_u
 SEVERITY_LABELS = {"critical": "error", "warning": "warning", "info": "info"}
 SAMPLE_RULE = "the {n:,} rows with the smallest DuckDB hash() of the grain columns (quality/source.py)"
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+# Expectations on an aggregate of the table: nothing to measure on an empty one (NEED_VALUES: nor
+# on a column with no value). Row counts, keys and rules hold or fail on 0 rows like on any.
+NEED_VALUES = (gxe.ExpectColumnMeanToBeBetween, gxe.ExpectColumnMedianToBeBetween)
+AGGREGATES = (*NEED_VALUES, gxe.ExpectColumnProportionOfNonNullValuesToBeBetween,
+              gxe.ExpectColumnUniqueValueCountToBeBetween)
+
+
+@dataclass
+class CheckpointError(source.WarehouseError):
+    """The checkpoint could not go on (a bug or a GX failure outside any one expectation)."""
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one line: its type and its message with line breaks folded."""
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
 
 
 @dataclass
@@ -106,6 +128,7 @@ class CheckpointReport:
     docs_index: Path
     seconds: float
     docs_missing: list[str] = field(default_factory=list)
+    docs_errors: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Failure]:
@@ -113,16 +136,21 @@ class CheckpointReport:
 
     @property
     def exit_code(self) -> int:
-        """1 when an expectation of error severity failed (or Data Docs could not be rendered);
+        """1 when an expectation of error severity failed (or Data Docs could not be rendered or
+        made to open offline);
         warnings alone leave it 0."""
-        return 1 if self.docs_missing or any(f.severity == "error" for f in self.failures) else 0
+        return 1 if self.docs_missing or self.docs_errors or any(f.severity == "error" for f in self.failures) \
+            else 0
 
 
 def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAMPLE_ROWS,
                    marts: Iterable[str] | None = None, echo: Callable[[str], None] = print,
                    memory_limit: str | None = None) -> CheckpointReport:
     started = time.perf_counter()
-    suites = registry()
+    try:
+        suites = registry()
+    except settings.SettingsError as error:
+        raise source.WarehouseError(str(error)) from None
     if marts:
         wanted = set(marts)
         unknown = wanted - {s.mart for s in suites}
@@ -138,13 +166,22 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
         echo(f"{'suite':<30}{'checks':>7}{'passed':>8}{'failed':>8}  {'worst':<8}{'seconds':>8}"
              f"{'in DuckDB':>10}  validated in GX")
         for suite in suites:
-            outcome = _validate(context, datasource, con, suite, parameters, sample_rows, run_id)
+            try:
+                outcome = _validate(context, datasource, con, suite, parameters, sample_rows, run_id)
+            except Exception as error:  # noqa: BLE001 - one line naming the mart, never a traceback
+                raise CheckpointError(f"{suite.mart}: the checkpoint stopped: {one_line(error)}") from None
             outcomes.append(outcome)
             echo(f"{outcome.mart:<30}{outcome.evaluated:>7}{outcome.passed:>8}{outcome.failed:>8}  "
                  f"{outcome.worst or '-':<8}{outcome.seconds:>8.2f}{outcome.in_duckdb:>10}  {outcome.data}")
     docs_index = _build_docs(context, docs_dir)
+    docs_errors = []
+    try:
+        offline_docs.make_offline(docs_dir)
+    except offline_docs.OfflineDocsError as error:
+        docs_errors.append(str(error))
     report = CheckpointReport(outcomes, docs_index, time.perf_counter() - started,
-                              docs_missing=_missing_pages(docs_dir, [o.mart for o in outcomes]))
+                              docs_missing=_missing_pages(docs_dir, [o.mart for o in outcomes]),
+                              docs_errors=docs_errors)
     failures = report.failures
     errors = sum(f.severity == "error" for f in failures)
     echo(f"{len(outcomes)} suites, {sum(o.evaluated for o in outcomes)} expectations "
@@ -156,6 +193,8 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
             echo(message)
     for page in report.docs_missing:
         echo(f"FAILED Data Docs: GX did not render {page} (see its message above)")
+    for message in report.docs_errors:
+        echo(f"FAILED Data Docs: {message}")
     return report
 
 
@@ -176,19 +215,34 @@ def _validate(context, datasource, con: duckdb.DuckDBPyConnection, suite: MartSu
         outcome.data, outcome.missing = "nothing: the mart is missing", str(error)
         batch = {"data_asset_name": f"{source.SCHEMA}.{suite.mart}", "rows": "missing"}
     else:
-        in_duckdb = [e for e in expectations if source.runs_in_duckdb(e, data)]
-        in_gx = [e for e in expectations if not source.runs_in_duckdb(e, data)]
+        skipped = {id(e): reason for e in expectations if (reason := _skip_reason(e, data)) is not None}
+        in_duckdb = [e for e in expectations if id(e) not in skipped and source.runs_in_duckdb(e, data)]
+        in_gx = [e for e in expectations if id(e) not in skipped and not source.runs_in_duckdb(e, data)]
         if in_gx:
-            gx_result = source.validate_in_gx(datasource, data, ExpectationSuite(name=suite.mart, expectations=in_gx),
-                                              parameters, RESULT_FORMAT)
-            datasource.delete_asset(suite.mart)
-            results += gx_result.results
-            meta = dict(gx_result.meta)
+            try:
+                gx_result = source.validate_in_gx(datasource, data, ExpectationSuite(name=suite.mart,
+                                                                                     expectations=in_gx),
+                                                  parameters, RESULT_FORMAT)
+            except Exception as error:  # noqa: BLE001 - GX refused the suite: each expectation fails, one line
+                refused = [sql_checks.failed_result(e, parameters, one_line(error)) for e in in_gx]
+                for result in refused:
+                    result.meta = {"evaluated_by": "gx"}
+                results += refused
+            else:
+                results += gx_result.results
+                meta = dict(gx_result.meta)
+            finally:
+                if suite.mart in datasource.get_asset_names():
+                    datasource.delete_asset(suite.mart)
         results += sql_checks.evaluate(con, data.table, in_duckdb, parameters)
+        results += [sql_checks.skipped_result(e, parameters, skipped[id(e)]) for e in expectations if id(e) in skipped]
         outcome.in_duckdb = len(in_duckdb)
         outcome.data = data.describe() if in_gx else "nothing"
+        if skipped:
+            outcome.data += f"; {len(skipped)} skipped ({'table has no rows' if data.rows == 0 else 'no values'})"
         batch = {
-            "data_asset_name": f"{source.SCHEMA}.{suite.mart}",
+            # the index page lists this name: an empty mart says so there
+            "data_asset_name": f"{source.SCHEMA}.{suite.mart}" + (" (empty: 0 rows)" if data.rows == 0 else ""),
             "rows": data.rows,
             "validated_in_gx": outcome.data,
             "sample_rule": SAMPLE_RULE.format(n=sample_rows) if data.is_sampled else "none: the whole table",
@@ -220,6 +274,21 @@ def _validate(context, datasource, con: duckdb.DuckDBPyConnection, suite: MartSu
     )
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _skip_reason(expectation: Expectation, data: source.MartData) -> str | None:
+    """Why an aggregate expectation has nothing to measure, if so: a mean, median, share or
+    distinct count of a table with no rows, or a mean or median of a column with no values.
+    Vacuously true, it is reported as passed and skipped, with the reason."""
+    if not isinstance(expectation, AGGREGATES):
+        return None
+    if data.rows == 0:
+        return "skipped: the table has no rows"
+    column = getattr(expectation, "column", None)
+    if isinstance(expectation, NEED_VALUES) and column in data.dataframe.columns \
+            and data.dataframe[column].notna().sum() == 0:
+        return f"skipped: {column} has no values"
+    return None
 
 
 def _failure(mart: str, result: ExpectationValidationResult) -> Failure:
@@ -295,7 +364,7 @@ def _drop_values(result: ExpectationValidationResult) -> None:
 
 
 def _parameters(con: duckdb.DuckDBPyConnection, suites: list[MartSuite]) -> dict[str, Any]:
-    """Values of the suites' $PARAMETERs: `now` and `rows_of_<model>`."""
+    """Values of the suites' $PARAMETERs: `now`, `rows_of_<model>` and `any_rows_of_<model>`."""
     names = {name for suite in suites for e in suite.all_expectations() for name in _parameter_names(e)}
     values: dict[str, Any] = {}
     for name in sorted(names):
@@ -303,6 +372,8 @@ def _parameters(con: duckdb.DuckDBPyConnection, suites: list[MartSuite]) -> dict
             values[name] = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         elif name.startswith("rows_of_"):
             values[name] = _rows_of(con, name.removeprefix("rows_of_"))
+        elif name.startswith("any_rows_of_"):
+            values[name] = min(1, _rows_of(con, name.removeprefix("any_rows_of_")))
         else:
             raise ValueError(f"unknown suite parameter {name}")
     return values
@@ -344,7 +415,7 @@ def _context(docs_dir: Path):
 def _build_docs(context, docs_dir: Path) -> Path:
     """Rebuild the site from this run only: pages of an earlier run are removed first (only the
     files GX writes, so a --docs-dir that holds other files keeps them)."""
-    for name in ("validations", "expectations", "static"):
+    for name in ("validations", "expectations", "static"):  # static/vendor: offline_docs' copies
         shutil.rmtree(docs_dir / name, ignore_errors=True)
     (docs_dir / "index.html").unlink(missing_ok=True)
     docs_dir.mkdir(parents=True, exist_ok=True)

@@ -209,6 +209,13 @@ def failed_result(expectation: Expectation, parameters: dict[str, Any], message:
     return _result(expectation, parameters, False, {}, exception=message)
 
 
+def skipped_result(expectation: Expectation, parameters: dict[str, Any], reason: str) -> ExpectationValidationResult:
+    """A vacuous pass: an aggregate with nothing to measure (an empty table), the reason in meta."""
+    result = _result(expectation, parameters, True, {"observed_value": None})
+    result.meta = {"evaluated_by": "checkpoint", "skipped": reason}
+    return result
+
+
 def _result(expectation: Expectation, parameters: dict[str, Any], success: bool, result: dict[str, Any],
             exception: str | None = None) -> ExpectationValidationResult:
     config = copy.deepcopy(expectation.configuration)

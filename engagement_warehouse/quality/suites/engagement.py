@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from . import (
     MartSuite,
+    any_rows_of,
     at_least_zero,
     between,
-    distinct_values_between,
-    mean_between,
-    median_between,
     not_less_than,
     not_null,
     one_of,
@@ -24,7 +22,7 @@ fct_sessions = MartSuite(
     mart="fct_sessions",
     grain=("session_id",),
     expectations=(
-        row_count_between(1, rows_of("stg_shop__events")),
+        row_count_between(any_rows_of("stg_shop__events"), rows_of("stg_shop__events")),
         *not_null("visitor_key", "session_start_ts", "session_end_ts", "session_date", "duration_seconds",
                   "session_channel", "platform", "events", "is_anonymous_session", "loaded_at"),
         between("events", min_value=1),
@@ -42,11 +40,6 @@ fct_sessions = MartSuite(
              "or (customer_id is null) <> (person_key is null)"),
         rule("A bounce is a one-event session.",
              "select session_id from {batch} where is_bounce and events <> 1"),
-        mean_between("events", 1, 20),
-        median_between("duration_seconds", 0, 3600),
-        mean_between("is_anonymous_session", 0.0, 0.5),
-        mean_between("has_purchase", 0.01, 0.6),
-        distinct_values_between("session_channel", 1, 20),
     ),
 )
 
@@ -66,8 +59,6 @@ customer_engagement_monthly = MartSuite(
         rule("The sessions of identified persons add up to fct_sessions'.",
              "select * from (select sum(sessions) as sessions from {batch}) "
              "where sessions <> (select count(*) from marts.fct_sessions where person_key is not null)"),
-        mean_between("engagement_score", 1, 200),
-        mean_between("sessions", 1, 50),
     ),
 )
 
@@ -75,7 +66,7 @@ regional_engagement = MartSuite(
     mart="regional_engagement",
     grain=("geo_level", "sub_region", "country_code", "state_region", "month_start"),
     expectations=(
-        row_count_between(1),
+        row_count_between(any_rows_of("fct_orders")),
         one_of("geo_level", ["state", "sub_region"]),
         *not_null("sessions", "orders", "placed_orders", "net_revenue_usd"),
         *at_least_zero("sessions", "visitors", "orders", "placed_orders", "active_customers", "new_customers",
@@ -106,8 +97,6 @@ regional_engagement = MartSuite(
         rule("Sub-region rows have country and state 'all'.",
              "select * from {batch} "
              "where geo_level = 'sub_region' and (country_code <> 'all' or state_region <> 'all')"),
-        mean_between("conversion_rate", 0.01, 0.6),
-        mean_between("nps", -20, 100),
     ),
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from . import (
     MartSuite,
+    any_rows_of,
     at_least_zero,
     between,
-    mean_between,
     not_less_than,
     not_null,
     one_of,
@@ -15,7 +15,6 @@ from . import (
     row_count_equals,
     rows_of,
     rule,
-    share_not_null,
     timestamps,
 )
 
@@ -46,9 +45,6 @@ fct_feedback = MartSuite(
              "or (sentiment_label is null) <> (sentiment_score is null)"),
         rule("The reorder flag is known exactly when the follow-up window is over.",
              "select feedback_id from {batch} where (reordered_within_follow_up is null) = is_follow_up_complete"),
-        mean_between("has_comment", 0.1, 0.95),
-        mean_between("is_csat_satisfied", 0.3, 1.0),
-        share_not_null("order_id", 0.3),
     ),
 )
 
@@ -56,7 +52,7 @@ feedback_summary = MartSuite(
     mart="feedback_summary",
     grain=("country_code", "submitted_month"),
     expectations=(
-        row_count_between(1, rows_of("fct_feedback")),
+        row_count_between(any_rows_of("fct_feedback"), rows_of("fct_feedback")),
         *not_null("responses", "nps_responses", "csat_responses", "reviews", "comments"),
         between("responses", min_value=1),
         between("nps", -100, 100),
@@ -84,8 +80,6 @@ feedback_summary = MartSuite(
              "where responses <> (select count(*) from marts.fct_feedback)"),
         rule("An answer is an NPS, CSAT or review answer.",
              "select * from {batch} where responses <> nps_responses + csat_responses + reviews"),
-        mean_between("nps", -20, 100),
-        mean_between("csat_satisfied_rate", 0.4, 1.0),
     ),
 )
 
