@@ -24,7 +24,7 @@ import pytest
 from engagement_warehouse.cli import main
 
 from .browser import headless_chromium
-from .conftest import PROJECT_DIR, BuiltWarehouse
+from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
                "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend")
@@ -542,6 +542,40 @@ def test_report_on_empty_marts_says_no_data_in_each_section(emptied: tuple[Path,
             assert element.screenshot(str(SCREENSHOT_DIR / f"empty-{section}.png")), section
         severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
         assert severe == [], severe
+
+
+def test_report_built_from_empty_sources_keeps_what_orders_give(built_warehouse: BuiltWarehouse,
+                                                                 tmp_path: Path) -> None:
+    """A real build whose events, feedback, marketing spend and privacy requests files hold no row:
+    the order-based charts stay, the regional chart offers its order measures and says the session
+    measures have no data, CLV:CAC and the feedback trends say why they are empty."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with duckdb.connect() as con:
+        for source in built_warehouse.raw_dir.glob("*.parquet"):
+            limit = " limit 0" if source.stem in EMPTIED_SOURCES else ""
+            con.execute(f"copy (select * from read_parquet('{source}'){limit}) to '{raw / source.name}' "
+                        "(format parquet)")
+    build = run_dbt(MODELS_AND_SEEDS, raw, tmp_path / "build")
+    assert build.returncode == 0, build.output[-3000:]
+    assert build.query("select count(*), sum(sessions) from marts.regional_engagement")[0][1] == 0
+    page = report_on(build.database, tmp_path / "report" / "index.html")
+    for section in ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution"):
+        assert section in page.figures and section not in page.no_data, section
+    for section in ("regional-engagement", "regional-states"):
+        drawn = {trace["meta"]["metric"] for trace in traces(page, section)}
+        assert drawn == {"net_revenue_usd", "orders", "new_customers"}, section
+        (message,) = page.no_data[section]
+        assert message.startswith("No data: Sessions, Conversion rate, WhatsApp share: no session"), message
+    assert page.no_data["clv-to-cac"] == [
+        f"No data: no marketing spend in clv_cac_by_channel for the 365 days up to {page_as_of(page)}, "
+        "so no CAC and no CLV:CAC."]
+    for section in ("clv-to-cac", "nps-trend", "csat-trend", "review-trend"):
+        assert section not in page.figures and page.no_data[section], section
+
+
+def page_as_of(page: ReportPage) -> str:
+    return re.search(r"Data as of (\d{4}-\d\d-\d\d)", page.header_texts["data-as-of"]).group(1)
 
 
 ONE_COUNTRY = "br"
