@@ -1,12 +1,16 @@
 """The HTML report (`engagement-warehouse report`) on the shared test warehouse: one self-contained
 file; every chart's data equal to the marts (compared with SQL written here, not with the
 report's own queries); rendered by headless Chromium without console errors, a screenshot per
-section in target/report_screenshots/; a clear error, and no page, without a warehouse or a mart."""
+section in target/report_screenshots/; a clear error, and no page, without a warehouse or a mart.
+The report adapts: on a copy of the warehouse whose marts fed by events, feedback, marketing spend
+and privacy requests are empty every section says "No data: <why>" and draws no plot; on a copy
+holding one country the regional section shows that country's states."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,10 +24,10 @@ import pytest
 from engagement_warehouse.cli import main
 
 from .browser import headless_chromium
-from .conftest import PROJECT_DIR, BuiltWarehouse
+from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
-               "regional-engagement", "nps-trend")
+               "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -42,6 +46,7 @@ class ReportPage(HTMLParser):
         self.sections: dict[str, dict[str, str]] = {}
         self.figures: dict[str, dict[str, Any]] = {}
         self.header_texts: dict[str, str] = {}
+        self.no_data: dict[str, list[str]] = {}
         self._section: str | None = None
         self._capture: tuple[str, str] | None = None  # (kind, key) of the element whose text is read
         self._text: list[str] = []
@@ -62,7 +67,7 @@ class ReportPage(HTMLParser):
             self.sections[self._section] = {}
         elif tag == "h2" and self._section:
             self._start(("section", "heading"))
-        elif tag == "p" and self._section and attributes.get("class") in ("guide", "definition"):
+        elif tag == "p" and self._section and attributes.get("class") in ("guide", "definition", "no-data"):
             self._start(("section", attributes["class"]))
         elif tag == "p" and attributes.get("id") in ("data-as-of", "generated-at"):
             self._start(("header", attributes["id"]))
@@ -84,7 +89,9 @@ class ReportPage(HTMLParser):
             return
         kind, key = self._capture
         text = "".join(self._text)
-        if kind == "section" and self._section:
+        if kind == "section" and self._section and key == "no-data":
+            self.no_data.setdefault(self._section, []).append(" ".join(text.split()))
+        elif kind == "section" and self._section:
             self.sections[self._section][key] = " ".join(text.split())
         elif kind == "header":
             self.header_texts[key] = " ".join(text.split())
@@ -100,12 +107,16 @@ def report(built_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFac
     return out
 
 
-@pytest.fixture(scope="module")
-def page(report: Path) -> ReportPage:
+def parse(report: Path) -> ReportPage:
     parser = ReportPage()
     parser.feed(report.read_text(encoding="utf-8"))
     parser.close()
     return parser
+
+
+@pytest.fixture(scope="module")
+def page(report: Path) -> ReportPage:
+    return parse(report)
 
 
 @pytest.fixture(scope="module")
@@ -289,6 +300,93 @@ def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBP
     assert_same(y, [float(value) for _, value in overall], RECOMPUTED)
 
 
+STATE_SUMS_SQL = """
+    with last_month as (select date_trunc('month', max(order_date)) as month from marts.fct_orders)
+    select
+        country_code,
+        state_region,
+        cast(sum(net_revenue_usd) as double),
+        sum(orders),
+        sum(new_customers),
+        sum(sessions),
+        sum(purchase_sessions) / nullif(sum(sessions), 0),
+        sum(whatsapp_sessions) / nullif(sum(sessions), 0)
+    from marts.regional_engagement, last_month
+    where geo_level = 'state' and month_start > last_month.month - interval 12 month
+        and month_start <= last_month.month
+    group by country_code, state_region"""
+REGIONAL_METRICS = ("net_revenue_usd", "orders", "new_customers", "sessions", "conversion_rate",
+                    "whatsapp_session_share")
+
+
+def assert_states_drawn(page: ReportPage, section: str, marts: duckdb.DuckDBPyConnection) -> None:
+    """Every measure's bars in `section` are the state sums of regional_engagement, one per state."""
+    sums = rows(marts, STATE_SUMS_SQL)
+    expected = {metric: {(row[0], row[1]): row[2 + i] for row in sums if row[2 + i] is not None}
+                for i, metric in enumerate(REGIONAL_METRICS)}
+    drawn: dict[str, dict[tuple[str, str], float]] = {}
+    for trace in traces(page, section):
+        bars = drawn.setdefault(trace["meta"]["metric"], {})
+        for key, value in zip(zip(trace["meta"]["country_codes"], trace["meta"]["states"]), trace["y"]):
+            assert key not in bars, f"{key} drawn twice"
+            bars[key] = value
+    assert drawn.keys() == set(REGIONAL_METRICS)
+    for metric in REGIONAL_METRICS:
+        assert drawn[metric].keys() == expected[metric].keys(), metric
+        for key, value in expected[metric].items():
+            assert drawn[metric][key] == pytest.approx(float(value), rel=RECOMPUTED), (metric, key)
+
+
+def test_regional_states_are_regional_engagement_by_state(page: ReportPage,
+                                                          marts: duckdb.DuckDBPyConnection) -> None:
+    countries = rows(marts, "select count(distinct country_code) from marts.regional_engagement "
+                            "where geo_level = 'state' and country_code != 'unknown'")[0][0]
+    assert countries > 1, "the test warehouse should have several countries"
+    assert page.sections["regional-engagement"]["heading"] == "Regional engagement by country"
+    assert_states_drawn(page, "regional-states", marts)
+    # a country's states stand side by side on the axis
+    order = page.figures["regional-states"]["layout"]["xaxis"]["categoryarray"]
+    countries_in_order = [label.rsplit("(", 1)[1] for label in order]
+    assert countries_in_order == sorted(countries_in_order, key=countries_in_order.index)
+    blocks = [c for i, c in enumerate(countries_in_order) if i == 0 or c != countries_in_order[i - 1]]
+    assert len(blocks) == len(set(blocks))
+
+
+FEEDBACK_CHARTS = {  # section: (mart column, its answers, the same from fct_feedback over all countries)
+    "nps-trend": ("nps", "nps_responses",
+                  "100.0 * (count(*) filter (where score >= 9) - count(*) filter (where score <= 6)) / count(*)",
+                  "nps"),
+    "csat-trend": ("csat_satisfied_rate", "csat_responses", "avg(case when score >= 4 then 1.0 else 0.0 end)",
+                   "csat"),
+    "review-trend": ("average_review_rating", "reviews", "avg(score)", "product_review"),
+}
+
+
+@pytest.mark.parametrize("section", ["csat-trend", "review-trend", "nps-trend"])
+def test_feedback_trend_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBPyConnection,
+                                                    section: str) -> None:
+    column, answers, overall_sql, survey_type = FEEDBACK_CHARTS[section]
+    lines = {trace["meta"]["country_code"]: trace for trace in traces(page, section)}
+    countries = rows(marts, f"""
+        select country_code, list(strftime(submitted_month, '%Y-%m-%d') order by submitted_month),
+            list({column} order by submitted_month)
+        from marts.feedback_summary where {answers} > 0 group by country_code""")
+    assert len(countries) > 1
+    assert set(lines) == {country for country, _, _ in countries} | {"all"}
+    for country, months, values in countries:
+        x, y = points(lines[country])
+        assert x == months, country
+        assert_same(y, values)
+    # all countries, from the answers themselves rather than from the summary
+    overall = rows(marts, f"""
+        select strftime(submitted_month, '%Y-%m-%d'), {overall_sql}
+        from marts.fct_feedback where survey_type = '{survey_type}'
+        group by submitted_month order by submitted_month""")
+    x, y = points(lines["all"])
+    assert x == [month for month, _ in overall]
+    assert_same(y, [float(value) for _, value in overall], RECOMPUTED)
+
+
 def points(trace: dict[str, Any]) -> tuple[list, list]:
     """A line's points, without the empty months that break it."""
     drawn = [(x, y) for x, y in zip(trace["x"], trace["y"]) if y is not None]
@@ -362,3 +460,180 @@ def test_missing_mart_exits_2_and_keeps_the_previous_report(tmp_path: Path,
     error = capsys.readouterr().err
     assert "marts.cohort_retention" in error and "marts.fct_orders" not in error and "Traceback" not in error
     assert out.read_text() == "previous report"
+
+
+# --- the report adapts to the data ---------------------------------------------------------------
+
+EMPTIED_SOURCES = ("events", "feedback", "marketing_spend", "privacy_requests")
+# Each section's "No data" message on the emptied warehouse (regional-states is left out: it only
+# exists when the data has several countries).
+EMPTY_MESSAGES = {
+    "cohort-retention": "No data: no complete cohort month in cohort_retention",
+    "retention-curves": "No data: no retention curve in retention_curves",
+    "cumulative-value": "No data: no complete cohort month in cohort_retention",
+    "clv-distribution": "No data: no customer in customer_lifetime_value",
+    "clv-to-cac": "No data: no row in clv_cac_by_channel",
+    "regional-engagement": "No data: no order, session or answer in regional_engagement",
+    "nps-trend": "No data: no NPS answer in feedback_summary",
+    "csat-trend": "No data: no CSAT answer in feedback_summary",
+    "review-trend": "No data: no product review in feedback_summary",
+}
+
+
+def marts_fed_by(manifest: Path, sources: tuple[str, ...]) -> set[str]:
+    """The marts downstream of the staging models of `sources`, from dbt's lineage."""
+    nodes = json.loads(manifest.read_text())
+    children, by_id = nodes["child_map"], nodes["nodes"]
+    pending = [uid for uid, node in by_id.items() if node["name"] in {f"stg_shop__{s}" for s in sources}]
+    assert len(pending) == len(sources)
+    reached: set[str] = set()
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child.startswith("model.") and child not in reached:
+                reached.add(child)
+                pending.append(child)
+    return {by_id[uid]["alias"] for uid in reached if by_id[uid]["schema"] == "marts"}
+
+
+def report_on(database: Path, out: Path) -> ReportPage:
+    assert main(["report", "--database", str(database), "--out", str(out)]) == 0
+    return parse(out)
+
+
+@pytest.fixture(scope="module")
+def emptied(built_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
+    """A copy of the warehouse whose marts fed by events, feedback, marketing spend and privacy
+    requests hold no row; the report on it."""
+    work = tmp_path_factory.mktemp("emptied")
+    database = work / "warehouse.duckdb"
+    shutil.copy(built_warehouse.database, database)
+    emptied = marts_fed_by(built_warehouse.work_dir / "target" / "manifest.json", EMPTIED_SOURCES)
+    with duckdb.connect(str(database)) as con:
+        for mart in sorted(emptied):
+            con.execute(f"delete from marts.{mart}")
+        assert all(con.execute(f"select count(*) from marts.{m}").fetchone()[0] == 0 for m in emptied)
+        assert con.execute("select count(*) from marts.fct_orders").fetchone()[0] > 0
+    out = work / "report" / "index.html"
+    report_on(database, out)
+    return out, emptied
+
+
+def test_report_on_empty_marts_says_no_data_in_each_section(emptied: tuple[Path, set[str]]) -> None:
+    report, marts = emptied
+    assert {"fct_sessions", "fct_feedback", "feedback_summary", "marketing_performance", "clv_cac_by_channel",
+            "regional_engagement"} <= marts
+    page = parse(report)
+    assert set(page.sections) == set(EMPTY_MESSAGES)
+    for section, message in EMPTY_MESSAGES.items():
+        assert [text.startswith(message) for text in page.no_data.get(section, [])] == [True], section
+        assert section not in page.figures, f"{section} embeds a figure without data"
+
+    from selenium.webdriver.common.by import By
+
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    with headless_chromium(width=1400, height=900) as driver:
+        driver.get(report.as_uri())
+        for section, message in EMPTY_MESSAGES.items():
+            element = driver.find_element(By.ID, section)
+            (shown,) = element.find_elements(By.CSS_SELECTOR, ".no-data")
+            assert shown.is_displayed() and shown.text.startswith(message), section
+            assert element.find_elements(By.CSS_SELECTOR, ".plot, .main-svg") == [], f"{section} draws a plot"
+            driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+            assert element.screenshot(str(SCREENSHOT_DIR / f"empty-{section}.png")), section
+        severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        assert severe == [], severe
+
+
+def test_report_built_from_empty_sources_keeps_what_orders_give(built_warehouse: BuiltWarehouse,
+                                                                 tmp_path: Path) -> None:
+    """A real build whose events, feedback, marketing spend and privacy requests files hold no row:
+    the order-based charts stay, the regional chart offers its order measures and says the session
+    measures have no data, CLV:CAC and the feedback trends say why they are empty."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with duckdb.connect() as con:
+        for source in built_warehouse.raw_dir.glob("*.parquet"):
+            limit = " limit 0" if source.stem in EMPTIED_SOURCES else ""
+            con.execute(f"copy (select * from read_parquet('{source}'){limit}) to '{raw / source.name}' "
+                        "(format parquet)")
+    build = run_dbt(MODELS_AND_SEEDS, raw, tmp_path / "build")
+    assert build.returncode == 0, build.output[-3000:]
+    assert build.query("select count(*), sum(sessions) from marts.regional_engagement")[0][1] == 0
+    page = report_on(build.database, tmp_path / "report" / "index.html")
+    for section in ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution"):
+        assert section in page.figures and section not in page.no_data, section
+    for section in ("regional-engagement", "regional-states"):
+        drawn = {trace["meta"]["metric"] for trace in traces(page, section)}
+        assert drawn == {"net_revenue_usd", "orders", "new_customers"}, section
+        (message,) = page.no_data[section]
+        assert message.startswith("No data: Sessions, Conversion rate, WhatsApp share: no session"), message
+    assert page.no_data["clv-to-cac"] == [
+        f"No data: no marketing spend in clv_cac_by_channel for the 365 days up to {page_as_of(page)}, "
+        "so no CAC and no CLV:CAC."]
+    for section in ("clv-to-cac", "nps-trend", "csat-trend", "review-trend"):
+        assert section not in page.figures and page.no_data[section], section
+
+
+def page_as_of(page: ReportPage) -> str:
+    return re.search(r"Data as of (\d{4}-\d\d-\d\d)", page.header_texts["data-as-of"]).group(1)
+
+
+ONE_COUNTRY = "br"
+
+
+@pytest.fixture(scope="module")
+def one_country(built_warehouse: BuiltWarehouse,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, duckdb.DuckDBPyConnection]]:
+    """A copy of the warehouse where every mart row with a country, or a country segment, is of
+    Brazil; the report on it and the copy, read-only."""
+    work = tmp_path_factory.mktemp("one_country")
+    database = work / "warehouse.duckdb"
+    shutil.copy(built_warehouse.database, database)
+    with duckdb.connect(str(database)) as con:
+        for table, column in con.execute("""
+                select table_name, column_name from duckdb_columns()
+                where schema_name = 'marts' and column_name in ('country_code', 'segment_type')""").fetchall():
+            if column == "country_code":
+                con.execute(f"delete from marts.{table} where country_code is distinct from $code",
+                            {"code": ONE_COUNTRY})
+            else:
+                con.execute(f"delete from marts.{table} where segment_type = 'country' and segment_value != $code",
+                            {"code": ONE_COUNTRY})
+    out = work / "report" / "index.html"
+    report_on(database, out)
+    con = duckdb.connect(str(database), read_only=True)
+    yield out, con
+    con.close()
+
+
+def test_one_country_report_shows_its_states(one_country: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
+    report, marts = one_country
+    page = parse(report)
+    states = rows(marts, "select count(distinct state_region) from marts.regional_engagement "
+                         "where geo_level = 'state' and country_code = 'br'")[0][0]
+    assert states >= 5
+    assert page.sections["regional-engagement"]["heading"] == "Regional engagement by state: Brazil"
+    assert "regional-states" not in page.sections
+    assert "With one country in the data the section shows its states" in page.sections[
+        "regional-engagement"]["definition"]
+    assert_states_drawn(page, "regional-engagement", marts)
+    (net_revenue,) = [t for t in traces(page, "regional-engagement") if t["meta"]["metric"] == "net_revenue_usd"]
+    assert len(net_revenue["x"]) == states and "São Paulo" in net_revenue["x"]
+    # one country: its line only, no all-countries line repeating it
+    for section in ("nps-trend", "csat-trend", "review-trend"):
+        assert [t["meta"]["country_code"] for t in traces(page, section)] == ["br"], section
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with headless_chromium(width=1400, height=1000) as driver:
+        driver.get(report.as_uri())
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(
+            "return document.querySelectorAll('#regional-engagement .main-svg').length > 0"))
+        ticks = driver.execute_script(
+            "return [...document.querySelectorAll('#regional-engagement .xtick text')].map(t => t.textContent)")
+        assert set(ticks) == set(net_revenue["x"])
+        element = driver.find_element(By.ID, "regional-engagement")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        assert element.screenshot(str(SCREENSHOT_DIR / "one-country-regional-engagement.png"))

@@ -1,9 +1,14 @@
 """What the report plots, read from the marts of a built warehouse opened read-only.
 
 One query per chart. Each returns the mart's own values: rows are filtered and sorted, never
-smoothed or re-estimated. Where a chart sums a mart over months or states (regional engagement),
-it sums the numerators and denominators the mart puts beside its rates, as the mart's
-description asks, and the rate is recomputed from those sums.
+smoothed or re-estimated, and no business rule of the marts is written again here or in
+`figures`. Where a chart re-aggregates a mart (regional engagement over months, states or
+countries; feedback over countries), it does so in these queries, as the mart's description asks:
+- a rate that is a plain numerator ÷ denominator is the ratio of the summed columns the mart puts
+  beside it (`conversion_rate` = sum of `purchase_sessions` ÷ sum of `sessions`);
+- a score whose formula lives in the project's macros (NPS, `nps_score`) or whose numerator the
+  mart does not carry (mean CSAT score, mean review rating) is the mean of the mart's own value
+  weighted by its answers: equal to the formula on the summed counts, without restating it.
 """
 
 from __future__ import annotations
@@ -48,9 +53,11 @@ class ReportData:
     projection: pd.DataFrame
     clv: pd.DataFrame
     clv_cac: pd.DataFrame
-    regional: pd.DataFrame
+    regional_countries: pd.DataFrame
+    regional_states: pd.DataFrame
     regional_months: tuple[date, date]
-    nps: pd.DataFrame
+    feedback: pd.DataFrame
+    feedback_all_countries: pd.DataFrame
     country_names: dict[str, str]
 
 
@@ -130,23 +137,30 @@ CLV_CAC_SQL = f"""
     order by acquisition_channel, country_code
 """
 
-# State rows only: the sub-region rows roll the same states up again.
+# Regional sums over the window, from the state rows only (the sub-region rows roll the same
+# states up again); {keys} is the grain: the country, or the country and the state.
 REGIONAL_SQL = f"""
     select
-        country_code,
+        {{keys}},
         cast(sum(net_revenue_usd) as double) as net_revenue_usd,
         sum(orders) as orders,
         sum(new_customers) as new_customers,
         sum(sessions) as sessions,
         sum(purchase_sessions) as purchase_sessions,
-        sum(whatsapp_sessions) as whatsapp_sessions
+        sum(whatsapp_sessions) as whatsapp_sessions,
+        sum(purchase_sessions) / nullif(sum(sessions), 0) as conversion_rate,
+        sum(whatsapp_sessions) / nullif(sum(sessions), 0) as whatsapp_session_share
     from {SCHEMA}.regional_engagement
     where geo_level = 'state' and month_start between $first_month and $last_month
-    group by country_code
-    order by country_code
+    group by {{keys}}
+    order by {{keys}}
 """
+REGIONAL_COUNTRIES_SQL = REGIONAL_SQL.format(keys="country_code")
+REGIONAL_STATES_SQL = REGIONAL_SQL.format(keys="country_code, state_region")
 
-NPS_SQL = f"""
+# The survey measures per country and month, as the mart has them: NPS (`nps`), CSAT as the share
+# of satisfied answers (`csat_satisfied_rate`) beside the mean CSAT score, the mean review rating.
+FEEDBACK_SQL = f"""
     select
         country_code,
         submitted_month,
@@ -154,10 +168,38 @@ NPS_SQL = f"""
         promoters,
         passives,
         detractors,
-        nps
+        nps,
+        csat_responses,
+        csat_satisfied,
+        csat_satisfied_rate,
+        average_csat_score,
+        reviews,
+        average_review_rating
     from {SCHEMA}.feedback_summary
-    where nps_responses > 0
+    where nps_responses > 0 or csat_responses > 0 or reviews > 0
     order by country_code, submitted_month
+"""
+
+# The same measures over all countries per month (see the module's docstring for the weighting).
+FEEDBACK_ALL_COUNTRIES_SQL = f"""
+    select
+        'all' as country_code,
+        submitted_month,
+        sum(nps_responses) as nps_responses,
+        sum(promoters) as promoters,
+        sum(passives) as passives,
+        sum(detractors) as detractors,
+        sum(nps * nps_responses) / nullif(sum(nps_responses), 0) as nps,
+        sum(csat_responses) as csat_responses,
+        sum(csat_satisfied) as csat_satisfied,
+        cast(sum(csat_satisfied) as double) / nullif(sum(csat_responses), 0) as csat_satisfied_rate,
+        sum(average_csat_score * csat_responses) / nullif(sum(csat_responses), 0) as average_csat_score,
+        sum(reviews) as reviews,
+        sum(average_review_rating * reviews) / nullif(sum(reviews), 0) as average_review_rating
+    from {SCHEMA}.feedback_summary
+    where nps_responses > 0 or csat_responses > 0 or reviews > 0
+    group by submitted_month
+    order by submitted_month
 """
 
 
@@ -197,6 +239,7 @@ def load(database: Path) -> ReportData:
             raise ReportError(f"{SCHEMA}.fct_orders in {database} has no orders: nothing to report")
         first_month, last_month = month_window(as_of, REGIONAL_WINDOW_MONTHS)
         segments = {"grain": COHORT_GRAIN, "segment_types": list(RETENTION_SEGMENT_TYPES)}
+        window = {"first_month": first_month, "last_month": last_month}
         return ReportData(
             as_of_date=as_of,
             cohorts=con.execute(COHORTS_SQL, {"grain": COHORT_GRAIN}).df(),
@@ -204,9 +247,11 @@ def load(database: Path) -> ReportData:
             projection=con.execute(PROJECTION_SQL, segments).df(),
             clv=con.execute(CLV_SQL).df(),
             clv_cac=con.execute(CLV_CAC_SQL).df(),
-            regional=con.execute(REGIONAL_SQL, {"first_month": first_month, "last_month": last_month}).df(),
+            regional_countries=con.execute(REGIONAL_COUNTRIES_SQL, window).df(),
+            regional_states=con.execute(REGIONAL_STATES_SQL, window).df(),
             regional_months=(first_month, last_month),
-            nps=con.execute(NPS_SQL).df(),
+            feedback=con.execute(FEEDBACK_SQL).df(),
+            feedback_all_countries=con.execute(FEEDBACK_ALL_COUNTRIES_SQL).df(),
             country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
         )
     except duckdb.Error as error:

@@ -4,6 +4,10 @@ Every value a chart draws is a value of its frame, passed as a plain Python list
 lists as JSON numbers, where numpy arrays would become base64 typed arrays), so what the page
 embeds can be compared with the marts number for number. Rates stay fractions and show as
 percentages through the axis and hover formats.
+
+Each function returns a `Chart`: the figure, and the reasons a chart or a part of it (a measure of
+the regional chart) has no data. Without any data there is no figure, and the page shows
+"No data: <reason>" in its place instead of an empty frame.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ TEMPLATE = "plotly_white"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 PALETTE = qualitative.Plotly + qualitative.Dark2
 ALL_CUSTOMERS_COLOR = "#444444"
-EMPTY_MESSAGE_COLOR = "#888888"
 
 SEGMENT_TYPE_LABELS = {
     "loyalty_member": "Loyalty membership",
@@ -42,29 +45,52 @@ PROJECTED_FIT_STATUSES = ("fitted", "fitted_at_bound")
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart of the page: its figure (None when nothing can be drawn) and why it, or a part of
+    it, has no data (each reason reads after "No data: ")."""
+    figure: go.Figure | None
+    no_data: tuple[str, ...] = ()
+
+
+def no_data(reason: str) -> Chart:
+    return Chart(None, (reason,))
+
+
+@dataclass(frozen=True)
 class RegionalMetric:
     key: str
     label: str
     axis_title: str
-    numerator: str
-    denominator: str | None
+    # the column drawn (a sum, or a rate of summed counts: data.REGIONAL_SQL), and for a rate the
+    # counts shown on hover
+    column: str
+    counts: tuple[str, str] | None
+    # the count without which the measure has no data, and what that means
+    requires: str
     hover_format: str
     axis_format: str
     tick_prefix: str = ""
 
 
 REGIONAL_METRICS = (
-    RegionalMetric("net_revenue_usd", "Net revenue", "Net revenue (USD)", "net_revenue_usd", None, ",.2f", ",.0f",
-                   "$"),
-    RegionalMetric("orders", "Confirmed orders", "Confirmed orders (count)", "orders", None, ",.0f", ",.0f"),
-    RegionalMetric("new_customers", "New customers", "New customers (persons)", "new_customers", None,
+    RegionalMetric("net_revenue_usd", "Net revenue", "Net revenue (USD)", "net_revenue_usd", None, "orders",
+                   ",.2f", ",.0f", "$"),
+    RegionalMetric("orders", "Confirmed orders", "Confirmed orders (count)", "orders", None, "orders",
                    ",.0f", ",.0f"),
-    RegionalMetric("sessions", "Sessions", "Sessions (count)", "sessions", None, ",.0f", ",.0f"),
-    RegionalMetric("conversion_rate", "Conversion rate", "Sessions with a purchase (%)", "purchase_sessions",
-                   "sessions", ".2%", ".1%"),
+    RegionalMetric("new_customers", "New customers", "New customers (persons)", "new_customers", None,
+                   "new_customers", ",.0f", ",.0f"),
+    RegionalMetric("sessions", "Sessions", "Sessions (count)", "sessions", None, "sessions", ",.0f", ",.0f"),
+    RegionalMetric("conversion_rate", "Conversion rate", "Sessions with a purchase (%)", "conversion_rate",
+                   ("purchase_sessions", "sessions"), "sessions", ".2%", ".1%"),
     RegionalMetric("whatsapp_session_share", "WhatsApp share", "Sessions with a WhatsApp message (%)",
-                   "whatsapp_sessions", "sessions", ".2%", ".1%"),
+                   "whatsapp_session_share", ("whatsapp_sessions", "sessions"), "sessions", ".2%", ".1%"),
 )
+# What it means that a count a measure requires is zero over the whole window.
+REGIONAL_MISSING = {
+    "orders": "no confirmed order",
+    "new_customers": "no new customer (first confirmed order)",
+    "sessions": "no session (web or app events)",
+}
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -118,18 +144,13 @@ def styled(fig: go.Figure, title: str, subtitle: str, x_title: str, y_title: str
     return fig
 
 
-def with_message(fig: go.Figure, message: str) -> go.Figure:
-    """A chart without data says why instead of showing empty axes."""
-    fig.add_annotation(text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-                       font={"size": 16, "color": EMPTY_MESSAGE_COLOR})
-    return fig
-
-
 def legend_on_right() -> dict[str, Any]:
     return {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
 
 
 # --- a. cohort retention heat map -------------------------------------------------------------
+
+NO_COHORTS = "no complete cohort month in `cohort_retention` (no confirmed order in a finished month)"
 
 # Share of the cells after month 0 below the top of the colour scale.
 COLOUR_CAP_QUANTILE = 0.95
@@ -146,12 +167,11 @@ def colour_cap(later_rates: pd.Series) -> float:
     return min(1.0, math.ceil(float(rates.quantile(COLOUR_CAP_QUANTILE)) * 20) / 20)
 
 
-def cohort_retention_heatmap(cohorts: pd.DataFrame) -> go.Figure:
+def cohort_retention_heatmap(cohorts: pd.DataFrame) -> Chart:
+    if cohorts.empty:
+        return no_data(NO_COHORTS)
     fig = go.Figure()
     title = "Monthly cohort retention: share of each cohort buying again in month n"
-    if cohorts.empty:
-        return with_message(styled(fig, title, "", "Months since first order", "Cohort (month of first order)",
-                                   400), "No complete cohort periods in cohort_retention")
     periods = list(range(int(cohorts["period_number"].max()) + 1))
     months = sorted(cohorts["cohort_start"].unique())
     cells = cohorts.set_index(["cohort_start", "period_number"])
@@ -184,12 +204,14 @@ def cohort_retention_heatmap(cohorts: pd.DataFrame) -> go.Figure:
            height=max(450, 190 + 17 * len(months)), top_margin=140)
     fig.update_yaxes(autorange="reversed", type="category", tickfont={"size": 11})
     fig.update_xaxes(dtick=3, range=[-0.5, periods[-1] + 0.5], side="top")
-    return fig
+    return Chart(fig)
 
 
 # --- b. retention curves, observed and projected ----------------------------------------------
 
-def retention_curves_figure(curves: pd.DataFrame, projection: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+def retention_curves_figure(curves: pd.DataFrame, projection: pd.DataFrame, names: dict[str, str]) -> Chart:
+    if curves.empty:
+        return no_data("no retention curve in `retention_curves` (no cohort with a complete month)")
     fig = go.Figure()
     title = "Customers still buying, by segment: observed and projected"
     subtitle = ("Solid: observed, dashed: projected (sBG), grey: all customers. Busy views hide small segments "
@@ -269,14 +291,14 @@ def retention_curves_figure(curves: pd.DataFrame, projection: pd.DataFrame, name
                       "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "showactive": True,
                       "pad": {"b": 4}}] if buttons else [],
     )
-    if curves.empty:
-        with_message(fig, "No retention curves in retention_curves")
-    return fig
+    return Chart(fig)
 
 
 # --- c. cumulative value per customer ---------------------------------------------------------
 
-def cumulative_value_figure(cohorts: pd.DataFrame, curves: pd.DataFrame) -> go.Figure:
+def cumulative_value_figure(cohorts: pd.DataFrame, curves: pd.DataFrame) -> Chart:
+    if cohorts.empty:
+        return no_data(NO_COHORTS)
     fig = go.Figure()
     title = "Cumulative net revenue per customer, by monthly cohort"
     subtitle = "Thin lines: one per cohort, coloured by year of first order; black: all cohorts, weighted by size"
@@ -317,9 +339,7 @@ def cumulative_value_figure(cohorts: pd.DataFrame, curves: pd.DataFrame) -> go.F
     fig.update_yaxes(tickformat=",.0f", tickprefix="$", rangemode="tozero")
     fig.update_xaxes(dtick=3, rangemode="tozero")
     fig.update_layout(legend=legend_on_right())
-    if cohorts.empty:
-        with_message(fig, "No complete cohort periods in cohort_retention")
-    return fig
+    return Chart(fig)
 
 
 # --- d. CLV distribution and CLV:CAC ------------------------------------------------------------
@@ -335,14 +355,16 @@ def bin_width(values: pd.Series) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
 
 
-def clv_histogram(clv: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
+def clv_histogram(clv: pd.DataFrame) -> Chart:
     predicted = clv["predicted_clv_12m_usd"].dropna()
-    title = "Predicted 12-month customer lifetime value"
-    statuses = ", ".join(sorted(clv["model_status"].dropna().unique())) or "no customers"
+    statuses = ", ".join(sorted(clv["model_status"].dropna().unique()))
+    if clv.empty:
+        return no_data("no customer in `customer_lifetime_value` (no person with a confirmed order)")
     if predicted.empty:
-        styled(fig, title, "", "Predicted 12-month CLV per customer (USD)", "Customers", 420)
-        return with_message(fig, f"No prediction: the CLV model status is {statuses}")
+        return no_data(f"no CLV prediction in `customer_lifetime_value`: the model status is {statuses} "
+                       "(it needs at least 100 repeat customers)")
+    fig = go.Figure()
+    title = "Predicted 12-month customer lifetime value"
     median, mean = float(predicted.median()), float(predicted.mean())
     subtitle = (f"{len(predicted):,} customers with a prediction (model {statuses}); "
                 f"median USD {median:,.2f}, mean USD {mean:,.2f}; bars of USD {bin_width(predicted):,g}")
@@ -363,20 +385,24 @@ def clv_histogram(clv: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickformat=",.0f", tickprefix="$", rangemode="tozero")
     fig.update_yaxes(type="log", tickformat=",d")
     fig.update_layout(showlegend=False, bargap=0.02)
-    return fig
+    return Chart(fig)
 
 
-def clv_to_cac_figure(clv_cac: pd.DataFrame, names: dict[str, str], colors: dict[str, str]) -> go.Figure:
-    fig = go.Figure()
+def clv_to_cac_figure(clv_cac: pd.DataFrame, names: dict[str, str], colors: dict[str, str]) -> Chart:
     rows = clv_cac[clv_cac["clv_to_cac_ratio"].notna()]
     window_end = clv_cac["window_end_date"].dropna()
-    title = "CLV:CAC by acquisition channel and country"
-    subtitle = ("Customers acquired in the 365 days up to "
-                f"{iso_date(window_end.iloc[0]) if not window_end.empty else 'the observation end'}. "
-                "Dashed line: break-even (1); above it, expected to bring in more net revenue than they cost")
+    days = f"the 365 days up to {iso_date(window_end.iloc[0])}" if not window_end.empty else "the last 365 days"
+    if clv_cac.empty:
+        return no_data("no row in `clv_cac_by_channel` (no marketing spend and no new customer in the data)")
+    if not (clv_cac["spend_usd"].fillna(0) > 0).any():
+        return no_data(f"no marketing spend in `clv_cac_by_channel` for {days}, so no CAC and no CLV:CAC")
     if rows.empty:
-        styled(fig, title, subtitle, "Acquisition channel", "CLV:CAC (ratio, log scale)", 420)
-        return with_message(fig, "No CLV:CAC ratio: no paid channel with new customers and a prediction")
+        return no_data(f"no CLV:CAC ratio in `clv_cac_by_channel` for {days}: no channel with both marketing "
+                       "spend and new customers with a CLV prediction")
+    fig = go.Figure()
+    title = "CLV:CAC by acquisition channel and country"
+    subtitle = (f"Customers acquired in {days}. "
+                "Dashed line: break-even (1); above it, expected to bring in more net revenue than they cost")
     spend = rows.groupby("acquisition_channel")["spend_usd"].sum().sort_values(ascending=False)
     channels = list(spend.index)
     countries = rows.groupby("country_code")["new_customers"].sum().sort_values(ascending=False).index
@@ -403,140 +429,221 @@ def clv_to_cac_figure(clv_cac: pd.DataFrame, names: dict[str, str], colors: dict
     # range is short, and the labels run into each other
     fig.update_yaxes(type="log", tickvals=[m * 10.0 ** e for e in range(-3, 4) for m in (1, 2, 5)], tickformat="~g")
     fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05, legend=legend_on_right())
-    return fig
+    return Chart(fig)
 
 
 # --- e. regional engagement -------------------------------------------------------------------
 
-def regional_values(regional: pd.DataFrame, metric: RegionalMetric) -> pd.Series:
-    """The metric per country: the summed column, or the ratio of two summed columns."""
-    numerator = regional[metric.numerator].astype("float64")
-    if metric.denominator is None:
-        return numerator
-    denominator = regional[metric.denominator].astype("float64")
-    return (numerator / denominator).where(denominator > 0)
+def known_countries(regional: pd.DataFrame) -> list[str]:
+    """The countries of the regional rows, without the one of never-identified visitors whose
+    event carried no country."""
+    return sorted(code for code in regional["country_code"].unique() if code not in ("unknown", ""))
 
 
-def regional_figure(regional: pd.DataFrame, names: dict[str, str], months: tuple[date, date]) -> go.Figure:
+def state_label(state: str) -> str:
+    return "State unknown" if state in ("unknown", "") else state
+
+
+def regional_figure(regional: pd.DataFrame, names: dict[str, str], months: tuple[date, date],
+                    colors: dict[str, str], by_state: bool = False) -> Chart:
+    """Bars of each regional measure, one measure shown at a time (buttons), highest first: one bar
+    per country, or with by_state one per state of the frame (grouped by country and coloured by
+    it when there are several countries; a state appears as "state (CC)" then)."""
+    window = f"from {month_label(months[0])} to {month_label(months[1])}"
+    if regional.empty:
+        return no_data(f"no order, session or answer in `regional_engagement` {window}")
+    offered = [m for m in REGIONAL_METRICS if regional[m.requires].astype("float64").sum() > 0]
+    missing: dict[str, list[str]] = {}
+    for metric in REGIONAL_METRICS:
+        if metric not in offered:
+            missing.setdefault(metric.requires, []).append(metric.label)
+    reasons = tuple(f"{', '.join(labels)}: {REGIONAL_MISSING[requires]} in `regional_engagement` {window}"
+                    for requires, labels in missing.items())
+    if not offered:
+        return Chart(None, reasons)
+
+    countries = regional["country_code"].unique()
+    several = by_state and len(countries) > 1
+    unit = "state" if by_state else "country"
+
+    def label(row: pd.Series) -> str:
+        if not by_state:
+            return country_label(row["country_code"], names)
+        state = state_label(row["state_region"])
+        code = row["country_code"]
+        return f"{state} ({'country unknown' if code == 'unknown' else code.upper()})" if several else state
+
     fig = go.Figure()
-    title = "Engagement and sales by country"
-    subtitle = f"Sums over the months {month_label(months[0])} to {month_label(months[1])}"
+    # per trace: the index of its measure in `offered`
+    trace_metric: list[int] = []
     order_by_metric: list[list[str]] = []
-    for index, metric in enumerate(REGIONAL_METRICS):
-        values = regional_values(regional, metric)
-        frame = regional.assign(value=values).dropna(subset=["value"]).sort_values(
-            ["value", "country_code"], ascending=[False, True])
-        labels = [country_label(code, names) for code in frame["country_code"]]
-        order_by_metric.append(labels)
-        if metric.denominator is None:
-            hover = f"%{{x}}<br>{metric.label}: %{{y:{metric.hover_format}}}<extra></extra>"
-            custom = None
+    for index, metric in enumerate(offered):
+        frame = regional.dropna(subset=[metric.column])
+        if several:
+            # countries by their total (for a rate, by its sessions), states within by value: a
+            # country's states stay side by side
+            rank = frame.groupby("country_code")[metric.column if metric.counts is None else metric.requires].sum()
+            frame = frame.assign(country_rank=frame["country_code"].map(rank)).sort_values(
+                ["country_rank", "country_code", metric.column, "state_region"],
+                ascending=[False, True, False, True])
         else:
-            hover = (f"%{{x}}<br>{metric.label}: %{{y:{metric.hover_format}}}<br>"
-                     "%{customdata[0]:,} of %{customdata[1]:,} sessions<extra></extra>")
-            custom = [list(r) for r in zip(ints(frame[metric.numerator]), ints(frame[metric.denominator]))]
-        fig.add_trace(go.Bar(
-            x=labels,
-            y=floats(frame["value"]),
-            name=metric.label,
-            customdata=custom,
-            marker={"color": PALETTE[index % len(PALETTE)]},
-            visible=index == 0,
-            meta={"metric": metric.key, "country_codes": list(frame["country_code"])},
-            hovertemplate=hover,
-        ))
+            frame = frame.sort_values([metric.column, "country_code", *(["state_region"] if by_state else [])],
+                                      ascending=[False, True, *([True] if by_state else [])])
+        labels = [label(row) for _, row in frame.iterrows()]
+        order_by_metric.append(labels)
+        groups = [(code, frame[frame["country_code"] == code]) for code in dict.fromkeys(frame["country_code"])] \
+            if several else [(None, frame)]
+        for code, group in groups:
+            if metric.counts is None:
+                hover = f"%{{x}}<br>{metric.label}: %{{y:{metric.hover_format}}}<extra></extra>"
+                custom = None
+            else:
+                hover = (f"%{{x}}<br>{metric.label}: %{{y:{metric.hover_format}}}<br>"
+                         "%{customdata[0]:,} of %{customdata[1]:,} sessions<extra></extra>")
+                custom = [list(r) for r in zip(ints(group[metric.counts[0]]), ints(group[metric.counts[1]]))]
+            meta: dict[str, Any] = {"metric": metric.key, "country_codes": list(group["country_code"])}
+            if by_state:
+                meta["states"] = list(group["state_region"])
+            fig.add_trace(go.Bar(
+                x=[label(row) for _, row in group.iterrows()],
+                y=floats(group[metric.column]),
+                name=country_label(code, names) if code else metric.label,
+                legendgroup=code,
+                showlegend=several,
+                customdata=custom,
+                marker={"color": colors.get(code, PALETTE[0]) if code else PALETTE[index % len(PALETTE)]},
+                visible=index == 0,
+                meta=meta,
+                hovertemplate=hover,
+            ))
+            trace_metric.append(index)
     buttons = [
         {"label": metric.label, "method": "update",
-         "args": [{"visible": [i == index for i in range(len(REGIONAL_METRICS))]},
+         "args": [{"visible": [i == index for i in trace_metric]},
                   {"yaxis.title.text": metric.axis_title, "yaxis.tickformat": metric.axis_format,
                    "yaxis.tickprefix": metric.tick_prefix,
                    "xaxis.categoryarray": order_by_metric[index]}]}
-        for index, metric in enumerate(REGIONAL_METRICS)
+        for index, metric in enumerate(offered)
     ]
-    first = REGIONAL_METRICS[0]
-    styled(fig, title, subtitle, "Country (customer's registered country)", first.axis_title, height=540,
-           top_margin=150)
-    fig.update_xaxes(categoryorder="array", categoryarray=order_by_metric[0])
+    first = offered[0]
+    if not by_state:
+        title, x_title = "Engagement and sales by country", "Country (customer's registered country)"
+    elif several:
+        title, x_title = "Engagement and sales by state, grouped by country", "State (country code)"
+    else:
+        country = country_label(countries[0], names)
+        title, x_title = f"Engagement and sales by state: {country}", f"State of {country} (registered state)"
+    subtitle = f"Sums over the months {month_label(months[0])} to {month_label(months[1])}, one bar per {unit}"
+    styled(fig, title, subtitle, x_title, first.axis_title, height=580 if by_state else 540, top_margin=150)
+    fig.update_xaxes(categoryorder="array", categoryarray=order_by_metric[0], automargin=True,
+                     **({"tickangle": -45} if by_state and len(regional) > 12 else {}))
     fig.update_yaxes(tickformat=first.axis_format, tickprefix=first.tick_prefix, rangemode="tozero")
     fig.update_layout(
-        showlegend=False,
+        showlegend=several,
+        legend=legend_on_right(),
+        barmode="overlay" if several else "group",
         updatemenus=[{"type": "buttons", "direction": "right", "buttons": buttons, "active": 0,
                       "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "showactive": True,
                       "pad": {"b": 4}}],
     )
-    if regional.empty:
-        with_message(fig, "No regional engagement in these months")
-    return fig
+    return Chart(fig, reasons)
 
 
-# --- f. NPS trend -----------------------------------------------------------------------------
+# --- f. feedback trends: NPS, CSAT, review ratings ---------------------------------------------
 
-def nps_all_countries(nps: pd.DataFrame) -> pd.DataFrame:
-    """NPS of all countries per month, by the mart's formula on its summed counts."""
-    totals = nps.groupby("submitted_month", as_index=False)[
-        ["nps_responses", "promoters", "passives", "detractors"]].sum()
-    totals["nps"] = 100.0 * (totals["promoters"] - totals["detractors"]) / totals["nps_responses"]
-    return totals.sort_values("submitted_month")
+@dataclass(frozen=True)
+class FeedbackMeasure:
+    key: str
+    name: str
+    title: str
+    value: str  # the mart's column drawn
+    answers: str  # the answers it rests on: a country and month without any has no point
+    counts: tuple[str, ...]  # customdata of the hover, after the answers: counts, then the score
+    score: str | None
+    value_hover: str
+    counts_hover: str
+    y_title: str
+    y_range: tuple[float, float]
+    y_tickformat: str
+    y_dtick: float
+    reference: float | None
+    no_data: str
 
 
-def nps_figure(nps: pd.DataFrame, names: dict[str, str], colors: dict[str, str],
-               visible_countries: int = 3) -> go.Figure:
-    fig = go.Figure()
-    title = "Net Promoter Score by country, month by month"
-    subtitle = (f"The {visible_countries} countries with the most answers shown; click the legend for the others. "
-                "Black: all countries")
-    hover_counts = ("%{customdata[0]:,} answers: %{customdata[1]:,} promoters, %{customdata[2]:,} passives, "
-                    "%{customdata[3]:,} detractors<extra></extra>")
+NPS = FeedbackMeasure(
+    "nps", "NPS", "Net Promoter Score by country, month by month", "nps", "nps_responses",
+    ("promoters", "passives", "detractors"), None, "NPS %{y:.1f}",
+    "%{customdata[0]:,} answers: %{customdata[1]:,} promoters, %{customdata[2]:,} passives, "
+    "%{customdata[3]:,} detractors", "NPS (−100 to 100)", (-105, 105), "", 25, 0,
+    "no NPS answer in `feedback_summary` (the feedback data holds no NPS survey)")
+CSAT = FeedbackMeasure(
+    "csat", "CSAT", "CSAT by country, month by month: share of satisfied answers", "csat_satisfied_rate",
+    "csat_responses", ("csat_satisfied",), "average_csat_score", "CSAT %{y:.1%} satisfied",
+    "%{customdata[1]:,} of %{customdata[0]:,} answers 4 or 5; mean score %{customdata[2]:.2f} of 5",
+    "Satisfied CSAT answers, 4 or 5 (%)", (0, 1.02), ".0%", 0.25, None,
+    "no CSAT answer in `feedback_summary` (the feedback data holds no CSAT survey)")
+REVIEWS = FeedbackMeasure(
+    "review", "Review rating", "Product review rating by country, month by month", "average_review_rating",
+    "reviews", (), None, "Mean rating %{y:.2f} of 5", "%{customdata[0]:,} reviews",
+    "Mean review rating (1 to 5)", (0.9, 5.1), "", 1, None,
+    "no product review in `feedback_summary` (the feedback data holds no reviews)")
+FEEDBACK_MEASURES = (NPS, CSAT, REVIEWS)
 
-    months = (pd.date_range(nps["submitted_month"].min(), nps["submitted_month"].max(), freq="MS")
-              if not nps.empty else pd.DatetimeIndex([]))
+
+def feedback_figure(measure: FeedbackMeasure, feedback: pd.DataFrame, all_countries: pd.DataFrame,
+                    names: dict[str, str], colors: dict[str, str], visible_countries: int = 3) -> Chart:
+    """One line per country of the measure month by month (the mart's value), and with several
+    countries a black line for all countries (data.FEEDBACK_ALL_COUNTRIES_SQL)."""
+    answered = feedback[feedback[measure.answers] > 0]
+    if answered.empty:
+        return no_data(measure.no_data)
+    overall = all_countries[all_countries[measure.answers] > 0]
+    ranked = answered.groupby("country_code")[measure.answers].sum().sort_values(ascending=False).index
+    several = len(ranked) > 1
+    months = pd.date_range(answered["submitted_month"].min(), answered["submitted_month"].max(), freq="MS")
 
     def monthly(frame: pd.DataFrame) -> pd.DataFrame:
         """One row per calendar month of the chart, empty where the frame has none: the line breaks
         there instead of bridging months without an answer."""
         return frame.set_index(pd.to_datetime(frame["submitted_month"])).reindex(months)
 
-    def counts(frame: pd.DataFrame) -> list[list[int | None]]:
-        return [list(r) for r in zip(ints(frame["nps_responses"]), ints(frame["promoters"]),
-                                     ints(frame["passives"]), ints(frame["detractors"]))]
+    def customdata(frame: pd.DataFrame) -> list[list[float | int | None]]:
+        columns: list[list[Any]] = [ints(frame[c]) for c in (measure.answers, *measure.counts)]
+        if measure.score:
+            columns.append(floats(frame[measure.score]))
+        return [list(r) for r in zip(*columns)]
 
+    fig = go.Figure()
     x = [iso_date(m) for m in months]
-    ranked = nps.groupby("country_code")["nps_responses"].sum().sort_values(ascending=False).index
-    for rank, code in enumerate(ranked):
-        country = monthly(nps[nps["country_code"] == code])
-        label = country_label(code, names)
+    lines = [(code, country_label(code, names), answered[answered["country_code"] == code]) for code in ranked]
+    if several:
+        lines.append(("all", "All countries", overall))
+    for rank, (code, label, frame) in enumerate(lines):
+        overall_line = code == "all"
+        frame = monthly(frame)
         fig.add_trace(go.Scatter(
             x=x,
-            y=floats(country["nps"]),
-            customdata=counts(country),
+            y=floats(frame[measure.value]),
+            customdata=customdata(frame),
             mode="lines+markers",
             name=label,
-            line={"color": colors.get(code, PALETTE[0]), "width": 1.6},
-            marker={"size": 5},
+            line={"color": "black" if overall_line else colors.get(code, PALETTE[0]),
+                  "width": 3.5 if overall_line else 1.6},
+            marker={"size": 6 if overall_line else 5},
             connectgaps=False,
-            visible=True if rank < visible_countries else "legendonly",
-            meta={"country_code": code},
-            hovertemplate=f"{label}, %{{x|%b %Y}}<br>NPS %{{y:.1f}}<br>" + hover_counts,
+            visible=True if overall_line or rank < visible_countries else "legendonly",
+            meta={"country_code": code, "measure": measure.key},
+            hovertemplate=f"{label}, %{{x|%b %Y}}<br>{measure.value_hover}<br>{measure.counts_hover}<extra></extra>",
         ))
-    if not nps.empty:
-        overall = monthly(nps_all_countries(nps))
-        fig.add_trace(go.Scatter(
-            x=x,
-            y=floats(overall["nps"]),
-            customdata=counts(overall),
-            mode="lines+markers",
-            name="All countries",
-            line={"color": "black", "width": 3.5},
-            marker={"size": 6},
-            connectgaps=False,
-            meta={"country_code": "all"},
-            hovertemplate="All countries, %{x|%b %Y}<br>NPS %{y:.1f}<br>" + hover_counts,
-        ))
-    fig.add_hline(y=0, line={"color": "#999999", "width": 1})
-    styled(fig, title, subtitle, "Month of the answer", "NPS (−100 to 100)", height=540)
-    fig.update_yaxes(range=[-105, 105], dtick=25)
+    if measure.reference is not None:
+        fig.add_hline(y=measure.reference, line={"color": "#999999", "width": 1})
+    if several:
+        subtitle = (f"The {min(visible_countries, len(ranked))} countries with the most answers shown; click the "
+                    "legend for the others. Black: all countries")
+    else:
+        subtitle = f"One country in the data: {country_label(ranked[0], names)}"
+    styled(fig, measure.title, subtitle, "Month of the answer", measure.y_title, height=540)
+    fig.update_yaxes(range=list(measure.y_range), dtick=measure.y_dtick, tickformat=measure.y_tickformat)
     fig.update_xaxes(tickformat="%b %Y")
     fig.update_layout(legend=legend_on_right(), hovermode="closest")
-    if nps.empty:
-        with_message(fig, "No NPS answers in feedback_summary")
-    return fig
+    return Chart(fig)

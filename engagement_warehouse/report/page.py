@@ -3,7 +3,9 @@
 plotly.js is inlined once, in the head. Each section holds its figure as JSON in a
 `<script type="application/json" class="figure-data">` element (the data a reader's browser
 draws, and what the tests compare with the marts) and an empty plot container that a short
-script at the end of the page fills with `Plotly.newPlot`. Nothing is fetched from the network.
+script at the end of the page fills with `Plotly.newPlot`. A chart without data has neither: a
+"No data: <why>" paragraph stands in their place (and above a chart a part of which has no data).
+Nothing is fetched from the network.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from datetime import date, datetime
 from string import Template
 
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
@@ -44,6 +47,8 @@ PAGE = Template("""<!DOCTYPE html>
   .definition { margin: 0 0 10px; color: #555; font-size: 0.9rem; }
   code { font-size: 0.85em; background: #f0f0ec; padding: 0 3px; border-radius: 3px; }
   .plot { width: 100%; }
+  .no-data { margin: 12px 0; padding: 14px 16px; background: #f6f6f4; border-left: 4px solid #b0b0a8;
+             color: #444; font-size: 1.02rem; }
   footer { color: #666; font-size: 0.85rem; padding-bottom: 32px; }
 </style>
 <script>$plotlyjs</script>
@@ -82,9 +87,13 @@ SECTION = Template("""<section id="$id" aria-labelledby="$id-heading">
 <h2 id="$id-heading">$heading</h2>
 <p class="guide">$guide</p>
 <p class="definition"><strong>Definition.</strong> $definition</p>
-<div class="plot" id="$id-plot"></div>
-<script type="application/json" class="figure-data" data-target="$id-plot">$figure</script>
+$chart
 </section>""")
+
+PLOT = Template("""<div class="plot" id="$id-plot"></div>
+<script type="application/json" class="figure-data" data-target="$id-plot">$figure</script>""")
+
+NO_DATA = Template("""<p class="no-data" role="status"><strong>No data:</strong> $reason.</p>""")
 
 
 def inline_text(text: str) -> str:
@@ -98,8 +107,16 @@ def script_safe_json(value: str) -> str:
     return value.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def figure_json(section: Section) -> str:
-    return script_safe_json(pio.to_json(section.figure, validate=True, pretty=False))
+def figure_json(figure: go.Figure) -> str:
+    return script_safe_json(pio.to_json(figure, validate=True, pretty=False))
+
+
+def render_chart(section: Section) -> str:
+    """The chart's no-data reasons, then its plot if it has one."""
+    parts = [NO_DATA.substitute(reason=inline_text(reason)) for reason in section.chart.no_data]
+    if section.chart.figure is not None:
+        parts.append(PLOT.substitute(id=html.escape(section.id), figure=figure_json(section.chart.figure)))
+    return "\n".join(parts)
 
 
 def render_section(section: Section) -> str:
@@ -108,7 +125,7 @@ def render_section(section: Section) -> str:
         heading=html.escape(section.heading),
         guide=inline_text(section.guide),
         definition=inline_text(section.definition),
-        figure=figure_json(section),
+        chart=render_chart(section),
     )
 
 

@@ -1,12 +1,14 @@
 """The report's sections: for each chart a stable id, a heading, a one-sentence reading guide and
 the definition of what it plots (kept consistent with the doc blocks of models/docs.md, which
-the marts' columns cite). `code` in backticks names a mart or column."""
+the marts' columns cite), and its chart. `code` in backticks names a mart or column.
+
+Which sections there are depends on the data in one place only, the regional view
+(`regional_sections`); every other section is always there, with "No data: <why>" in place of its
+chart when the marts have nothing for it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import plotly.graph_objects as go
 
 from . import figures
 from .data import REGIONAL_WINDOW_MONTHS, ReportData
@@ -18,7 +20,7 @@ class Section:
     heading: str
     guide: str
     definition: str
-    figure: go.Figure
+    chart: figures.Chart
 
 
 COHORT = ("A customer's cohort is the calendar month (UTC) of their first confirmed order (status paid, "
@@ -30,8 +32,8 @@ NET_REVENUE = ("Net revenue is subtotal minus discount of confirmed orders (ship
 
 def build_sections(data: ReportData) -> list[Section]:
     names = data.country_names
-    colors = figures.country_colors([*names, *data.nps["country_code"], *data.clv_cac["country_code"]])
-    first_month, last_month = (figures.month_label(m) for m in data.regional_months)
+    colors = figures.country_colors([*names, *data.feedback["country_code"], *data.clv_cac["country_code"],
+                                     *data.regional_countries["country_code"]])
     return [
         Section(
             id="cohort-retention",
@@ -43,7 +45,7 @@ def build_sections(data: ReportData) -> list[Section]:
                         "`cohort_retention`, segment all, monthly cohorts); month 0 is 100% by definition. "
                         "Only complete months are shown: the month holding the as-of date, if unfinished, "
                         "is left out (`is_partial_period`)."),
-            figure=figures.cohort_retention_heatmap(data.cohorts),
+            chart=figures.cohort_retention_heatmap(data.cohorts),
         ),
         Section(
             id="retention-curves",
@@ -61,7 +63,7 @@ def build_sections(data: ReportData) -> list[Section]:
                         "some point from month n on; each cohort's last 3 months are left out of the fit as "
                         "not yet settled. Segments too small to fit have no projection; each segment is "
                         "fitted on its own. Read projections beyond the observed months as indicative."),
-            figure=figures.retention_curves_figure(data.curves, data.projection, names),
+            chart=figures.retention_curves_figure(data.curves, data.projection, names),
         ),
         Section(
             id="cumulative-value",
@@ -74,7 +76,7 @@ def build_sections(data: ReportData) -> list[Section]:
                         "`retention_curves`: all cohorts that completed month n, weighted by size; its last "
                         "months rest on the few oldest cohorts, hover shows how many). "
                         f"{NET_REVENUE} {COHORT}"),
-            figure=figures.cumulative_value_figure(data.cohorts, data.curves),
+            chart=figures.cumulative_value_figure(data.cohorts, data.curves),
         ),
         Section(
             id="clv-distribution",
@@ -86,7 +88,7 @@ def build_sections(data: ReportData) -> list[Section]:
                         "after the as-of date, BG/NBD expected purchases times the Gamma-Gamma expected value "
                         "per purchase, discounted at the project's yearly rate (10% by default). Net revenue, "
                         "not margin. No bar when the model is not fitted (fewer than 100 repeat customers)."),
-            figure=figures.clv_histogram(data.clv),
+            chart=figures.clv_histogram(data.clv),
         ),
         Section(
             id="clv-to-cac",
@@ -101,32 +103,103 @@ def build_sections(data: ReportData) -> list[Section]:
                         "(no ratio): channels without spend (such as organic search, direct, referral and "
                         "store) and paid channels that brought no new customer. Logarithmic axis: 10 is as "
                         "far above 1 as 0.1 is below."),
-            figure=figures.clv_to_cac_figure(data.clv_cac, names, colors),
+            chart=figures.clv_to_cac_figure(data.clv_cac, names, colors),
         ),
-        Section(
+        *regional_sections(data, colors),
+        *feedback_sections(data, colors),
+    ]
+
+
+REGIONAL_SUMS = ("net revenue (USD) and number of confirmed orders, new customers (persons with their first "
+                 "confirmed order), sessions; conversion rate = sessions with a purchase ÷ sessions; WhatsApp "
+                 "share = sessions with a WhatsApp message ÷ sessions (rates from the summed counts, as the mart "
+                 "asks). Orders and customers count in the customer's registered country and state, sessions "
+                 "of never-identified visitors in the country of their events, state unknown.")
+# How the regional section decides between countries and states, said in its text.
+REGIONAL_RULE = ("With one country in the data the section shows its states; with several it shows the "
+                 "countries, and a second chart breaks them down into their states.")
+
+
+def regional_sections(data: ReportData, colors: dict[str, str]) -> list[Section]:
+    """The country view, and the states view beside it; or, with one country (the countries with
+    a known code among the state rows of the window), that country's states only."""
+    names = data.country_names
+    first_month, last_month = (figures.month_label(m) for m in data.regional_months)
+    window = (f"Sums over the {REGIONAL_WINDOW_MONTHS} calendar months {first_month} to {last_month} (the last "
+              "one up to the as-of date) of `regional_engagement`, state rows")
+    countries = figures.known_countries(data.regional_countries)
+    if len(countries) == 1:
+        country = figures.country_label(countries[0], names)
+        return [Section(
             id="regional-engagement",
-            heading="Regional engagement by country",
-            guide="Choose a measure with the buttons; countries are sorted from highest to lowest.",
-            definition=(f"Sums over the {REGIONAL_WINDOW_MONTHS} calendar months {first_month} to {last_month} "
-                        "(the last one up to the as-of date) of `regional_engagement`, state rows: net revenue "
-                        "(USD) and number of confirmed orders, new customers (persons with their first "
-                        "confirmed order), sessions; conversion rate = sessions with a purchase ÷ sessions; "
-                        "WhatsApp share = sessions with a WhatsApp message ÷ sessions (rates from the summed "
-                        "counts, as the mart asks). Orders and customers count in the customer's registered "
-                        f"country, sessions of never-identified visitors in the country of their events. "
-                        f"{NET_REVENUE}"),
-            figure=figures.regional_figure(data.regional, names, data.regional_months),
-        ),
+            heading=f"Regional engagement by state: {country}",
+            guide=f"Choose a measure with the buttons; the states of {country} are sorted from highest to lowest.",
+            definition=f"{REGIONAL_RULE} {window} of {country}: {REGIONAL_SUMS} {NET_REVENUE}",
+            chart=figures.regional_figure(data.regional_states, names, data.regional_months, colors, by_state=True),
+        )]
+    sections = [Section(
+        id="regional-engagement",
+        heading="Regional engagement by country",
+        guide="Choose a measure with the buttons; countries are sorted from highest to lowest.",
+        definition=f"{REGIONAL_RULE} {window}, summed per country: {REGIONAL_SUMS} {NET_REVENUE}",
+        chart=figures.regional_figure(data.regional_countries, names, data.regional_months, colors),
+    )]
+    if countries:
+        sections.append(Section(
+            id="regional-states",
+            heading="Regional engagement by state, grouped by country",
+            guide=("Choose a measure with the buttons; each country's states stand side by side, the "
+                   "countries with the largest totals first, and a click on the legend hides a country."),
+            definition=(f"The states behind the country chart above: {window[0].lower()}{window[1:]}, per "
+                        f"country and state: {REGIONAL_SUMS}"),
+            chart=figures.regional_figure(data.regional_states, names, data.regional_months, colors,
+                                          by_state=True),
+        ))
+    return sections
+
+
+FEEDBACK_GUIDE = ("Follow a country's line month by month{against}; hover shows how many answers a point rests "
+                  "on, and months with few answers swing widely.")
+FEEDBACK_POINTS = ("per country of the responding customer and month of the answer; a month without an answer "
+                   "has no point). With several countries the black line is all countries: the countries' "
+                   "values weighted by their answers, the same as the measure over all answers of the month.")
+
+
+def feedback_sections(data: ReportData, colors: dict[str, str]) -> list[Section]:
+    """One trend per survey type of `fct_feedback` (nps, csat, product_review)."""
+    names = data.country_names
+    several = len(figures.known_countries(data.feedback)) > 1
+    guide = FEEDBACK_GUIDE.format(against=" against the black all-countries line" if several else "")
+
+    def chart(measure: figures.FeedbackMeasure) -> figures.Chart:
+        return figures.feedback_figure(measure, data.feedback, data.feedback_all_countries, names, colors)
+
+    return [
         Section(
             id="nps-trend",
             heading="NPS trend by country",
-            guide=("Follow a country's line month by month against the black all-countries line; hover shows "
-                   "how many answers a point rests on, and months with few answers swing widely."),
+            guide=guide,
             definition=("NPS = 100 × (promoters − detractors) ÷ NPS answers, from −100 to 100; promoters "
-                        "answer 9–10, passives 7–8, detractors 0–6 (`nps` of `feedback_summary`, per country "
-                        "of the responding customer and month of the answer; a month without an NPS answer "
-                        "has no point). The black line applies the same formula to the counts of all "
-                        "countries summed."),
-            figure=figures.nps_figure(data.nps, names, colors),
+                        "answer 9–10, passives 7–8, detractors 0–6 (`nps` of `feedback_summary`, "
+                        f"{FEEDBACK_POINTS}"),
+            chart=chart(figures.NPS),
+        ),
+        Section(
+            id="csat-trend",
+            heading="CSAT trend by country",
+            guide=guide,
+            definition=("CSAT as a rate: satisfied answers (4 or 5 on the 1–5 post-purchase survey) ÷ CSAT "
+                        "answers (`csat_satisfied_rate` of `feedback_summary`; the mean CSAT score, "
+                        "`average_csat_score`, a different number, is in the hover; "
+                        f"{FEEDBACK_POINTS}"),
+            chart=chart(figures.CSAT),
+        ),
+        Section(
+            id="review-trend",
+            heading="Product review rating by country",
+            guide=guide,
+            definition=("Mean rating of the product reviews, from 1 to 5 (`average_review_rating` of "
+                        f"`feedback_summary`, {FEEDBACK_POINTS}"),
+            chart=chart(figures.REVIEWS),
         ),
     ]
