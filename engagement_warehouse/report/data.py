@@ -141,7 +141,7 @@ REGIONAL_SQL = f"""
         sum(purchase_sessions) as purchase_sessions,
         sum(whatsapp_sessions) as whatsapp_sessions
     from {SCHEMA}.regional_engagement
-    where geo_level = 'state' and month_start between $first_month and $last_month
+    where geo_level = 'state' and activity_month between $first_month and $last_month
     group by country_code
     order by country_code
 """

@@ -1,5 +1,6 @@
 -- The customers that meet the raw data contract (the others are in audit_rejected_rows), with
--- marketing opt-out requests applied: after an opt-out, marketing_opt_in is false.
+-- marketing opt-out requests applied: after an opt-out, marketing_opt_in is false. Dates are
+-- local, in the business time zone of the customer's country (doc block business_timezone).
 with
 
 validated as (
@@ -9,6 +10,10 @@ validated as (
 privacy_requests as (
     select * from {{ ref('base_shop__privacy_requests') }}
     where rejection_rule is null
+),
+
+countries as (
+    select * from {{ ref('countries') }}
 ),
 
 opt_outs as (
@@ -32,8 +37,10 @@ clean as (
 
         -- geography
         validated.country_code,
+        countries.country_name,
         validated.state_region,
         validated.city,
+        {{ business_timezone('validated.country_code', 'countries.timezone') }} as business_timezone,
 
         -- attributes
         validated.acquisition_channel,
@@ -45,9 +52,16 @@ clean as (
         -- timestamps
         validated.signup_ts,
         validated.loyalty_joined_ts,
-        validated.updated_at
+        validated.updated_at,
+
+        -- local dates
+        {{ local_date('validated.signup_ts', business_timezone('validated.country_code', 'countries.timezone')) }}
+            as signup_date,
+        {{ local_date('validated.loyalty_joined_ts', business_timezone('validated.country_code', 'countries.timezone')) }}
+            as loyalty_joined_date
     from validated
     left join opt_outs on validated.customer_id = opt_outs.customer_id
+    left join countries on validated.country_code = countries.country_code
     where validated.rejection_rule is null
 )
 
