@@ -71,7 +71,7 @@ customer_counts as (
     inner join customers
         on
             calendar.country_code = customers.country_code
-            and customers.signup_date <= calendar.month_end
+            and calendar.month_end >= customers.signup_date
     group by calendar.country_code, calendar.month_start
 ),
 

@@ -55,10 +55,9 @@ clean as (
         validated.updated_at,
 
         -- local dates
-        {{ local_date('validated.signup_ts', business_timezone('validated.country_code', 'countries.timezone')) }}
-            as signup_date,
-        {{ local_date('validated.loyalty_joined_ts', business_timezone('validated.country_code', 'countries.timezone')) }}
-            as loyalty_joined_date
+        {%- set time_zone = business_timezone('validated.country_code', 'countries.timezone') %}
+        {{ local_date('validated.signup_ts', time_zone) }} as signup_date,
+        {{ local_date('validated.loyalty_joined_ts', time_zone) }} as loyalty_joined_date
     from validated
     left join opt_outs on validated.customer_id = opt_outs.customer_id
     left join countries on validated.country_code = countries.country_code
