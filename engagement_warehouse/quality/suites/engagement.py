@@ -34,9 +34,9 @@ fct_sessions = MartSuite(
         rule("Every clean event is in exactly one session: the sessions' events add up to stg_shop__events.",
              "select * from (select sum(events) as events from {batch}) "
              "where events <> (select count(*) from staging.stg_shop__events)"),
-        rule("duration_seconds is end - start, and session_date the start's date.",
+        rule("duration_seconds is end - start, and session_date the start's local date (within a day of UTC).",
              "select session_id from {batch} where duration_seconds <> date_diff('second', session_start_ts, "
-             "session_end_ts) or session_date <> cast(session_start_ts as date)"),
+             "session_end_ts) or abs(date_diff('day', cast(session_start_ts as date), session_date)) > 1"),
         rule("A session is anonymous exactly when it has no customer, and a customer has a person.",
              "select session_id from {batch} where is_anonymous_session <> (customer_id is null) "
              "or (customer_id is null) <> (person_key is null)"),
