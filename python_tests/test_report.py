@@ -263,8 +263,8 @@ def test_regional_bars_are_regional_engagement_over_its_twelve_months(page: Repo
             sum(purchase_sessions) / nullif(sum(sessions), 0),
             sum(whatsapp_sessions) / nullif(sum(sessions), 0)
         from marts.regional_engagement, last_month
-        where geo_level = 'state' and month_start > last_month.month - interval 12 month
-            and month_start <= last_month.month
+        where geo_level = 'state' and activity_month > last_month.month - interval 12 month
+            and activity_month <= last_month.month
         group by country_code""")
     metrics = ("net_revenue_usd", "orders", "new_customers", "sessions", "conversion_rate", "whatsapp_session_share")
     expected = {metric: {row[0]: row[1 + i] for row in sums if row[1 + i] is not None}
@@ -312,8 +312,8 @@ STATE_SUMS_SQL = """
         sum(purchase_sessions) / nullif(sum(sessions), 0),
         sum(whatsapp_sessions) / nullif(sum(sessions), 0)
     from marts.regional_engagement, last_month
-    where geo_level = 'state' and month_start > last_month.month - interval 12 month
-        and month_start <= last_month.month
+    where geo_level = 'state' and activity_month > last_month.month - interval 12 month
+        and activity_month <= last_month.month
     group by country_code, state_region"""
 REGIONAL_METRICS = ("net_revenue_usd", "orders", "new_customers", "sessions", "conversion_rate",
                     "whatsapp_session_share")

@@ -133,7 +133,7 @@ def test_order_and_customer_metrics_by_month_and_country(semantic_layer):
     customers = {
         key(month, country): persons
         for month, country, persons in semantic_layer.sql("""
-            select cast(date_trunc('month', signup_ts) as date), country_code, count(distinct person_key)
+            select cast(date_trunc('month', signup_date) as date), country_code, count(distinct person_key)
             from marts.dim_customers
             group by 1, 2
         """)
@@ -265,9 +265,9 @@ def test_every_metric_of_the_semantic_manifest_answers_by_month(semantic_layer):
     assert not empty, f"metrics without a value in any month: {empty}"
     # engagement_score (not checked elsewhere): the mean score of the month's engaged persons
     expected = dict(semantic_layer.sql("""
-        select cast(month_start as varchar), avg(engagement_score)
+        select cast(activity_month as varchar), avg(engagement_score)
         from marts.customer_engagement_monthly
-        group by month_start
+        group by activity_month
     """))
     scored = {row["metric_time__month"][:10]: number(row["engagement_score"]) for row in rows
               if row["engagement_score"] != ""}

@@ -59,7 +59,7 @@ CASES = [
     ("feedback", "F_ORDER", {"order_id": "O_NOWHERE"}, "unknown_order", "order_id"),
     ("marketing_spend", None, {"spend_date": "", "channel": "affiliate", "amount": "777.77"}, "missing_primary_key",
      "spend_date"),
-    ("marketing_spend", "2031-01-01|br|paid_search", {"spend_date": "2031-01-01", "country_code": "br",
+    ("marketing_spend", "2031-01-01|BR|paid_search", {"spend_date": "2031-01-01", "country_code": "br",
                                                       "channel": "paid_search", "amount": "-3"},
      "negative_amount", "amount"),
     ("privacy_requests", "R_TYPE", {"request_type": "forget_me_maybe"}, "unknown_enum_value", "request_type"),

@@ -5,7 +5,7 @@ with
 
 persons_by_month as (
     select
-        order_month as month_start,
+        order_month as activity_month,
         count(distinct person_key) as active_persons
     from {{ ref('fct_orders') }}
     where is_confirmed_order
@@ -14,17 +14,17 @@ persons_by_month as (
 
 regional_by_month as (
     select
-        month_start,
+        activity_month,
         sum(active_customers) as active_customers
     from {{ ref('regional_engagement') }}
     where geo_level = 'state'
-    group by month_start
+    group by activity_month
 )
 
 select
-    coalesce(persons_by_month.month_start, regional_by_month.month_start) as month_start,
+    coalesce(persons_by_month.activity_month, regional_by_month.activity_month) as activity_month,
     persons_by_month.active_persons,
     regional_by_month.active_customers
 from persons_by_month
-full outer join regional_by_month on persons_by_month.month_start = regional_by_month.month_start
+full outer join regional_by_month on persons_by_month.activity_month = regional_by_month.activity_month
 where coalesce(persons_by_month.active_persons, 0) != coalesce(regional_by_month.active_customers, 0)

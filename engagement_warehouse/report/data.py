@@ -151,7 +151,7 @@ REGIONAL_SQL = f"""
         sum(purchase_sessions) / nullif(sum(sessions), 0) as conversion_rate,
         sum(whatsapp_sessions) / nullif(sum(sessions), 0) as whatsapp_session_share
     from {SCHEMA}.regional_engagement
-    where geo_level = 'state' and month_start between $first_month and $last_month
+    where geo_level = 'state' and activity_month between $first_month and $last_month
     group by {{keys}}
     order by {{keys}}
 """

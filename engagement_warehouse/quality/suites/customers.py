@@ -77,9 +77,9 @@ fct_orders = MartSuite(
              "or is_first_confirmed_order <> coalesce(confirmed_order_sequence = 1, false)"),
         rule("A person has at most one first confirmed order.",
              "select person_key from {batch} where is_first_confirmed_order group by person_key having count(*) > 1"),
-        rule("order_date and order_month are the date and month of order_ts.",
-             "select order_id from {batch} "
-             "where order_date <> cast(order_ts as date) or order_month <> date_trunc('month', order_date)"),
+        rule("order_date is order_ts's local date (within a day of its UTC date) and order_month its month.",
+             "select order_id from {batch} where abs(date_diff('day', cast(order_ts as date), order_date)) > 1 "
+             "or order_month <> date_trunc('month', order_date)"),
         rule("Every order's customer is in dim_customers.",
              "select order_id from {batch} where customer_id not in (select customer_id from marts.dim_customers)"),
     ),

@@ -32,9 +32,9 @@ fct_sessions = MartSuite(
         rule("Every clean event is in exactly one session: the sessions' events add up to stg_shop__events.",
              "select * from (select sum(events) as events from {batch}) "
              "where events <> (select count(*) from staging.stg_shop__events)"),
-        rule("duration_seconds is end - start, and session_date the start's date.",
+        rule("duration_seconds is end - start, and session_date the start's local date (within a day of UTC).",
              "select session_id from {batch} where duration_seconds <> date_diff('second', session_start_ts, "
-             "session_end_ts) or session_date <> cast(session_start_ts as date)"),
+             "session_end_ts) or abs(date_diff('day', cast(session_start_ts as date), session_date)) > 1"),
         rule("A session is anonymous exactly when it has no customer, and a customer has a person.",
              "select session_id from {batch} where is_anonymous_session <> (customer_id is null) "
              "or (customer_id is null) <> (person_key is null)"),
@@ -45,7 +45,7 @@ fct_sessions = MartSuite(
 
 customer_engagement_monthly = MartSuite(
     mart="customer_engagement_monthly",
-    grain=("person_key", "month_start"),
+    grain=("person_key", "activity_month"),
     expectations=(
         row_count_equals("int_persons_engagement_by_month"),
         *not_null("engagement_score", "engagement_tier", "sessions", "active_days"),
@@ -55,7 +55,7 @@ customer_engagement_monthly = MartSuite(
         *at_least_zero("sessions", "product_views", "wishlist_adds", "cart_adds", "whatsapp_messages",
                        "social_shares", "reviews", "referrals", "email_opens", "email_clicks",
                        "loyalty_redemptions", "loyalty_points_earned", "loyalty_points_redeemed"),
-        *timestamps("month_start"),
+        *timestamps("activity_month"),
         rule("The sessions of identified persons add up to fct_sessions'.",
              "select * from (select sum(sessions) as sessions from {batch}) "
              "where sessions <> (select count(*) from marts.fct_sessions where person_key is not null)"),
@@ -64,7 +64,7 @@ customer_engagement_monthly = MartSuite(
 
 regional_engagement = MartSuite(
     mart="regional_engagement",
-    grain=("geo_level", "sub_region", "country_code", "state_region", "month_start"),
+    grain=("geo_level", "sub_region", "country_code", "state_region", "activity_month"),
     expectations=(
         row_count_between(any_rows_of("fct_orders")),
         one_of("geo_level", ["state", "sub_region"]),
@@ -82,7 +82,7 @@ regional_engagement = MartSuite(
         not_less_than("cod_orders", "cod_confirmed_orders"),
         not_less_than("active_customers", "new_customers"),
         not_less_than("active_customers", "repeat_customers"),
-        *timestamps("month_start"),
+        *timestamps("activity_month"),
         rule("Sub-region rows are the roll-up of the states: the same sessions, orders and revenue in total, "
              "which are fct_sessions' sessions and fct_orders' confirmed orders and net revenue.",
              "with totals as (select geo_level, sum(sessions) as sessions, sum(orders) as orders, "

@@ -17,14 +17,14 @@ from . import (
 
 marketing_performance = MartSuite(
     mart="marketing_performance",
-    grain=("country_code", "channel", "month_start"),
+    grain=("country_code", "channel", "activity_month"),
     expectations=(
         row_count_between(any_rows_of("stg_shop__marketing_spend")),
         *not_null("spend_usd", "new_customers"),
         *at_least_zero("spend_usd", "new_customers", "cac_usd", "email_openers", "opted_in_customers",
                        "email_opens", "email_clicks", "email_click_to_open_rate"),
         *rates("email_open_rate"),
-        *timestamps("month_start"),
+        *timestamps("activity_month"),
         rule("Spend adds up to the marketing spend of staging, to the cent.",
              "select * from (select sum(spend_usd) as spend_usd from {batch}) "
              "where spend_usd <> (select sum(amount_usd) from staging.stg_shop__marketing_spend)"),
@@ -41,7 +41,7 @@ marketing_performance = MartSuite(
 
 loyalty_program_performance = MartSuite(
     mart="loyalty_program_performance",
-    grain=("country_code", "month_start"),
+    grain=("country_code", "activity_month"),
     expectations=(
         row_count_between(any_rows_of("int_persons_first_orders")),
         *not_null("customers_to_date", "members_to_date", "new_members", "points_earned", "points_redeemed",
@@ -54,13 +54,13 @@ loyalty_program_performance = MartSuite(
         not_less_than("members_to_date", "new_members"),
         not_less_than("member_orders", "member_repeat_orders"),
         not_less_than("non_member_orders", "non_member_repeat_orders"),
-        *timestamps("month_start"),
+        *timestamps("activity_month"),
         rule("participation_rate is members_to_date / customers_to_date.",
              "select * from {batch} where abs(participation_rate - members_to_date / customers_to_date) > 1e-9"),
         rule("Customers and members to date never fall from one month to the next.",
              "select * from (select customers_to_date, members_to_date, "
-             "lag(customers_to_date) over (partition by country_code order by month_start) as previous_customers, "
-             "lag(members_to_date) over (partition by country_code order by month_start) as previous_members "
+             "lag(customers_to_date) over (partition by country_code order by activity_month) as previous_customers, "
+             "lag(members_to_date) over (partition by country_code order by activity_month) as previous_members "
              "from {batch}) where customers_to_date < previous_customers or members_to_date < previous_members"),
         rule("Member and non-member orders add up to the confirmed orders of fct_orders.",
              "select * from (select sum(member_orders + non_member_orders) as orders from {batch}) "

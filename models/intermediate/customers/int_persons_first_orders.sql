@@ -114,6 +114,7 @@ final as (
         first_orders.order_date as first_order_date,
         first_orders.net_revenue_usd as first_order_net_revenue_usd,
         first_orders.country_code as country,
+        first_orders.country_name,
         coalesce(countries.sub_region, 'unknown') as sub_region,
         coalesce(first_customer_ids.acquisition_channel, 'unknown') as acquisition_channel,
         first_orders.channel as first_order_channel,

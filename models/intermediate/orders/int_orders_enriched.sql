@@ -11,24 +11,15 @@ persons as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
 ),
 
-customers as (
-    select
-        customer_id,
-        country_code
-    from {{ ref('stg_shop__customers') }}
-),
-
 with_person as (
     select
         orders.*,
         persons.person_key,
-        customers.country_code,
         -- net revenue: subtotal minus discount, in USD at the rate of the order's month
         cast(orders.subtotal_local - orders.discount_local as decimal(18, 2)) as net_revenue_local,
         {{ to_usd('orders.subtotal_local - orders.discount_local', 'orders.fx_usd_per_unit') }} as net_revenue_usd
     from orders
     inner join persons on orders.customer_id = persons.customer_id
-    inner join customers on orders.customer_id = customers.customer_id
 ),
 
 confirmed_sequence as (

@@ -19,6 +19,7 @@ confirmed_orders as (
         customer_id,
         person_key,
         country_code,
+        country_name,
         order_ts,
         order_date,
         net_revenue_usd
@@ -137,6 +138,7 @@ final as (
         credited.customer_id,
         credited.person_key,
         credited.country_code,
+        credited.country_name,
 
         -- credit: rounded to 12 decimals so that last-bit differences of power() and of
         -- floating-point sums (engine, thread order) do not change the stored value

@@ -69,6 +69,7 @@ final as (
         referrers.customer_id as referred_by_customer_id,
         customers.referred_by_customer_id is not null as is_referred,
         customers.signup_ts,
+        customers.signup_date,
 
         -- loyalty and consent
         customers.is_loyalty_member,

@@ -28,6 +28,7 @@ final as (
         is_installment_order,
         channel,
         country_code,
+        country_name,
         has_coupon,
         coupon_code,
         loyalty_points_redeemed,

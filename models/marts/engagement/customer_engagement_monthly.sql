@@ -6,28 +6,34 @@ engagement as (
     select * from {{ ref('int_persons_engagement_by_month') }}
 ),
 
+countries as (
+    select * from {{ ref('countries') }}
+),
+
 final as (
     select
-        person_key,
-        month_start,
-        country_code,
-        sessions,
-        active_days,
-        product_views,
-        wishlist_adds,
-        cart_adds,
-        whatsapp_messages,
-        social_shares,
-        reviews,
-        referrals,
-        email_opens,
-        email_clicks,
-        loyalty_redemptions,
-        loyalty_points_earned,
-        loyalty_points_redeemed,
-        engagement_score,
-        engagement_tier
+        engagement.person_key,
+        engagement.month_start as activity_month,
+        engagement.country_code,
+        countries.country_name,
+        engagement.sessions,
+        engagement.active_days,
+        engagement.product_views,
+        engagement.wishlist_adds,
+        engagement.cart_adds,
+        engagement.whatsapp_messages,
+        engagement.social_shares,
+        engagement.reviews,
+        engagement.referrals,
+        engagement.email_opens,
+        engagement.email_clicks,
+        engagement.loyalty_redemptions,
+        engagement.loyalty_points_earned,
+        engagement.loyalty_points_redeemed,
+        engagement.engagement_score,
+        engagement.engagement_tier
     from engagement
+    left join countries on engagement.country_code = countries.country_code
 )
 
 select * from final

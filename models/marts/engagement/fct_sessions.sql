@@ -1,6 +1,7 @@
 -- One row per session (int_events_sessionized): when, how long, where it landed and came from,
 -- and what happened in it. A session is credited to a channel by the utm_medium of its first
--- event (utm_channels seed; no medium: direct).
+-- event (utm_channels seed; no medium: direct). session_date is the local date of the first
+-- event (stg_shop__events: the customer's country, an anonymous visitor's: the event's).
 --
 -- Incremental: a run rebuilds the sessions that int_events_sessionized recomputed since the last
 -- run (it recomputes every event of such a session), and those whose customer now resolves to
@@ -35,6 +36,7 @@ session_starts as (
         utm_campaign,
         platform,
         country_code,
+        event_date,
         loaded_at
     from {{ ref('int_events_sessionized') }}
     where is_session_start
@@ -46,6 +48,10 @@ persons as (
 
 utm_channels as (
     select * from {{ ref('utm_channels') }}
+),
+
+countries as (
+    select * from {{ ref('countries') }}
 ),
 
 {% if is_incremental() %}
@@ -109,7 +115,7 @@ final as (
         -- when
         activity.session_start_ts,
         activity.session_end_ts,
-        cast(activity.session_start_ts as date) as session_date,
+        first_events.event_date as session_date,
         cast(
             {{ dbt.datediff('activity.session_start_ts', 'activity.session_end_ts', 'second') }}
             as {{ dbt.type_int() }}
@@ -126,6 +132,7 @@ final as (
         end as session_channel,
         first_events.platform,
         first_events.country_code,
+        countries.country_name,
 
         -- what happened
         cast(activity.events as {{ dbt.type_int() }}) as events,
@@ -144,6 +151,7 @@ final as (
     inner join activity on first_events.session_id = activity.session_id
     left join persons on first_events.stitched_customer_id = persons.customer_id
     left join utm_channels on first_events.utm_medium = utm_channels.utm_medium
+    left join countries on first_events.country_code = countries.country_code
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- Engagement and sales per country, state and month, with a sub-region roll-up (geo_level
--- sub_region: country_code and state_region are 'all'). A session, order or answer is placed by
+-- sub_region: country_code, country_name and state_region are 'all'). Months are local
+-- (doc block business_timezone). A session, order or answer is placed by
 -- its person's country and state as registered (customer_places); sessions of visitors never
 -- identified are placed by their event country, state 'unknown'. Every rate sits beside its numerator and
 -- denominator: re-aggregate by summing those, never by averaging rates.
@@ -186,6 +187,7 @@ by_state as (
         'state' as geo_level,
         coalesce(countries.sub_region, 'unknown') as sub_region,
         facts.country_code,
+        countries.country_name,
         facts.state_region,
         facts.month_start
     from facts
@@ -193,6 +195,7 @@ by_state as (
     group by
         coalesce(countries.sub_region, 'unknown'),
         facts.country_code,
+        countries.country_name,
         facts.state_region,
         facts.month_start
 ),
@@ -205,6 +208,7 @@ by_sub_region as (
         'sub_region' as geo_level,
         sub_region,
         'all' as country_code,
+        'all' as country_name,
         'all' as state_region,
         month_start
     from by_state
@@ -222,8 +226,9 @@ final as (
         geo_level,
         sub_region,
         country_code,
+        country_name,
         state_region,
-        month_start,
+        month_start as activity_month,
         {% for column in all_columns if column not in ('net_revenue_usd', 'engagement_score_sum') -%}
             cast({{ column }} as {{ dbt.type_bigint() }}) as {{ column }},
         {% endfor -%}

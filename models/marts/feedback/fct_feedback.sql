@@ -18,7 +18,8 @@ persons as (
 customers as (
     select
         customer_id,
-        country_code
+        country_code,
+        country_name
     from {{ ref('stg_shop__customers') }}
 ),
 
@@ -35,7 +36,8 @@ with_person as (
     select
         feedback.*,
         persons.person_key,
-        customers.country_code
+        customers.country_code,
+        customers.country_name
     from feedback
     inner join persons on feedback.customer_id = persons.customer_id
     inner join customers on feedback.customer_id = customers.customer_id
@@ -59,6 +61,7 @@ final as (
         with_person.person_key,
         with_person.order_id,
         with_person.country_code,
+        with_person.country_name,
 
         -- the answer
         with_person.survey_type,

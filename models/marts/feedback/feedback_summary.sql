@@ -21,6 +21,7 @@ orders as (
 counts as (
     select
         country_code,
+        country_name,
         submitted_month,
         count(*) as responses,
         sum(case when survey_type = 'nps' then 1 else 0 end) as nps_responses,
@@ -43,12 +44,13 @@ counts as (
         sum(case when nps_category = 'detractor' and reordered_within_follow_up then 1 else 0 end)
             as detractors_reordered
     from feedback
-    group by country_code, submitted_month
+    group by country_code, country_name, submitted_month
 ),
 
 final as (
     select
         counts.country_code,
+        counts.country_name,
         counts.submitted_month,
         cast(counts.responses as {{ dbt.type_bigint() }}) as responses,
         cast(coalesce(orders.confirmed_orders, 0) as {{ dbt.type_bigint() }}) as confirmed_orders,

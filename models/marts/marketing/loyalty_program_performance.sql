@@ -1,7 +1,8 @@
 -- The loyalty programme per country and month: members and participation, points earned (loyalty
 -- events) and redeemed (on confirmed orders), and the repeat rate of members' and non-members'
 -- purchases. Membership is per customer id and counts from its loyalty_joined_ts; a purchase is
--- a repeat when it is not the person's first confirmed order.
+-- a repeat when it is not the person's first confirmed order. Days and months are local
+-- (doc block business_timezone).
 with
 
 customers as (
@@ -30,22 +31,26 @@ months as (
 ),
 
 countries as (
+    select * from {{ ref('countries') }}
+),
+
+markets as (
     select
         country_code,
-        cast({{ dbt.date_trunc('month', 'min(signup_ts)') }} as date) as first_month
+        cast({{ dbt.date_trunc('month', 'min(signup_date)') }} as date) as first_month
     from customers
     group by country_code
 ),
 
 calendar as (
     select
-        countries.country_code,
+        markets.country_code,
         months.month_start,
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'months.month_start')) }} as date) as month_end
-    from countries
+    from markets
     cross join months
     cross join data_end
-    where months.month_start between countries.first_month and data_end.data_end_date
+    where months.month_start between markets.first_month and data_end.data_end_date
 ),
 
 customer_counts as (
@@ -53,11 +58,11 @@ customer_counts as (
         calendar.country_code,
         calendar.month_start,
         count(*) as customers_to_date,
-        sum(case when cast(customers.loyalty_joined_ts as date) <= calendar.month_end then 1 else 0 end)
+        sum(case when customers.loyalty_joined_date <= calendar.month_end then 1 else 0 end)
             as members_to_date,
         sum(
             case
-                when cast({{ dbt.date_trunc('month', 'customers.loyalty_joined_ts') }} as date) = calendar.month_start
+                when cast({{ dbt.date_trunc('month', 'customers.loyalty_joined_date') }} as date) = calendar.month_start
                     then 1
                 else 0
             end
@@ -66,7 +71,7 @@ customer_counts as (
     inner join customers
         on
             calendar.country_code = customers.country_code
-            and cast(customers.signup_ts as date) <= calendar.month_end
+            and calendar.month_end >= customers.signup_date
     group by calendar.country_code, calendar.month_start
 ),
 
@@ -107,7 +112,8 @@ purchase_counts as (
 final as (
     select
         customer_counts.country_code,
-        customer_counts.month_start,
+        countries.country_name,
+        customer_counts.month_start as activity_month,
         cast(customer_counts.customers_to_date as {{ dbt.type_bigint() }}) as customers_to_date,
         cast(customer_counts.members_to_date as {{ dbt.type_bigint() }}) as members_to_date,
         cast(customer_counts.new_members as {{ dbt.type_bigint() }}) as new_members,
@@ -125,6 +131,7 @@ final as (
         cast(purchase_counts.non_member_repeat_orders as double) / nullif(purchase_counts.non_member_orders, 0)
             as non_member_repeat_rate
     from customer_counts
+    left join countries on customer_counts.country_code = countries.country_code
     left join points_earned
         on
             customer_counts.country_code = points_earned.country_code

@@ -2,7 +2,8 @@
 -- confirmed order falls in the month, by the acquisition channel of their first customer id),
 -- CAC, and for the email channel the open and click-to-open rates. Channels without spend
 -- (organic search, direct, referral, store) have CAC 0; paid channels without new customers have
--- a null CAC rather than a division by zero.
+-- a null CAC rather than a division by zero. Months are local (doc block business_timezone);
+-- spend_date is the market's reporting day as delivered.
 with
 
 spend as (
@@ -29,6 +30,10 @@ customers as (
     select * from {{ ref('stg_shop__customers') }}
 ),
 
+countries as (
+    select * from {{ ref('countries') }}
+),
+
 email_events as (
     select * from {{ ref('stg_shop__events') }}
     where event_type in ('email_open', 'email_click')
@@ -38,11 +43,11 @@ opted_in as (
     -- customers who may receive e-mail (opted in now), counted in the month they signed up
     select
         country_code,
-        cast({{ dbt.date_trunc('month', 'signup_ts') }} as date) as month_start,
+        cast({{ dbt.date_trunc('month', 'signup_date') }} as date) as month_start,
         count(*) as opted_in_signups
     from customers
     where marketing_opt_in
-    group by country_code, cast({{ dbt.date_trunc('month', 'signup_ts') }} as date)
+    group by country_code, cast({{ dbt.date_trunc('month', 'signup_date') }} as date)
 ),
 
 email_activity as (
@@ -100,8 +105,9 @@ keys as (
 final as (
     select
         keys.country_code,
+        countries.country_name,
         keys.channel,
-        keys.month_start,
+        keys.month_start as activity_month,
         cast(coalesce(spend.spend_usd, 0) as decimal(18, 2)) as spend_usd,
         cast(coalesce(new_customers.new_customers, 0) as {{ dbt.type_bigint() }}) as new_customers,
         cast(
@@ -122,6 +128,7 @@ final as (
         cast(email_activity.email_clickers as double) / nullif(email_activity.email_openers, 0)
             as email_click_to_open_rate
     from keys
+    left join countries on keys.country_code = countries.country_code
     left join spend
         on
             keys.country_code = spend.country_code

@@ -11,6 +11,10 @@ spend as (
     select * from {{ ref('stg_shop__marketing_spend') }}
 ),
 
+countries as (
+    select * from {{ ref('countries') }}
+),
+
 window_bounds as (
     select
         {{ clv_observation_end() }} as window_end_date,
@@ -61,6 +65,7 @@ keys as (
 final as (
     select
         keys.country_code,
+        countries.country_name,
         keys.acquisition_channel,
         (select window_bounds.window_end_date from window_bounds) as window_end_date,
         cast(coalesce(channel_spend.spend_usd, 0) as decimal(18, 2)) as spend_usd,
@@ -75,6 +80,7 @@ final as (
         (cast(acquired.net_revenue_to_date_usd as double) + acquired.predicted_clv_12m_usd)
         / nullif(cast(channel_spend.spend_usd as double), 0) as clv_to_cac_ratio
     from keys
+    left join countries on keys.country_code = countries.country_code
     left join acquired
         on
             keys.country_code = acquired.country_code

@@ -52,6 +52,7 @@ joined as (
     select
         rfm.*,
         persons.country as country_code,
+        persons.country_name,
         persons.sub_region,
         persons.acquisition_channel,
         {{ dbt.datediff('last_orders.last_order_date', 'rfm.observation_end_date', 'day') }}
@@ -88,6 +89,7 @@ final as (
         -- keys
         person_key,
         country_code,
+        country_name,
         sub_region,
         acquisition_channel,
 

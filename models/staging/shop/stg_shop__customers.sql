@@ -1,7 +1,8 @@
 -- The customers that meet the raw data contract (the others are in audit_rejected_rows), with
 -- marketing opt-out requests applied: after an opt-out, marketing_opt_in is false. A customer
 -- without a sign-up time (an export that has none) signed up with their first order: the only
--- place of the contract's defaults that needs another table.
+-- place of the contract's defaults that needs another table. Dates are local, in the business
+-- time zone of the customer's country (doc block business_timezone).
 with
 
 validated as (
@@ -20,6 +21,10 @@ first_orders as (
     from {{ ref('base_shop__orders') }}
     where rejection_rule is null
     group by customer_id
+),
+
+countries as (
+    select * from {{ ref('countries') }}
 ),
 
 opt_outs as (
@@ -43,8 +48,10 @@ clean as (
 
         -- geography
         validated.country_code,
+        countries.country_name,
         validated.state_region,
         validated.city,
+        {{ business_timezone('validated.country_code', 'countries.timezone') }} as business_timezone,
 
         -- attributes
         validated.acquisition_channel,
@@ -56,10 +63,16 @@ clean as (
         -- timestamps
         coalesce(validated.signup_ts, first_orders.first_order_ts) as signup_ts,
         validated.loyalty_joined_ts,
-        validated.updated_at
+        validated.updated_at,
+
+        -- local dates
+        {%- set time_zone = business_timezone('validated.country_code', 'countries.timezone') %}
+        {{ local_date('coalesce(validated.signup_ts, first_orders.first_order_ts)', time_zone) }} as signup_date,
+        {{ local_date('validated.loyalty_joined_ts', time_zone) }} as loyalty_joined_date
     from validated
     left join opt_outs on validated.customer_id = opt_outs.customer_id
     left join first_orders on validated.customer_id = first_orders.customer_id
+    left join countries on validated.country_code = countries.country_code
     where validated.rejection_rule is null
 )
 

@@ -2,11 +2,35 @@
 -- An order with rows in the optional order_payments table takes its payment method (the one that
 -- paid most, the first on a tie), instalments (the most of any payment) and payment mix from
 -- them; an order whose every payment row was rejected and that names no method of its own has
--- payment method unknown.
+-- payment method unknown. The order's market is its customer's country: its business time zone
+-- gives the local order_date that every later model reads (doc block business_timezone).
 with
 
 validated as (
     select * from {{ ref('base_shop__orders') }}
+),
+
+customers as (
+    select
+        customer_id,
+        country_code
+    from {{ ref('base_shop__customers') }}
+    where rejection_rule is null
+),
+
+countries as (
+    select * from {{ ref('countries') }}
+),
+
+localized as (
+    select
+        validated.*,
+        customers.country_code,
+        countries.country_name,
+        {{ business_timezone('customers.country_code', 'countries.timezone') }} as business_timezone
+    from validated
+    inner join customers on validated.customer_id = customers.customer_id
+    left join countries on customers.country_code = countries.country_code
 ),
 
 payments as (
@@ -55,19 +79,19 @@ payment_mixes as (
 
 paid as (
     select
-        validated.*,
-        coalesce(ranked_payments.payment_method, validated.payment_method, 'unknown') as paid_with_method,
-        coalesce(payment_totals.max_installments, validated.installments, 1) as paid_in_installments,
+        localized.*,
+        coalesce(ranked_payments.payment_method, localized.payment_method, 'unknown') as paid_with_method,
+        coalesce(payment_totals.max_installments, localized.installments, 1) as paid_in_installments,
         coalesce(payment_totals.payment_count, 0) as payment_count,
-        coalesce(payment_mixes.payment_mix, ranked_payments.payment_method, validated.payment_method, 'unknown')
+        coalesce(payment_mixes.payment_mix, ranked_payments.payment_method, localized.payment_method, 'unknown')
             as payment_mix
-    from validated
+    from localized
     left join ranked_payments
         on
-            validated.order_id = ranked_payments.order_id
+            localized.order_id = ranked_payments.order_id
             and ranked_payments.amount_rank = 1
-    left join payment_totals on validated.order_id = payment_totals.order_id
-    left join payment_mixes on validated.order_id = payment_mixes.order_id
+    left join payment_totals on localized.order_id = payment_totals.order_id
+    left join payment_mixes on localized.order_id = payment_mixes.order_id
 ),
 
 clean as (
@@ -96,6 +120,9 @@ clean as (
         paid.fx_usd_per_unit,
         paid.fx_rate_month,
         paid.is_fx_rate_estimated,
+        paid.country_code,
+        paid.country_name,
+        paid.business_timezone,
         paid.is_confirmed_order,
         paid.paid_with_method = 'cash_on_delivery' as is_cash_on_delivery,
         coalesce(payment_methods.is_cash_based, false) as is_cash_based_payment,
@@ -103,7 +130,7 @@ clean as (
         paid.has_coupon,
         paid.has_total_mismatch,
         paid.order_ts,
-        paid.order_date,
+        {{ local_date('paid.order_ts', 'paid.business_timezone') }} as order_date,
         paid.cod_confirmed_ts,
         paid.updated_at
     from paid

@@ -50,7 +50,7 @@ parsed as (
         case when erased_customers.customer_id is null then {{ clean_text('source.full_name') }} end as full_name,
 
         -- geography
-        {{ clean_code('source.country_code') }} as country_code,
+        {{ clean_country_code('source.country_code') }} as country_code,
         {{ clean_text('source.state_region') }} as state_region,
         case when erased_customers.customer_id is null then {{ clean_text('source.city') }} end as city,
 

@@ -134,7 +134,7 @@ parsed as (
         -- what, where
         {{ clean_code('source.event_type') }} as event_type,
         {{ clean_code('source.platform') }} as platform,
-        {{ clean_code('source.country_code') }} as country_code,
+        {{ clean_country_code('source.country_code') }} as country_code,
         {{ clean_text('source.page_path') }} as page_path,
         {{ clean_code('source.utm_source') }} as utm_source,
         {{ clean_code('source.utm_medium') }} as utm_medium,
@@ -198,7 +198,6 @@ final as (
 
         -- timestamps
         event_ts,
-        cast(event_ts as date) as event_date,
 
         -- load
         {{ run_started_at_utc() }} as loaded_at,

@@ -110,7 +110,6 @@ final as (
         channel,
         language,
         submitted_ts,
-        cast(submitted_ts as date) as submitted_date,
         rejection_rule,
         rejected_column,
         feedback_id as record_key,

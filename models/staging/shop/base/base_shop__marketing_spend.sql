@@ -36,7 +36,7 @@ parsed as (
     select
         {{ raw_columns_prefixed('marketing_spend') }},
         cast({{ parse_timestamp_utc('source.spend_date') }} as date) as spend_date,
-        {{ clean_code('source.country_code') }} as country_code,
+        {{ clean_country_code('source.country_code') }} as country_code,
         {{ clean_code('source.channel') }} as channel,
         upper({{ clean_text('source.currency') }}) as currency,
         {{ dbt.safe_cast(clean_text('source.amount'), 'decimal(18, 2)') }} as amount_local

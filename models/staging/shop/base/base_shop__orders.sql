@@ -199,7 +199,6 @@ final as (
 
         -- timestamps
         order_ts,
-        cast(order_ts as date) as order_date,
         cod_confirmed_ts,
         updated_at,
 
