@@ -194,3 +194,63 @@ def test_backtest_on_the_cdnow_holdout(tmp_path):
         assert result[label]["predicted_repeat_purchases"] == pytest.approx(expected[members].sum(), rel=1e-9)
     assert result["all"]["actual_repeat_purchases"] == 1882
     assert sum(result[k]["customers"] for k in list(result)[:-1]) == 2357
+
+
+def _degenerate_shop(seed: int = 1):
+    """The shape of issue 15: 9,000 one-time buyers and 99 repeat buyers with a single repeat
+    purchase each, made soon after the first (days). BG/NBD's likelihood then keeps rising towards
+    a = infinity, b = 0 (every buyer drops out right after a purchase): there is no estimate."""
+    rng = np.random.default_rng(seed)
+    once, repeat = 9_000, 99
+    age = rng.uniform(30, 700, once + repeat).round()
+    x = np.r_[np.zeros(once), np.ones(repeat)]
+    t_x = np.r_[np.zeros(once), (rng.uniform(0.0, 0.2, repeat) * age[once:]).round().clip(1)]
+    return x, t_x, age
+
+
+def test_a_bgnbd_fit_that_runs_to_the_bound_is_not_converged_and_names_the_parameter():
+    from engagement_warehouse.clv.fitting import FitSettings
+
+    x, t_x, age = _degenerate_shop()
+    settings = FitSettings(parameter_min=1e-6, parameter_max=1e6, bound_tolerance=1e-3)
+    fitted = bgnbd.fit(x, t_x, age, min_repeat_customers=50, settings=settings)
+    assert fitted.status.status == "boundary"
+    assert not fitted.status.is_converged
+    # a at the upper bound, b at the lower one, each named with its value and bound
+    assert fitted.a == pytest.approx(1e6, rel=1e-3) and fitted.b == pytest.approx(1e-6, rel=1e-3)
+    assert "BG/NBD parameter a = 1e+06 at the upper bound 1e+06" in fitted.status.reason
+    assert "b = 1e-06 at the lower bound 1e-06" in fitted.status.reason
+    # the same data with a narrower range stop at that range's bounds: the bound, not the data, sets them
+    narrow = bgnbd.fit(x, t_x, age, min_repeat_customers=50, settings=FitSettings(1e-4, 1e4, 1e-3))
+    assert narrow.status.status == "boundary" and "b = 0.0001 at the lower bound 0.0001" in narrow.status.reason
+
+
+def test_a_gamma_gamma_fit_without_spread_in_spend_is_at_the_bound():
+    # every repeat customer spends exactly 50 each time: no variation within or between customers,
+    # so p and q run to infinity
+    x = np.random.default_rng(3).integers(1, 4, 200).astype(float)
+    fitted = gamma_gamma.fit(x, np.full(200, 50.0), min_repeat_customers=100)
+    assert fitted.status.status == "boundary"
+    assert "Gamma-Gamma parameter p = 1e+06 at the upper bound 1e+06" in fitted.status.reason
+
+
+def test_the_cdnow_fits_stay_converged_inside_the_range(cdnow):
+    # the reference: the published estimates lie well inside 1e-6..1e6 and the Hessian is positive definite
+    assert bgnbd.fit(cdnow["x"], cdnow["t_x"], cdnow["T"]).status.status == "converged"
+    assert gamma_gamma.fit(cdnow["x"], cdnow["zbar"]).status.status == "converged"
+
+
+def test_the_dbt_tables_of_a_boundary_fit_keep_the_numbers_but_predict_nothing():
+    from engagement_warehouse.clv import tables
+
+    x, t_x, age = _degenerate_shop()
+    rfm = _rfm_table(x.astype(int).tolist(), t_x.tolist(), age.tolist(), np.where(x > 0, 40.0, 0.0).tolist())
+    params = tables.model_params(rfm, min_repeat_customers=50)
+    bg = {row["parameter"]: row for row in params.to_pylist() if row["model"] == "bg_nbd"}
+    assert {row["status"] for row in bg.values()} == {"boundary"}
+    assert bg["a"]["estimate"] == pytest.approx(1e6, rel=1e-3)  # shown for review
+    assert "parameter a = 1e+06 at the upper bound" in bg["a"]["status_reason"]
+    assert tables.params_of(params, "bg_nbd") is None
+    scores = tables.scores(rfm, params, annual_discount_rate=0.1)
+    for column in ("probability_alive", "expected_purchases_90d", "predicted_clv_12m_usd"):
+        assert scores.column(column).null_count == rfm.num_rows, column

@@ -189,7 +189,7 @@ def test_cac_and_predicted_clv_by_acquisition_channel(semantic_layer):
         channel: (spend, new_customers, cac)
         for channel, spend, new_customers, cac in semantic_layer.sql("""
             select channel, sum(spend_usd), sum(new_customers),
-                   cast(sum(spend_usd) as double) / nullif(sum(new_customers), 0)
+                   cast(nullif(sum(spend_usd), 0) as double) / nullif(sum(new_customers), 0)
             from marts.marketing_performance
             group by channel
         """)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
-from .fitting import FitStatus, compress, check_enough_repeat_customers
+from .fitting import FitSettings, FitStatus, compress, maximise_likelihood, repeat_customer_shortfall
 
 PARAMETERS = ("r", "alpha", "a", "b")
 
@@ -49,26 +49,26 @@ def log_likelihood_per_customer(params: np.ndarray, x: np.ndarray, t_x: np.ndarr
     return common + np.logaddexp(still_alive, dropped_out)
 
 
-def fit(x: np.ndarray, t_x: np.ndarray, t: np.ndarray, min_repeat_customers: int = 100) -> BgNbdFit:
-    """Maximum-likelihood estimates of (r, alpha, a, b). Identical customers are counted once with
-    a weight, so the cost grows with the distinct (x, t_x, T) triples, not the customers."""
+def fit(x: np.ndarray, t_x: np.ndarray, t: np.ndarray, min_repeat_customers: int = 100,
+        settings: FitSettings = FitSettings()) -> BgNbdFit:
+    """Maximum-likelihood estimates of (r, alpha, a, b), searched in log space inside the range of
+    `settings`; the status says whether they can be used (fitting.py). Identical customers are
+    counted once with a weight, so the cost grows with the distinct (x, t_x, T) triples, not the
+    customers."""
     x, t_x, t = (np.asarray(v, dtype=float) for v in (x, t_x, t))
-    status = check_enough_repeat_customers(x, min_repeat_customers)
     repeat_customers = int((x > 0).sum())
-    if not status.is_fitted:
-        return BgNbdFit(*(np.nan,) * 5, customers=x.size, repeat_customers=repeat_customers, status=status)
+    shortfall = repeat_customer_shortfall(x, min_repeat_customers)
+    if shortfall is not None:
+        return BgNbdFit(*(np.nan,) * 5, customers=x.size, repeat_customers=repeat_customers, status=shortfall)
     (ux, ut_x, ut), weight = compress(x, t_x, t)
 
     def negative_log_likelihood(log_params: np.ndarray) -> float:
         return -float(weight @ log_likelihood_per_customer(np.exp(log_params), ux, ut_x, ut))
 
-    # L-BFGS-B from a neutral start, polished by Nelder-Mead (robust where the surface is flat)
-    first = optimize.minimize(negative_log_likelihood, np.zeros(4), method="L-BFGS-B")
-    best = optimize.minimize(negative_log_likelihood, first.x, method="Nelder-Mead",
-                             options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 20_000, "maxfev": 20_000})
-    status = FitStatus.converged() if best.success else FitStatus.not_converged(str(best.message))
-    r, alpha, a, b = np.exp(best.x)
-    return BgNbdFit(r, alpha, a, b, -best.fun, x.size, repeat_customers, status)
+    # a neutral start: every parameter 1
+    log_params, status = maximise_likelihood("BG/NBD", PARAMETERS, negative_log_likelihood, np.zeros(4), settings)
+    r, alpha, a, b = np.exp(log_params)
+    return BgNbdFit(r, alpha, a, b, -negative_log_likelihood(log_params), x.size, repeat_customers, status)
 
 
 def probability_alive(params: tuple[float, ...], x: np.ndarray, t_x: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
-from .fitting import FitStatus, check_enough_repeat_customers, compress
+from .fitting import FitSettings, FitStatus, compress, maximise_likelihood, repeat_customer_shortfall
 
 PARAMETERS = ("p", "q", "v")
 
@@ -42,30 +42,31 @@ def log_likelihood_per_customer(params: np.ndarray, x: np.ndarray, mean_value: n
             + (p * x - 1) * np.log(mean_value) + p * x * np.log(x) - (p * x + q) * np.log(x * mean_value + v))
 
 
-def fit(frequency: np.ndarray, monetary_value: np.ndarray, min_repeat_customers: int = 100) -> GammaGammaFit:
-    """Maximum-likelihood (p, q, v) on the customers with repeat purchases and a positive mean."""
+def fit(frequency: np.ndarray, monetary_value: np.ndarray, min_repeat_customers: int = 100,
+        settings: FitSettings = FitSettings()) -> GammaGammaFit:
+    """Maximum-likelihood (p, q, v) on the customers with repeat purchases and a positive mean,
+    searched in log space inside the range of `settings`; the status says whether they can be
+    used (fitting.py)."""
     frequency = np.asarray(frequency, dtype=float)
     monetary_value = np.asarray(monetary_value, dtype=float)
     used = (frequency > 0) & (monetary_value > 0)
     x, mean_value = frequency[used], monetary_value[used]
-    status = check_enough_repeat_customers(x, min_repeat_customers)
     varies = x.size > 2 and np.std(x) > 0 and np.std(mean_value) > 0
     correlation = float(np.corrcoef(x, mean_value)[0, 1]) if varies else float("nan")
-    if not status.is_fitted:
+    shortfall = repeat_customer_shortfall(x, min_repeat_customers)
+    if shortfall is not None:
         return GammaGammaFit(*(np.nan,) * 4, customers=int(x.size), frequency_spend_correlation=correlation,
-                             status=status)
+                             status=shortfall)
     (ux, um), weight = compress(x, mean_value)
 
     def negative_log_likelihood(log_params: np.ndarray) -> float:
         return -float(weight @ log_likelihood_per_customer(np.exp(log_params), ux, um))
 
-    start = np.log([1.0, 1.0, max(float(np.mean(mean_value)), 1e-6)])
-    first = optimize.minimize(negative_log_likelihood, start, method="L-BFGS-B")
-    best = optimize.minimize(negative_log_likelihood, first.x, method="Nelder-Mead",
-                             options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 20_000, "maxfev": 20_000})
-    status = FitStatus.converged() if best.success else FitStatus.not_converged(str(best.message))
-    p, q, v = np.exp(best.x)
-    return GammaGammaFit(p, q, v, -best.fun, int(x.size), correlation, status)
+    # p = q = 1 and v the mean spend: a population mean of the order of the data's
+    start = np.log([1.0, 1.0, max(float(np.mean(mean_value)), settings.parameter_min)])
+    log_params, status = maximise_likelihood("Gamma-Gamma", PARAMETERS, negative_log_likelihood, start, settings)
+    p, q, v = np.exp(log_params)
+    return GammaGammaFit(p, q, v, -negative_log_likelihood(log_params), int(x.size), correlation, status)
 
 
 def expected_average_value(params: tuple[float, float, float], frequency: np.ndarray,

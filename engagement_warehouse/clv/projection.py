@@ -73,7 +73,8 @@ def project_segment(segment: dict, settings: dict) -> dict[str, list]:
     # the last settle periods of each cohort are left out: a customer still buying may not have bought yet
     settled = [alive[: len(alive) - settle] for alive in segment["cohorts"] if len(alive) > settle]
     counts = sbg.summarise_cohorts(settled)
-    result = sbg.fit(counts, min_customers=settings["min_customers"])
+    result = sbg.fit(counts, min_customers=settings["min_customers"],
+                     bound_tolerance=settings["fit_bound_relative_tolerance"])
     periods = np.arange(max(counts.periods, settings["projection_periods"]) + 1)
     size = len(periods)
     columns = {
@@ -114,6 +115,7 @@ def settings_from_meta(meta: dict) -> dict:
         "settle_periods": {grain: int(n) for grain, n in meta["settle_periods"].items()},
         "min_customers": int(meta["min_customers"]),
         "annual_discount_rate": float(meta["annual_discount_rate"]),
+        "fit_bound_relative_tolerance": float(meta["fit_bound_relative_tolerance"]),
     }
     if not math.isfinite(settings["annual_discount_rate"]) or settings["annual_discount_rate"] <= 0:
         raise ValueError("var annual_discount_rate must be a positive number")

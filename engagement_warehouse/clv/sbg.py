@@ -35,20 +35,26 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import betaln
 
+from . import fitting
+
 MIN_CUSTOMERS = 100
 MIN_OBSERVED_PERIODS = 2
 # Search box of log(alpha) and log(beta): 1e-4 to 1e4. An estimate on the box's edge means the data point to a
 # limit the model reaches only at infinity (e.g. no heterogeneity at all: alpha, beta -> infinity).
-LOG_PARAMETER_BOUNDS = (math.log(1e-4), math.log(1e4))
-_BOUND_TOLERANCE = 1e-6
+PARAMETER_MIN, PARAMETER_MAX = 1e-4, 1e4
+LOG_PARAMETER_BOUNDS = (math.log(PARAMETER_MIN), math.log(PARAMETER_MAX))
 # Nelder-Mead's first triangle in (log alpha, log beta), from alpha = beta = 1 (churn uniform on 0..1).
 _INITIAL_SIMPLEX = np.array([[0.0, 0.0], [0.5, 0.0], [0.0, 0.5]])
 
+# The statuses of retention_projection's fit_status. They are fitting.py's, under the names this model has
+# always had: fitted is converged, fitted_at_bound is boundary (a projection is still drawn there: the limit the
+# data point to, see the doc block retention_projection).
 FITTED = "fitted"
 FITTED_AT_BOUND = "fitted_at_bound"
-INSUFFICIENT_DATA = "insufficient_data"
-NOT_CONVERGED = "not_converged"
+INSUFFICIENT_DATA = fitting.INSUFFICIENT_DATA
+NOT_CONVERGED = fitting.NOT_CONVERGED
 FIT_STATUSES = (FITTED, FITTED_AT_BOUND, INSUFFICIENT_DATA, NOT_CONVERGED)
+_STATUS_NAMES = {fitting.CONVERGED: FITTED, fitting.BOUNDARY: FITTED_AT_BOUND, fitting.NOT_CONVERGED: NOT_CONVERGED}
 
 
 def log_survival(alpha: float, beta: float, periods: ArrayLike) -> NDArray[np.float64]:
@@ -233,9 +239,12 @@ def fit(
     *,
     min_customers: float = MIN_CUSTOMERS,
     min_periods: int = MIN_OBSERVED_PERIODS,
+    bound_tolerance: float = fitting.FitSettings().bound_tolerance,
 ) -> SbgFit:
     """Maximum-likelihood alpha and beta from cohorts (each: customers alive at periods 0..T_c) or their
-    SurvivalCounts, by Nelder-Mead over (log alpha, log beta) in LOG_PARAMETER_BOUNDS."""
+    SurvivalCounts, by Nelder-Mead over (log alpha, log beta) in LOG_PARAMETER_BOUNDS; the status follows
+    fitting.assess (an estimate within `bound_tolerance`, relative, of the range's edge is fitted_at_bound; a
+    non-finite likelihood, a failed optimiser or a Hessian that is not positive definite is not_converged)."""
     counts = cohorts if isinstance(cohorts, SurvivalCounts) else summarise_cohorts(cohorts)
     reason = insufficient_data_reason(counts, min_customers, min_periods)
     if reason is not None:
@@ -251,20 +260,13 @@ def fit(
         mean_negative_log_likelihood, x0=np.zeros(2), method="Nelder-Mead", bounds=[LOG_PARAMETER_BOUNDS] * 2,
         options={"initial_simplex": _INITIAL_SIMPLEX, "xatol": 1e-9, "fatol": 1e-13, "maxiter": 2000},
     )
-    if not result.success or not np.isfinite(result.fun):
-        return SbgFit(NOT_CONVERGED, f"optimizer: {result.message}", None, None, None, counts.cohorts,
-                      counts.customers, counts.periods)
+    settings = fitting.FitSettings(PARAMETER_MIN, PARAMETER_MAX, bound_tolerance)
+    status = fitting.assess("sBG", ("alpha", "beta"), result.x, mean_negative_log_likelihood, settings,
+                            bool(result.success), str(result.message))
+    if status.status == fitting.NOT_CONVERGED:
+        return SbgFit(NOT_CONVERGED, status.reason, None, None, None, counts.cohorts, counts.customers,
+                      counts.periods)
     alpha, beta = (float(value) for value in np.exp(result.x))
-    bound_reason = _on_bound_reason(result.x)
-    return SbgFit(FITTED if bound_reason is None else FITTED_AT_BOUND, bound_reason, alpha, beta,
+    reason = None if status.is_converged else status.reason
+    return SbgFit(_STATUS_NAMES[status.status], reason, alpha, beta,
                   _log_likelihood_of_counts(alpha, beta, counts), counts.cohorts, counts.customers, counts.periods)
-
-
-def _on_bound_reason(log_parameters: NDArray[np.float64]) -> str | None:
-    on_bound = [name for name, value in zip(("alpha", "beta"), log_parameters)
-                if min(abs(value - bound) for bound in LOG_PARAMETER_BOUNDS) < _BOUND_TOLERANCE]
-    if not on_bound:
-        return None
-    low, high = np.exp(LOG_PARAMETER_BOUNDS)
-    return f"{' and '.join(on_bound)} on the edge of the search range ({low:g} to {high:g})"
-

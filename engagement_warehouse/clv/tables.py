@@ -7,18 +7,20 @@ import numpy as np
 import pyarrow as pa
 
 from . import bgnbd, gamma_gamma
+from .fitting import CONVERGED, FitSettings
 
 DAYS_PER_UNIT = {"day": 1.0, "week": 7.0}
 
 
-def model_params(rfm: pa.Table, min_repeat_customers: int) -> pa.Table:
+def model_params(rfm: pa.Table, min_repeat_customers: int, settings: FitSettings = FitSettings()) -> pa.Table:
     """One row per model and parameter (bg_nbd: r, alpha, a, b; gamma_gamma: p, q, v) with the
-    fit's log-likelihood, customers, status and reason, time unit and observation end."""
+    fit's log-likelihood, customers, status and reason (fitting.py: estimates are shown unless the
+    data are insufficient, but only a converged fit is used), time unit and observation end."""
     rfm = _in_person_order(rfm)
     frequency = rfm.column("frequency").to_numpy().astype(float)
     purchases = bgnbd.fit(frequency, rfm.column("recency").to_numpy(), rfm.column("customer_age").to_numpy(),
-                          min_repeat_customers)
-    spend = gamma_gamma.fit(frequency, rfm.column("monetary_value").to_numpy(), min_repeat_customers)
+                          min_repeat_customers, settings)
+    spend = gamma_gamma.fit(frequency, rfm.column("monetary_value").to_numpy(), min_repeat_customers, settings)
     rows = []
     for model, fit, names, customers in (
         ("bg_nbd", purchases, bgnbd.PARAMETERS, purchases.customers),
@@ -57,9 +59,11 @@ def _single(table: pa.Table, column: str):
 
 
 def params_of(params: pa.Table, model: str) -> tuple[float, ...] | None:
-    """The fitted parameters of a model in its parameter order, or None without a fit."""
+    """The parameters of a model in its parameter order, or None unless its fit converged: a fit at
+    a bound, unconverged or without data predicts nothing."""
     names = {"bg_nbd": bgnbd.PARAMETERS, "gamma_gamma": gamma_gamma.PARAMETERS}[model]
-    estimates = {row["parameter"]: row["estimate"] for row in params.to_pylist() if row["model"] == model}
+    estimates = {row["parameter"]: row["estimate"] for row in params.to_pylist()
+                 if row["model"] == model and row["status"] == CONVERGED}
     values = tuple(estimates.get(name) for name in names)
     return None if any(value is None for value in values) else values
 
@@ -67,7 +71,7 @@ def params_of(params: pa.Table, model: str) -> tuple[float, ...] | None:
 def scores(rfm: pa.Table, params: pa.Table, annual_discount_rate: float) -> pa.Table:
     """Per person: probability alive, expected purchases in the next 90 and 365 days, expected
     average purchase value and the 12-month CLV discounted month by month (doc block clv). Null
-    where the model has no fit."""
+    where the model's fit did not converge (doc block fit_status)."""
     unit_days = DAYS_PER_UNIT[_single(rfm, "time_unit") or "day"]
     x = rfm.column("frequency").to_numpy().astype(float)
     t_x = rfm.column("recency").to_numpy().astype(float)
@@ -105,17 +109,18 @@ def scores(rfm: pa.Table, params: pa.Table, annual_discount_rate: float) -> pa.T
 FREQUENCY_BUCKETS = 7  # 0, 1, ..., 6 repeat purchases, then "7+"
 
 
-def backtest(calibration: pa.Table, min_repeat_customers: int) -> pa.Table:
+def backtest(calibration: pa.Table, min_repeat_customers: int, settings: FitSettings = FitSettings()) -> pa.Table:
     """BG/NBD fitted on the calibration period, its expected repeat purchases in the holdout beside
-    the actual ones: per calibration frequency (0 .. 6, 7+) and in total (doc block clv_backtest)."""
+    the actual ones: per calibration frequency (0 .. 6, 7+) and in total (doc block clv_backtest);
+    predictions only from a converged fit."""
     calibration = _in_person_order(calibration)
     x = calibration.column("frequency").to_numpy().astype(float)
     t_x = calibration.column("recency").to_numpy().astype(float)
     t = calibration.column("customer_age").to_numpy().astype(float)
     actual = calibration.column("holdout_purchases").to_numpy().astype(float)
     holdout_length = float(_single(calibration, "holdout_length") or 0.0)
-    fit = bgnbd.fit(x, t_x, t, min_repeat_customers)
-    predicted = (bgnbd.expected_purchases(fit.params, holdout_length, x, t_x, t) if fit.status.is_fitted
+    fit = bgnbd.fit(x, t_x, t, min_repeat_customers, settings)
+    predicted = (bgnbd.expected_purchases(fit.params, holdout_length, x, t_x, t) if fit.status.is_converged
                  else np.full(x.size, np.nan))
     bucket = np.minimum(x, FREQUENCY_BUCKETS).astype(int)
     rows = []
@@ -123,7 +128,7 @@ def backtest(calibration: pa.Table, min_repeat_customers: int) -> pa.Table:
                            for k in range(FREQUENCY_BUCKETS + 1)] + [("all", np.ones(x.size, bool))]:
         customers = int(members.sum())
         total_actual = float(actual[members].sum())
-        total_predicted = float(predicted[members].sum()) if fit.status.is_fitted else None
+        total_predicted = float(predicted[members].sum()) if fit.status.is_converged else None
         rows.append({
             "frequency_bucket": label,
             "sort_order": len(rows),

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
 from ..clv.tables import backtest, model_params, scores
 
@@ -63,13 +64,13 @@ def run_fits(spark, manifest_path: Path) -> list[FittedTable]:
         return spark.table(manifest.relation(model)).toArrow()
 
     rfm = read("customer_rfm")
-    min_repeat = int(manifest.meta("clv_model_params")["clv_min_repeat_customers"])
-    params = model_params(rfm, min_repeat)
+    params_meta, backtest_meta = manifest.meta("clv_model_params"), manifest.meta("clv_backtest")
+    params = model_params(rfm, int(params_meta["clv_min_repeat_customers"]), FitSettings.from_meta(params_meta))
     outputs = {
         "clv_model_params": params,
         "int_persons_clv_scored": scores(rfm, params, float(manifest.meta("int_persons_clv_scored")["annual_discount_rate"])),
-        "clv_backtest": backtest(read("int_persons_clv_backtest"),
-                                 int(manifest.meta("clv_backtest")["clv_min_repeat_customers"])),
+        "clv_backtest": backtest(read("int_persons_clv_backtest"), int(backtest_meta["clv_min_repeat_customers"]),
+                                 FitSettings.from_meta(backtest_meta)),
     }
     with duckdb.connect() as con:
         cohort_retention = read("cohort_retention")

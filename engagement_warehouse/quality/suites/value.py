@@ -23,8 +23,8 @@ from . import (
     timestamps,
 )
 
-FIT_STATUSES = ["converged", "not_converged", "insufficient_data"]
-SEGMENTS = ["high", "medium", "low", "unknown"]
+FIT_STATUSES = ["converged", "boundary", "not_converged", "insufficient_data"]
+SEGMENTS = ["high", "medium", "low"]
 
 customer_rfm = MartSuite(
     mart="customer_rfm",
@@ -72,8 +72,8 @@ customer_lifetime_value = MartSuite(
     grain=("person_key",),
     expectations=(
         row_count_equals("customer_rfm"),
-        *not_null("country_code", "frequency", "historical_net_revenue_usd", "model_status", "value_segment",
-                  "churn_risk_tier", "has_recent_negative_feedback"),
+        *not_null("country_code", "frequency", "historical_net_revenue_usd", "model_status",
+                  "has_recent_negative_feedback"),
         *rates("probability_alive"),
         *at_least_zero("expected_purchases_90d", "expected_purchases_365d", "predicted_clv_12m_usd",
                        "historical_net_revenue_usd", "days_since_last_order", "frequency", "monetary_value"),
@@ -87,9 +87,12 @@ customer_lifetime_value = MartSuite(
         rule("The persons of customer_rfm, each once.",
              "select * from {batch} as clv full join marts.customer_rfm as rfm on clv.person_key = rfm.person_key "
              "where clv.person_key is null or rfm.person_key is null"),
-        rule("Predictions only from a fitted model.",
-             "select person_key from {batch} where model_status = 'insufficient_data' "
+        rule("Predictions only from a converged fit.",
+             "select person_key from {batch} where model_status <> 'converged' "
              "and (probability_alive is not null or predicted_clv_12m_usd is not null)"),
+        rule("A value segment and a churn-risk tier, or the reason why one is missing.",
+             "select person_key from {batch} "
+             "where (value_segment is null or churn_risk_tier is null) <> (segment_reason is not null)"),
     ),
 )
 

@@ -1,8 +1,8 @@
 -- Marketing per country, channel and month: spend in USD, new customers (persons whose first
 -- confirmed order falls in the month, by the acquisition channel of their first customer id),
--- CAC, and for the email channel the open and click-to-open rates. Channels without spend
--- (organic search, direct, referral, store) have CAC 0; paid channels without new customers have
--- a null CAC rather than a division by zero. Months are local (doc block business_timezone);
+-- CAC, and for the email channel the open and click-to-open rates. CAC is null without spend
+-- (organic channels, or no marketing_spend rows at all: an unknown cost is not a cost of 0) and
+-- without new customers (no division by zero). Months are local (doc block business_timezone);
 -- spend_date is the market's reporting day as delivered.
 with
 
@@ -111,7 +111,7 @@ final as (
         cast(coalesce(spend.spend_usd, 0) as decimal(18, 2)) as spend_usd,
         cast(coalesce(new_customers.new_customers, 0) as {{ dbt.type_bigint() }}) as new_customers,
         cast(
-            cast(coalesce(spend.spend_usd, 0) as double) / nullif(new_customers.new_customers, 0)
+            cast(nullif(spend.spend_usd, 0) as double) / nullif(new_customers.new_customers, 0)
             as double
         ) as cac_usd,
         cast(email_activity.email_openers as {{ dbt.type_bigint() }}) as email_openers,

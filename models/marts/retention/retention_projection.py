@@ -13,5 +13,6 @@ def model(dbt, session):
         "settle_periods": dbt.config.meta_get("settle_periods"),
         "min_customers": dbt.config.meta_get("min_customers"),
         "annual_discount_rate": dbt.config.meta_get("annual_discount_rate"),
+        "fit_bound_relative_tolerance": dbt.config.meta_get("fit_bound_relative_tolerance"),
     }
     return projection(dbt.ref("cohort_retention"), settings_from_meta(meta))

@@ -1,6 +1,7 @@
 """clv_backtest: BG/NBD fitted on the calibration period, predicted vs actual repeat purchases in
 the holdout, per calibration frequency and in total (doc block clv_backtest)."""
 
+from engagement_warehouse.clv.fitting import FitSettings
 from engagement_warehouse.clv.tables import backtest
 
 
@@ -8,4 +9,4 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("meta")
     calibration = dbt.ref("int_persons_clv_backtest").to_arrow_table()
-    return backtest(calibration, int(settings["clv_min_repeat_customers"]))
+    return backtest(calibration, int(settings["clv_min_repeat_customers"]), FitSettings.from_meta(settings))

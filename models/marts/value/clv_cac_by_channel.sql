@@ -70,7 +70,8 @@ final as (
         (select window_bounds.window_end_date from window_bounds) as window_end_date,
         cast(coalesce(channel_spend.spend_usd, 0) as decimal(18, 2)) as spend_usd,
         cast(coalesce(acquired.new_customers, 0) as {{ dbt.type_bigint() }}) as new_customers,
-        cast(coalesce(channel_spend.spend_usd, 0) as double) / nullif(acquired.new_customers, 0) as cac_usd,
+        -- null without spend or without new customers, never 0 (doc block cac)
+        cast(nullif(channel_spend.spend_usd, 0) as double) / nullif(acquired.new_customers, 0) as cac_usd,
         cast(coalesce(acquired.net_revenue_to_date_usd, 0) as decimal(18, 2)) as net_revenue_to_date_usd,
         cast(acquired.predicted_clv_12m_usd as double) as predicted_clv_12m_usd,
         cast(coalesce(acquired.customers_with_prediction, 0) as {{ dbt.type_bigint() }})

@@ -1,6 +1,8 @@
 -- Per person with a confirmed order by the observation end: what they bought so far, what the
 -- BG/NBD and Gamma-Gamma models expect from here on (int_persons_clv_scored), and the value
--- segment and churn-risk tier built on it (doc blocks clv, value_segment, churn_risk_tier).
+-- segment and churn-risk tier built on it (doc blocks clv, value_segment, churn_risk_tier). A fit
+-- that is not converged (doc block fit_status) cuts no segment or tier: they are null and
+-- segment_reason says why, so no reader takes a placeholder or a cut of nonsense for a segment.
 with
 
 rfm as (
@@ -26,7 +28,16 @@ feedback as (
 
 params as (
     select * from {{ ref('clv_model_params') }}
-    where model = 'bg_nbd' and parameter = 'r'
+),
+
+-- one row: the status and reason of each model's fit (the same on each of its parameter rows)
+fits as (
+    select
+        max(case when params.model = 'bg_nbd' then params.status end) as purchase_model_status,
+        max(case when params.model = 'bg_nbd' then params.status_reason end) as purchase_model_reason,
+        max(case when params.model = 'gamma_gamma' then params.status end) as spend_model_status,
+        max(case when params.model = 'gamma_gamma' then params.status_reason end) as spend_model_reason
+    from params
 ),
 
 last_orders as (
@@ -63,25 +74,39 @@ joined as (
         scores.expected_purchases_365d,
         scores.expected_average_value_usd,
         scores.predicted_clv_12m_usd,
-        params.status as model_status
+        fits.purchase_model_status as model_status,
+        fits.purchase_model_reason,
+        fits.spend_model_status,
+        fits.spend_model_reason
     from rfm
     inner join persons on rfm.person_key = persons.person_key
     inner join last_orders on rfm.person_key = last_orders.person_key
     left join scores on rfm.person_key = scores.person_key
     left join negative_feedback on rfm.person_key = negative_feedback.person_key
-    cross join params
+    cross join fits
+),
+
+-- which segments can be cut for the person: value segments need both fits converged and a
+-- predicted CLV, churn-risk tiers the BG/NBD fit converged and a probability alive
+segmentable as (
+    select
+        *,
+        model_status = 'converged' and spend_model_status = 'converged' and predicted_clv_12m_usd is not null
+            as has_value_segment,
+        model_status = 'converged' and probability_alive is not null as has_churn_risk_tier
+    from joined
 ),
 
 ranked as (
     select
         *,
         case
-            when predicted_clv_12m_usd is not null
+            when has_value_segment
                 then percent_rank() over (
-                    partition by predicted_clv_12m_usd is null order by predicted_clv_12m_usd desc
+                    partition by has_value_segment order by predicted_clv_12m_usd desc
                 )
         end as clv_rank_share
-    from joined
+    from segmentable
 ),
 
 final as (
@@ -116,13 +141,13 @@ final as (
         -- segments
         has_recent_negative_feedback,
         case
-            when clv_rank_share is null then 'unknown'
-            when clv_rank_share < 0.2 then 'high'
-            when clv_rank_share < 0.5 then 'medium'
+            when not has_value_segment then null
+            when clv_rank_share < {{ var('clv_value_segment_high_top_share') }} then 'high'
+            when clv_rank_share < {{ var('clv_value_segment_medium_top_share') }} then 'medium'
             else 'low'
         end as value_segment,
         case
-            when probability_alive is null then 'unknown'
+            when not has_churn_risk_tier then null
             when
                 probability_alive < {{ var('clv_churn_risk_high_below_probability_alive') }}
                 or days_since_last_order > {{ var('clv_churn_risk_silent_days') }}
@@ -132,7 +157,22 @@ final as (
                 or has_recent_negative_feedback
                 then 'medium'
             else 'low'
-        end as churn_risk_tier
+        end as churn_risk_tier,
+        case
+            when model_status != 'converged'
+                then {{ dbt.concat([
+                    "'no value segment or churn-risk tier: the BG/NBD fit is '",
+                    "model_status", "': '", "purchase_model_reason"]) }}
+            when spend_model_status != 'converged'
+                then {{ dbt.concat([
+                    "'no value segment: the Gamma-Gamma fit is '",
+                    "spend_model_status", "': '", "spend_model_reason"]) }}
+            when not has_value_segment and not has_churn_risk_tier
+                then 'no value segment or churn-risk tier: the fitted models give this person no prediction'
+            when not has_value_segment then 'no value segment: the fitted models give this person no predicted CLV'
+            when not has_churn_risk_tier
+                then 'no churn-risk tier: the fitted model gives this person no probability alive'
+        end as segment_reason
     from ranked
 )
 
