@@ -96,7 +96,8 @@ local_currencies as (
         nearest_months.source_month <> nearest_months.rate_month
         or all_rates.fx_rate_source = 'seed_demo_value' as is_fx_rate_estimated,
         case
-            when nearest_months.source_month <> nearest_months.rate_month then 'nearest_month_' || all_rates.fx_rate_source
+            when nearest_months.source_month <> nearest_months.rate_month
+                then 'nearest_month_' || all_rates.fx_rate_source
             else all_rates.fx_rate_source
         end as fx_rate_source
     from nearest_months

@@ -48,7 +48,7 @@ ranked_payments as (
         installments,
         row_number() over (
             partition by order_id
-            order by amount_local desc, payment_sequence
+            order by amount_local desc, payment_sequence asc
         ) as amount_rank
     from payments
 ),

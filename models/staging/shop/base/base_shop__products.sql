@@ -21,7 +21,9 @@ parsed as (
         -- in the sources YAML)
         coalesce({{ clean_text('source.sku') }}, {{ clean_text('source.product_id') }}) as sku,
         coalesce(
-            {{ clean_text('source.product_name') }}, {{ clean_text('source.sku') }}, {{ clean_text('source.product_id') }}
+            {{ clean_text('source.product_name') }},
+            {{ clean_text('source.sku') }},
+            {{ clean_text('source.product_id') }}
         ) as product_name,
         {{ clean_code('source.category') }} as category,
         {{ clean_code('source.material') }} as material,
