@@ -24,8 +24,8 @@ def render_contract(sources_yaml: Path = SOURCES_YAML) -> str:
         "Files: `RAW_DATA_DIR/<table>.parquet` or `RAW_DATA_DIR/<table>.csv` (header row, comma",
         "separated, `\"` quotes); the format is found per table, so a folder may mix them",
         "(`RAW_DATA_FORMAT=parquet` or `csv` forces one). The folder is only read. An *optional* table",
-        "may be absent or an empty file: it is then an empty table. A column marked *may be absent*",
-        "may be missing from the file: it is then null and staging applies the default its description",
+        "may be absent or an empty file: it is then an empty table. A column that is not required may",
+        "be missing from the file: it is then null and staging applies the default its description",
         "gives. Types are the logical types staging parses to: a CSV export may carry every value as",
         "text. A *required* column may not be null or blank.",
         "A row that breaks a rule goes to `audit.audit_rejected_rows` with the rule's name; see the",
@@ -45,7 +45,7 @@ def render_contract(sources_yaml: Path = SOURCES_YAML) -> str:
             description = " ".join(column.get("description", "").split())
             if meta.get("pii"):
                 description += " **Personal data.**" if "Personal data" not in description else ""
-            required = "yes" if meta.get("required") else ("no, may be absent" if meta.get("optional") else "no")
+            required = "yes" if meta.get("required") else "no (may be absent)"
             lines.append(f"| {column['name']} | {column['data_type']} | {required} "
                          f"| {allowed} | {description} |")
         lines.append("")

@@ -43,6 +43,8 @@ def dbt_env(raw_dir: Path, work_dir: Path, raw_format: str = "parquet") -> dict[
         "DUCKDB_PATH": str(database),
         "DUCKDB_TEMP_DIR": str(work_dir / "tmp"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        # raw data written by a test is not the generator's, and the demo salt is refused on it
+        "PII_HASH_SALT": os.environ.get("PII_HASH_SALT") or "salt-of-the-test-builds",
     }
 
 

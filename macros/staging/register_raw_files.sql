@@ -6,8 +6,8 @@
       so a folder may hold Parquet only, CSV only or both (RAW_DATA_FORMAT forces one format);
     - a table with meta.optional (events, feedback, ...) may be absent or an empty file: it is
       then an empty relation with the contract's columns, and the run says so once;
-    - a column with meta.optional may be absent from the file: it is then null, and staging
-      applies the default its description documents;
+    - a column that is not meta.required may be absent from the file: it is then null, and
+      staging applies the default its description documents;
     - anything else that is missing stops the run with one message naming the folder, every
       missing file (with the names and formats looked for) and every missing column.
     The relation has exactly the contract's columns, in contract order. The folder is only read. -#}
@@ -138,10 +138,10 @@
 {%- endmacro %}
 
 {#- The required contract columns missing from a raw file (`present`: its column names, lower
-    case), as a list of at most one problem line. A column with meta.optional may be absent. -#}
+    case), as a list of at most one problem line. A column that is not required may be absent. -#}
 {% macro raw_file_column_problems(node, path, present) -%}
     {%- set missing = [] -%}
-    {%- for name, column in node.columns.items() if name not in present and not column.meta.get('optional') -%}
+    {%- for name, column in node.columns.items() if name not in present and column.meta.get('required') -%}
         {%- do missing.append(name) -%}
     {%- endfor -%}
     {{ return([path ~ " lacks column(s) " ~ missing | join(', ')] if missing else []) }}
