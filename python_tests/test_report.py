@@ -556,6 +556,8 @@ def test_report_built_from_empty_sources_keeps_what_orders_give(built_warehouse:
             limit = " limit 0" if source.stem in EMPTIED_SOURCES else ""
             con.execute(f"copy (select * from read_parquet('{source}'){limit}) to '{raw / source.name}' "
                         "(format parquet)")
+    # still the generator's data (its FX rates are the demo seed's): keep its marker
+    shutil.copy(built_warehouse.raw_dir / "_generation.json", raw)
     build = run_dbt(MODELS_AND_SEEDS, raw, tmp_path / "build")
     assert build.returncode == 0, build.output[-3000:]
     assert build.query("select count(*), sum(sessions) from marts.regional_engagement")[0][1] == 0
@@ -578,7 +580,7 @@ def page_as_of(page: ReportPage) -> str:
     return re.search(r"Data as of (\d{4}-\d\d-\d\d)", page.header_texts["data-as-of"]).group(1)
 
 
-ONE_COUNTRY = "br"
+ONE_COUNTRY = "BR"
 
 
 @pytest.fixture(scope="module")
@@ -610,7 +612,7 @@ def test_one_country_report_shows_its_states(one_country: tuple[Path, duckdb.Duc
     report, marts = one_country
     page = parse(report)
     states = rows(marts, "select count(distinct state_region) from marts.regional_engagement "
-                         "where geo_level = 'state' and country_code = 'br'")[0][0]
+                         "where geo_level = 'state' and country_code = 'BR'")[0][0]
     assert states >= 5
     assert page.sections["regional-engagement"]["heading"] == "Regional engagement by state: Brazil"
     assert "regional-states" not in page.sections
@@ -621,7 +623,7 @@ def test_one_country_report_shows_its_states(one_country: tuple[Path, duckdb.Duc
     assert len(net_revenue["x"]) == states and "São Paulo" in net_revenue["x"]
     # one country: its line only, no all-countries line repeating it
     for section in ("nps-trend", "csat-trend", "review-trend"):
-        assert [t["meta"]["country_code"] for t in traces(page, section)] == ["br"], section
+        assert [t["meta"]["country_code"] for t in traces(page, section)] == ["BR"], section
 
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

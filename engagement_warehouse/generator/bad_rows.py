@@ -52,7 +52,7 @@ BREAKS: dict[str, list[tuple[str, dict[str, Change]]]] = {
         ("missing_primary_key", {"customer_id": None}),
         ("unknown_country_code", {"country_code": "ZZ"}),
         ("unknown_enum_value", {"acquisition_channel": "carrier_pigeon"}),
-        ("missing_required_value", {"signup_ts": None}),
+        ("missing_required_value", {"country_code": None}),
         ("future_timestamp", {"signup_ts": FAR_FUTURE_S}),
         (DUPLICATE, {"updated_at": days_earlier(3), "city": "Old Town"}),
     ],
