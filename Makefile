@@ -65,7 +65,7 @@ STAMP := $(VENV)/.installed
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install data dbt-build quality quality-assets node export docs docs-serve report bench browser test \
+.PHONY: build install data dbt-build compact erasure-check quality quality-assets node export docs docs-serve report bench browser test \
 	lint pytest dbt-test test-data build-spark test-spark java clean help
 
 help:
@@ -80,7 +80,7 @@ help:
 	@echo "make report      the HTML report for business readers: $(REPORT_DIR)/index.html"
 	@echo "make bench       benchmark at scales $(BENCH_SCALES): $(BENCH_DIR)/results.json and results.md"
 
-build: install data dbt-build quality export
+build: install data dbt-build compact quality export erasure-check
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,20 @@ dbt-build: install
 	@# warns (does not fail) when a raw table's newest row is older than its threshold
 	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
 		$(DBT) source freshness
+
+# DuckDB keeps the bytes of replaced and deleted tables in the file until the space is reused, so a
+# person erased today could still be read from it: the warehouse is rewritten into a fresh file
+# with only live data after every build.
+compact: install
+	$(BIN)/engagement-warehouse compact --database $(DUCKDB_PATH)
+
+# The erased customers' e-mail, phone and name in the warehouse file's bytes, the exports and the
+# artefacts (dbt's test erased_customers_have_no_personal_data_anywhere checks every table).
+ERASURE_ARTEFACTS = logs target/compiled target/run $(wildcard target/*.json target/*.html) $(QUALITY_DOCS_DIR) \
+	$(REPORT_DIR)
+erasure-check: install
+	$(BIN)/engagement-warehouse erasure-check --database $(DUCKDB_PATH) --exports $(EXPORT_DIR) \
+		$(foreach place,$(ERASURE_ARTEFACTS),--artefacts $(place))
 
 # Great Expectations checkpoint on the built warehouse, opened read-only: a suite per mart, Data
 # Docs in $(QUALITY_DOCS_DIR); fails when an expectation of error severity fails.

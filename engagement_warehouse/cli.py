@@ -86,6 +86,40 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compact(args: argparse.Namespace) -> int:
+    from .erasure import ErasureError, compact
+
+    try:
+        before, after = compact(args.database)
+    except (ErasureError, OSError) as error:
+        print(f"engagement-warehouse compact: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # duckdb raises its own classes, e.g. for a file another process holds
+        print(f"engagement-warehouse compact: {args.database}: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
+    print(f"compacted {args.database}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB (only live data kept)")
+    return 0
+
+
+def _erasure_check(args: argparse.Namespace) -> int:
+    from .erasure import ErasureError, find_leaks
+
+    try:
+        looked_for, leaks = find_leaks(args.database, args.exports, args.artefacts)
+    except ErasureError as error:
+        print(f"engagement-warehouse erasure-check: {error}", file=sys.stderr)
+        return 2
+    places = [str(args.database), *(str(a) for a in args.artefacts), *([str(args.exports)] if args.exports else [])]
+    if leaks:
+        for leak in leaks:
+            print(f"engagement-warehouse erasure-check: {leak.line()}", file=sys.stderr)
+        print(f"engagement-warehouse erasure-check: erased customers' personal data found in {len(leaks)} place(s); "
+              "rebuild with `make build` (dbt build, then compact) and remove stale artefacts", file=sys.stderr)
+        return 1
+    print(f"erasure check: {looked_for} personal value(s) of erased customers, none found in {', '.join(places)}")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import ReportError, build_report
 
@@ -178,6 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--database", default="data/warehouse.duckdb", help="built warehouse, opened read-only")
     exp.add_argument("--out", default="data/exports", help="export folder (default: data/exports)")
     exp.set_defaults(func=_export)
+
+    comp = commands.add_parser(
+        "compact", help="rewrite the warehouse into a fresh file with only live data (DuckDB keeps the bytes of "
+                        "replaced and deleted tables, an erased person's among them, until it is rebuilt)")
+    _warehouse_option(comp, "--database", "the DuckDB warehouse, opened for writing")
+    comp.set_defaults(func=_compact)
+
+    erasure = commands.add_parser(
+        "erasure-check", help="look for erased customers' e-mail, phone and name in the warehouse file's bytes, "
+                              "the Parquet exports and artefact folders; exit 1 naming each place")
+    _warehouse_option(erasure, "--database", "the DuckDB warehouse (read-only)")
+    erasure.add_argument("--exports", type=Path, default=None, help="the Parquet export folder")
+    erasure.add_argument("--artefacts", type=Path, action="append", default=[],
+                         help="a file, or a folder whose files, are searched byte by byte (repeatable: logs, target/run, ...)")
+    erasure.set_defaults(func=_erasure_check)
 
     doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
     doc.set_defaults(func=_contract_doc)

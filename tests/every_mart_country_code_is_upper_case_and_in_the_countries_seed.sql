@@ -3,6 +3,7 @@
 -- row. Null is allowed (a visitor without a country); so are the roll-up markers 'all' and
 -- 'unknown' of regional_engagement (sub-region rows, never-identified visitors), which name no
 -- country. One row per mart, column and offending value.
+{{ after_every_model() }}
 {%- set roll_up_markers = {'regional_engagement': ['all', 'unknown']} -%}
 {%- set checked = [] -%}
 {%- for mart, relation, column in built_string_columns(layer='marts') -%}

@@ -3,8 +3,9 @@
 -- per mart, column and kind of match, with how many values matched. Phone: a + then a country
 -- code and at least 8 more digits, spaces, dots, dashes or brackets between them (ids such as
 -- C0001234 have no +).
-{%- set email_pattern = '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}' -%}
-{%- set phone_pattern = '\\+[0-9]{1,3}[ .()-]*[0-9][0-9 .()-]{7,}[0-9]' -%}
+{{ after_every_model() }}
+{%- set email_pattern = email_address_pattern() -%}
+{%- set phone_pattern = international_phone_pattern() -%}
 {%- set checked = built_string_columns(layer='marts') %}
 
 {% for mart, relation, column in checked -%}

@@ -35,10 +35,41 @@
     end
 {%- endmacro %}
 
+{#- The shapes of contact details inside text, written once for the masks and the tests that
+    look for leaks. -#}
+{% macro email_address_pattern() -%}
+    {{ return('[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}') }}
+{%- endmacro %}
+
+{#- Any run of 8 or more digits, spaces, dots, dashes or brackets, starting with a digit or +. -#}
+{% macro phone_like_pattern() -%}
+    {{ return('\\+?[0-9][0-9 ().-]{6,}[0-9]') }}
+{%- endmacro %}
+
+{#- A + with a country code and at least 8 more digits: an international phone number, never a
+    product or order number. -#}
+{% macro international_phone_pattern() -%}
+    {{ return('\\+[0-9]{1,3}[ .()-]*[0-9][0-9 .()-]{7,}[0-9]') }}
+{%- endmacro %}
+
 {#- Masks e-mail addresses and phone-like digit runs inside free text. -#}
 {% macro mask_contact_details(expression) -%}
-    {{ regexp_replace_all(
-        regexp_replace_all(expression, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '[email]'),
-        '\\+?[0-9][0-9 ().-]{6,}[0-9]', '[phone]'
-    ) }}
+    {{ regexp_replace_all(mask_email_addresses(expression), phone_like_pattern(), '[phone]') }}
+{%- endmacro %}
+
+{#- Masks e-mail addresses inside text, also URL-encoded ones (%40 for @, as in a page path). -#}
+{% macro mask_email_addresses(expression) -%}
+    {{ regexp_replace_all(expression, email_address_pattern() | replace('@', '(@|%40)'), '[email]') }}
+{%- endmacro %}
+
+{#- Tracking text (a page path, a campaign name, event properties): e-mail addresses and
+    international phone numbers are masked always; other phone-like digit runs only on an erased
+    customer's rows, since elsewhere they are far more often product or order numbers. -#}
+{% macro mask_contact_details_in_tracking(expression, is_erased) -%}
+    case
+        when {{ is_erased }} then {{ mask_contact_details(expression) }}
+        when {{ regexp_contains(expression, '@|%40|\\+[0-9]') }}
+            then {{ regexp_replace_all(mask_email_addresses(expression), international_phone_pattern(), '[phone]') }}
+        else {{ expression }}
+    end
 {%- endmacro %}

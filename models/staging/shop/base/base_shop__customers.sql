@@ -115,7 +115,10 @@ final as (
         customer_id as record_key,
         case
             when rejection_rule is not null
-                then {{ raw_record_json('customers', {'customer_id': 'customer_id'}) }}
+                then {{ raw_record_json('customers', {
+                    'customer_id': 'customer_id',
+                    'referred_by_customer_id': 'referred_by_customer_id',
+                }) }}
         end as raw_record
     from validated
 )

@@ -2,8 +2,11 @@
 -- person (a guest checkout and an account share the e-mail or phone), since the request is the
 -- person's. Honoured whatever else is wrong with the request row (a bad timestamp must not keep
 -- a person's data in the warehouse), so this reads the raw rows and needs only a customer id and
--- the request type. This list is the one place where an erased customer's raw id remains: the
--- base models need it to replace the id with its token.
+-- the request type. This list is the one place where an erased customer's raw id is read: the
+-- base models need it to replace the id with its token. It is a view over the raw files, so the
+-- raw ids are never stored in the warehouse file.
+{{ config(materialized='view') }}
+
 with
 
 requests as (

@@ -30,6 +30,7 @@
 {#- The raw events are read where they are needed, not through an import CTE: DuckDB keeps a copy
     of a CTE that is read more than once, here every raw event (4 GB at scale 1). -#}
 {%- set raw_events = source('shop', 'events') %}
+{%- set is_erased = 'erased_customers.customer_id is not null' %}
 
 with
 
@@ -126,8 +127,7 @@ parsed as (
 
         -- ids
         {{ clean_text('source.event_id') }} as event_id,
-        {{ pseudonymous_customer_id(clean_text('source.customer_id'), 'erased_customers.customer_id is not null') }}
-            as customer_id,
+        {{ pseudonymous_customer_id(clean_text('source.customer_id'), is_erased) }} as customer_id,
         {{ clean_text('source.anonymous_id') }} as anonymous_id,
         {{ clean_text('source.product_id') }} as product_id,
 
@@ -135,11 +135,11 @@ parsed as (
         {{ clean_code('source.event_type') }} as event_type,
         {{ clean_code('source.platform') }} as platform,
         {{ clean_country_code('source.country_code') }} as country_code,
-        {{ clean_text('source.page_path') }} as page_path,
+        {{ mask_contact_details_in_tracking(clean_text('source.page_path'), is_erased) }} as page_path,
         {{ clean_code('source.utm_source') }} as utm_source,
         {{ clean_code('source.utm_medium') }} as utm_medium,
-        {{ clean_text('source.utm_campaign') }} as utm_campaign,
-        {{ clean_text('source.properties') }} as properties,
+        {{ mask_contact_details_in_tracking(clean_text('source.utm_campaign'), is_erased) }} as utm_campaign,
+        {{ mask_contact_details_in_tracking(clean_text('source.properties'), is_erased) }} as properties,
 
         -- timestamps
         {{ parse_timestamp_utc('source.event_ts') }} as event_ts,
@@ -208,7 +208,12 @@ final as (
         event_id as record_key,
         case
             when rejection_rule is not null
-                then {{ raw_record_json('events', {'customer_id': 'customer_id'}) }}
+                then {{ raw_record_json('events', {
+                    'customer_id': 'customer_id',
+                    'page_path': 'page_path',
+                    'utm_campaign': 'utm_campaign',
+                    'properties': 'properties',
+                }) }}
         end as raw_record
     from validated
 )
