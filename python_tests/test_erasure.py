@@ -155,7 +155,9 @@ def test_the_file_is_rewritten_and_its_bytes_hold_no_value_of_the_person(drill):
     before, after = drill["sizes"]
     assert before > 0 and after > 0
     compacted = drill["database"].read_bytes()
-    for value in (person["email"], person["email"].lower(), person["full_name"]):
+    # the raw id too: the erasure list is a view, and the rows the incremental models deleted are
+    # gone with the old file (measured: 38 copies of the id left by the build alone, 0 after)
+    for value in (person["email"], person["email"].lower(), person["full_name"], person["customer_id"]):
         assert value.encode() not in compacted
 
 
