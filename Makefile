@@ -133,7 +133,8 @@ node:
 	fi
 
 # Every mart to $(EXPORT_DIR)/<mart>.parquet, each written to a temporary name and renamed, so a
-# reader sees the previous or the new complete file, never a partial one.
+# reader sees the previous or the new complete file, never a partial one; the temporary files of
+# an export that was killed are removed first.
 export: install
 	$(BIN)/engagement-warehouse export --database $(DUCKDB_PATH) --out $(EXPORT_DIR)
 

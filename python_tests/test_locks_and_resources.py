@@ -5,7 +5,8 @@ The test process holds the DuckDB file open read-write, as a notebook or a secon
 then `engagement-warehouse dbt -- build` (what the Makefile runs), `quality`, `export` and `report`
 each exit non-zero with one line naming the file, the holder's program and PID and what to do,
 and no traceback. DuckDB running out of memory in a build names DUCKDB_MEMORY_LIMIT, not DuckDB's
-`SET memory_limit`.
+`SET memory_limit`. An export removes the temporary files of an export that was killed, and
+nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from engagement_warehouse.export import export_marts
 from engagement_warehouse.generator import generate
 
 from .conftest import PROJECT_DIR, dbt_env
@@ -91,3 +93,27 @@ def test_out_of_memory_names_duckdb_memory_limit_not_set_memory_limit(raw, tmp_p
                          "default 3500MB), or lower DUCKDB_THREADS or DBT_THREADS; what does not fit in memory spills "
                          "to DUCKDB_TEMP_DIR, which needs free disk space."), last
 
+
+def test_an_export_removes_what_a_killed_export_left_and_nothing_else(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_orders as select 1 as order_id")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(finished.stdout)  # a process that has ended: its PID is free
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        left = [f".fct_orders.parquet.{dead}.tmp", f"._exports.json.{dead}.tmp", f".dim_customers.parquet.{dead}.tmp"]
+        kept = [f".fct_orders.parquet.{running.pid}.tmp",  # an export still running
+                "notes.tmp", ".fct_orders.parquet.tmp", f"fct_orders.parquet.{dead}.tmp", f".fct_orders.csv.{dead}.tmp",
+                f".fct_orders.parquet.{dead}.tmp.bak"]
+        for name in left + kept:
+            (exports / name).write_bytes(b"partial")
+        export_marts(database, exports)
+        assert sorted(path.name for path in exports.iterdir()) == sorted(
+            [*kept, "fct_orders.parquet", "_exports.json"])
+    finally:
+        running.kill()
+        running.wait()
