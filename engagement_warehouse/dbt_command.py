@@ -40,10 +40,25 @@ def run_dbt(args: list[str], out: TextIO | None = None, err: TextIO | None = Non
     process = subprocess.Popen([dbt_executable(), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, bufsize=1, errors="replace", env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert process.stdout is not None
+    try:
+        lock, memory = _relay(process.stdout, out)
+    except KeyboardInterrupt:  # Ctrl-C reaches dbt too (the same process group): let it stop, no traceback
+        return process.wait() or 130
+    code = process.wait()
+    out.flush()
+    if lock or (memory and code):
+        print(f"engagement-warehouse dbt: {lock or memory}", file=err, flush=True)
+        return code or 2
+    return code
+
+
+def _relay(lines, out: TextIO) -> tuple[str | None, str | None]:
+    """Copies dbt's lines to out but for the ones described in the module docstring; returns the
+    one-line explanation of a lock conflict and of running out of memory, if either was seen."""
     lock: str | None = None
     memory: str | None = None
     held: str | None = None
-    for line in process.stdout:
+    for line in lines:
         if lock:
             continue
         plain = ANSI.sub("", line)
@@ -64,9 +79,4 @@ def run_dbt(args: list[str], out: TextIO | None = None, err: TextIO | None = Non
         out.flush()
     if held is not None:
         out.write(held)
-    code = process.wait()
-    out.flush()
-    if lock or (memory and code):
-        print(f"engagement-warehouse dbt: {lock or memory}", file=err, flush=True)
-        return code or 2
-    return code
+    return lock, memory
