@@ -57,7 +57,9 @@ BENCH_DIR ?= target/bench
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
-DBT := $(BIN)/dbt
+# dbt through engagement-warehouse: a lock conflict on the DuckDB file (another build, a notebook
+# holding it) or DuckDB out of memory comes out as one line saying what to do, not tracebacks.
+DBT := $(BIN)/engagement-warehouse dbt --
 STAMP := $(VENV)/.installed
 
 # Test data: the CDNOW sample ships inside the lifetimes wheel on PyPI. The CLV tests read its
@@ -145,7 +147,8 @@ node:
 	fi
 
 # Every mart to $(EXPORT_DIR)/<mart>.parquet, each written to a temporary name and renamed, so a
-# reader sees the previous or the new complete file, never a partial one.
+# reader sees the previous or the new complete file, never a partial one; the temporary files of
+# an export that was killed are removed first.
 export: install
 	$(BIN)/engagement-warehouse export --database $(DUCKDB_PATH) --out $(EXPORT_DIR)
 

@@ -63,7 +63,8 @@ def _quality(args: argparse.Namespace) -> int:
         report = run_checkpoint(args.database, args.docs_dir, sample_rows=args.sample_rows or SAMPLE_ROWS,
                                 marts=args.mart, memory_limit=args.memory_limit)
     except WarehouseError as error:
-        print(f"engagement-warehouse quality: {error}", file=sys.stderr)
+        _fail("quality", error, memory_setting="raise --memory-limit (default MEMORY_LIMIT of "
+                                               "engagement_warehouse/quality/source.py) or lower DUCKDB_THREADS")
         return 2
     return report.exit_code
 
@@ -79,7 +80,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         exported = export_marts(args.database, args.out)
     except (FileNotFoundError, duckdb.Error) as error:
-        print(f"engagement-warehouse export: {error}", file=sys.stderr)
+        _fail("export", error)
         return 2
     rows = sum(mart.rows for mart in exported)
     print(f"exported {len(exported)} marts ({rows:,} rows) to {args.out} in {time.perf_counter() - began:.1f} s")
@@ -126,11 +127,25 @@ def _report(args: argparse.Namespace) -> int:
     try:
         summary = build_report(args.database, args.out)
     except ReportError as error:
-        print(f"engagement-warehouse report: {error}", file=sys.stderr)
+        _fail("report", error)
         return 2
     print(f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB, {len(summary.sections)} charts, "
           f"data as of {summary.as_of_date}) in {summary.seconds:.1f} s")
     return 0
+
+
+def _dbt(args: argparse.Namespace) -> int:
+    from .dbt_command import run_dbt
+
+    return run_dbt(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args)
+
+
+def _fail(command: str, error: BaseException, memory_setting: str | None = None) -> None:
+    """A command's error on one line: a lock conflict or out of memory said with what to do."""
+    from .duckdb_errors import BUILD_MEMORY, explain
+
+    print(f"engagement-warehouse {command}: {explain(str(error), memory_setting or BUILD_MEMORY) or error}",
+          file=sys.stderr)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -261,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder of results.json, results.md and each scale's scratch data (default: target/bench)")
     bench.add_argument("--seed", type=int, default=42, help="generator seed (default: 42)")
     bench.set_defaults(func=_bench)
+
+    dbt = commands.add_parser(
+        "dbt", help="dbt with this project's environment, a lock conflict on the warehouse file or DuckDB running out "
+                    "of memory said in one line (what to do, which environment variable); exit code dbt's")
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER, help="after --: dbt's arguments, e.g. -- build --select staging")
+    dbt.set_defaults(func=_dbt)
 
     spark = commands.add_parser(
         "spark-build", help="dbt build on the spark target (DBT_TARGET=spark) with the Python models' fits run as a "

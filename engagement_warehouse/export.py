@@ -5,12 +5,18 @@ Each mart is written to a temporary file in the export folder and then renamed o
 `<mart>.parquet`. A rename within one folder is atomic, so a reader opens either the previous
 complete file or the new complete file, never a half-written one; a reader that already has the
 old file open keeps reading it. The database is opened read-only, after the build.
+
+An export that was killed leaves its temporary files (`.<mart>.parquet.<pid>.tmp`,
+`._exports.json.<pid>.tmp`): the next export removes those whose process is no longer running,
+and only files of exactly these names (a running export's are kept, anything else is not ours).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +24,8 @@ from pathlib import Path
 import duckdb
 
 SCHEMA = "marts"
+# The temporary names export_marts writes: `.<table>.parquet.<pid>.tmp`, `._exports.json.<pid>.tmp`.
+TEMPORARY = re.compile(r"^\.(?:[A-Za-z0-9_]+\.parquet|_exports\.json)\.(?P<pid>[0-9]+)\.tmp$")
 
 
 @dataclass
@@ -32,6 +40,8 @@ def export_marts(database: str | Path, out_dir: str | Path, schema: str = SCHEMA
     (_exports.json) of tables, row counts and export time, also replaced atomically."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for path, pid in remove_stale_temporaries(out):
+        print(f"removed {path}: a temporary file of an export (PID {pid}) that did not finish", file=sys.stderr)
     exported = []
     with duckdb.connect(str(database), read_only=True) as con:
         tables = [row[0] for row in con.execute(
@@ -55,3 +65,27 @@ def export_marts(database: str | Path, out_dir: str | Path, schema: str = SCHEMA
     temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     os.replace(temporary, out / "_exports.json")
     return exported
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user
+        return True
+    return True
+
+
+def remove_stale_temporaries(out: Path) -> list[tuple[Path, int]]:
+    """Removes the temporary files that an export whose process is gone left in out (the export's
+    own temporary names only); returns each removed file with the PID in its name."""
+    removed = []
+    for path in sorted(out.iterdir()):
+        found = TEMPORARY.match(path.name)
+        # this process's own names are stale too: an export writes them only while it runs
+        pid = int(found["pid"]) if found else 0
+        if found and path.is_file() and (pid == os.getpid() or not _is_running(pid)):
+            path.unlink(missing_ok=True)
+            removed.append((path, pid))
+    return removed

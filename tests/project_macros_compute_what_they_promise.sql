@@ -106,7 +106,7 @@ checks as (
     union all
     select
         'hash_personal_data' as macro_name,
-        {{ hash_personal_data("'x'") }} = {{ sha256("'" ~ pii_hash_salt() ~ "|x'") }}
+        {{ hash_personal_data("'x'") }} = {{ sha256(pii_hash_salt_sql() ~ " || '|x'") }}
         and length({{ hash_personal_data("'x'") }}) = 64
         and {{ hash_personal_data('cast(null as ' ~ dbt.type_string() ~ ')') }} is null as is_right
 )

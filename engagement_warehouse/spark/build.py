@@ -47,12 +47,24 @@ def raw_file_settings() -> dict[str, str]:
             "RAW_DATA_IS_DEMO": "true" if is_demo_data(raw_dir) else "false"}
 
 
+def check_salt_for_spark() -> None:
+    """Spark puts PII_HASH_SALT into a SQL string literal (${env:PII_HASH_SALT}, macro
+    pii_hash_salt_sql), where a quote would end the literal and a backslash would escape the next
+    character: the hashes would differ from DuckDB's for the same salt. Such a salt is refused."""
+    salt = os.environ.get("PII_HASH_SALT", "")
+    if "'" in salt or "\\" in salt:
+        raise SparkBuildError("PII_HASH_SALT holds a quote (') or a backslash (\\), which Spark would read as SQL "
+                              "in the string literal it substitutes the salt into: choose a salt without them, e.g. "
+                              "`openssl rand -hex 32` (hexadecimal digits only)")
+
+
 def spark_build(dbt_args: list[str]) -> None:
     from dbt.cli.main import dbtRunner
     from pyspark.sql import SparkSession
 
     if os.environ.get("DBT_TARGET") != "spark":
         raise SparkBuildError("set DBT_TARGET=spark (the profile's spark output)")
+    check_salt_for_spark()
     os.environ.update(raw_file_settings())
     runner = dbtRunner()
 

@@ -1,7 +1,7 @@
 {#- Personal data (LGPD / GDPR). Clear values stay in staging; later layers use salted SHA-256
     hashes, which let them count distinct people without holding the data. dbt.hash is an
     unsalted md5 and does not serve. The salt comes from the PII_HASH_SALT environment
-    variable (macro pii_hash_salt). -#}
+    variable, read by the engine at run time (macro pii_hash_salt_sql). -#}
 
 {% macro normalize_email(expression) -%}
     case
@@ -21,7 +21,7 @@
 {% macro hash_personal_data(expression) -%}
     case
         when {{ expression }} is not null
-            then {{ sha256("'" ~ pii_hash_salt() ~ "|' || " ~ expression) }}
+            then {{ sha256(pii_hash_salt_sql() ~ " || '|' || " ~ expression) }}
     end
 {%- endmacro %}
 
