@@ -88,15 +88,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _compact(args: argparse.Namespace) -> int:
+    import duckdb
+
     from .erasure import ErasureError, compact
 
     try:
         before, after = compact(args.database)
-    except (ErasureError, OSError) as error:
-        print(f"engagement-warehouse compact: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # duckdb raises its own classes, e.g. for a file another process holds
-        print(f"engagement-warehouse compact: {args.database}: {str(error).splitlines()[0]}", file=sys.stderr)
+    except (ErasureError, OSError, duckdb.Error) as error:
+        _fail("compact", error)
         return 2
     print(f"compacted {args.database}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB (only live data kept)")
     return 0
@@ -105,10 +104,12 @@ def _compact(args: argparse.Namespace) -> int:
 def _erasure_check(args: argparse.Namespace) -> int:
     from .erasure import ErasureError, find_leaks
 
+    import duckdb
+
     try:
         looked_for, leaks = find_leaks(args.database, args.exports, args.artefacts)
-    except ErasureError as error:
-        print(f"engagement-warehouse erasure-check: {error}", file=sys.stderr)
+    except (ErasureError, duckdb.Error) as error:
+        _fail("erasure-check", error)
         return 2
     places = [str(args.database), *(str(a) for a in args.artefacts), *([str(args.exports)] if args.exports else [])]
     if leaks:
