@@ -15,6 +15,25 @@ from engagement_warehouse.generator.run import TABLES
 
 from .conftest import read, run_dbt
 
+# Crafted rows whose rejected value audit_rejected_rows must name as the file had it.
+NAMED_VALUE_CASES = [
+    ("order_items", "OI_FRACTION", {"quantity": "1.5"}, "non_integer_value", "quantity"),
+    ("orders", "O_INSTALLMENTS_FRACTION", {"installments": "2.5"}, "non_integer_value", "installments"),
+    ("orders", "O_INSTALLMENTS_HEX", {"installments": "0x3"}, "non_integer_value", "installments"),
+    ("orders", "O_POINTS_FRACTION", {"loyalty_points_redeemed": "10.5"}, "non_integer_value",
+     "loyalty_points_redeemed"),
+    ("feedback", "F_NPS_FRACTION", {"survey_type": "nps", "score": "8.5"}, "non_integer_value", "score"),
+    ("feedback", "F_NPS_HEX", {"survey_type": "nps", "score": "0x9"}, "non_integer_value", "score"),
+    ("orders", "O_1900", {"order_ts": "1900-01-01 00:00:00"}, "timestamp_before_lower_bound", "order_ts"),
+    ("customers", "C_1900", {"signup_ts": "1900-01-01 00:00:00"}, "timestamp_before_lower_bound", "signup_ts"),
+    ("events", "E_1900", {"event_ts": "1900-01-01 00:00:00"}, "timestamp_before_lower_bound", "event_ts"),
+    ("feedback", "F_1900", {"submitted_ts": "1900-01-01"}, "timestamp_before_lower_bound", "submitted_ts"),
+    ("products", "P_1900", {"launched_at": "1900-01-01"}, "timestamp_before_lower_bound", "launched_at"),
+    ("marketing_spend", "1900-01-01|BR|paid_search", {"spend_date": "1900-01-01", "country_code": "BR",
+                                                      "channel": "paid_search"},
+     "timestamp_before_lower_bound", "spend_date"),
+]
+
 # (table, key of the crafted row, {column: raw text}, expected rule, expected column). A key of
 # None means the crafted row has no key: it is found by the marker in its raw record instead.
 CASES = [
@@ -63,6 +82,12 @@ CASES = [
                                                       "channel": "paid_search", "amount": "-3"},
      "negative_amount", "amount"),
     ("privacy_requests", "R_TYPE", {"request_type": "forget_me_maybe"}, "unknown_enum_value", "request_type"),
+] + [
+    # strict parsing: an integer column refuses a fractional or hexadecimal value (a cast would round
+    # 1.5 to 2, and read 0x3 as 3), and a timestamp before the source's lower bound (2000-01-01) is
+    # rejected under a rule named for it, whatever else the row would break later (a 1900 order
+    # has no FX rate either)
+    *NAMED_VALUE_CASES,
 ]
 KEY_COLUMN = {"customers": "customer_id", "orders": "order_id", "order_items": "order_item_id",
               "products": "product_id", "events": "event_id", "feedback": "feedback_id",
@@ -99,6 +124,8 @@ def crafted(tmp_path_factory):
     add_row(con, "orders", "O_OLD_FX", {"order_ts": "2019-06-15 10:00:00", "currency": "BRL",
                                         "subtotal": "100.00", "discount_amount": "0"})
     add_row(con, "orders", "O_USD", {"currency": "USD", "subtotal": "19.99", "discount_amount": "0"})
+    add_row(con, "orders", "O_INSTALLMENTS_WHOLE", {"installments": "3.0"})
+    add_row(con, "order_items", "OI_QUANTITY_SIGNED", {"quantity": " +2 "})
     add_row(con, "feedback", "F_MASKED", {"comment": "Me ligue +55 11 98765-4321 ou ana.souza@example.com 😍"})
     # an older version of a customer, and a re-delivered event
     facts["duplicate_customer"] = con.execute("select min(customer_id) from customers where customer_id like 'C0%'").fetchall()[0][0]
@@ -136,6 +163,27 @@ def test_crafted_bad_row_lands_in_audit_with_its_rule(crafted, table, key, overr
     found = run.query(f"""select rejection_rule, rejected_column, rejection_category from audit.audit_rejected_rows
                           where source_table = '{table}' and {where}""")
     assert found == [(rule, column, "rejected")]
+
+
+@pytest.mark.parametrize("table,key,overrides,rule,column", NAMED_VALUE_CASES,
+                         ids=[f"{c[0]}-{c[3]}-{c[4]}" for c in NAMED_VALUE_CASES])
+def test_a_non_integer_or_too_early_value_is_named_in_audit_and_kept_out_of_staging(
+        crafted, table, key, overrides, rule, column):
+    run = crafted[0]
+    found = run.query(f"""select rejected_value from audit.audit_rejected_rows
+                          where source_table = '{table}' and record_key = '{key}'""")
+    assert found == [(overrides[column],)]
+    key_column = KEY_COLUMN.get(table)
+    if key_column:
+        assert run.query(f"select count(*) from staging.stg_shop__{table} where {key_column} = '{key}'") == [(0,)]
+
+
+def test_whole_numbers_still_parse_as_integers(crafted):
+    run = crafted[0]
+    assert run.query("select installments from staging.stg_shop__orders where order_id = 'O_INSTALLMENTS_WHOLE'"
+                     ) == [(3,)]
+    assert run.query("select quantity from staging.stg_shop__order_items where order_item_id = 'OI_QUANTITY_SIGNED'"
+                     ) == [(2,)]
 
 
 def test_every_raw_row_is_accounted_for(crafted):

@@ -12,3 +12,10 @@
 {% macro duckdb__parse_timestamp_utc(expression) -%}
     cast(try_cast(cast({{ expression }} as varchar) as timestamptz) as timestamp)
 {%- endmacro %}
+
+{#- The raw timestamp formats parse_timestamp_utc understands, in words, for messages. -#}
+{% macro timestamp_formats_understood() -%}
+    {{ return("ISO 8601 dates and times: YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS (optional "
+        ~ "fractional seconds), optionally followed by Z or an offset such as -03:00 (converted to UTC); "
+        ~ "in Parquet, also a timestamp or date column") }}
+{%- endmacro %}

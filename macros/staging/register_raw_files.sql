@@ -86,6 +86,11 @@
             {%- endif -%}
         {%- endfor -%}
         {%- do raise_raw_file_problems(raw_dir, problems) -%}
+        {%- set format_problems = [] -%}
+        {%- for node, path, file_format, present in views if path is not none -%}
+            {%- do format_problems.extend(raw_timestamp_format_problems(node, raw_file_reader(path, file_format), path, present)) -%}
+        {%- endfor -%}
+        {%- do raise_timestamp_format_problems(format_problems) -%}
         {%- do check_pii_hash_salt() -%}
         {%- do run_query("create schema if not exists " ~ adapter.quote(raw_source_tables()[0].schema)) -%}
         {#- run_query, not a statement block: it opens no transaction, which the hook would never commit -#}
@@ -147,6 +152,61 @@
     {{ return([path ~ " lacks column(s) " ~ missing | join(', ')] if missing else []) }}
 {%- endmacro %}
 
+{#- Rows of a raw file whose timestamps are checked for their format: enough to tell a format
+    apart, few enough to cost nothing on a file of millions of rows. -#}
+{% macro raw_timestamp_sample_rows() -%}
+    {{ return(10000) }}
+{%- endmacro %}
+
+{#- The timestamp (and date) columns of a raw file most of whose values, in its first
+    raw_timestamp_sample_rows() rows, do not parse: a format staging does not understand (e.g.
+    DD/MM/YYYY), which would reject the whole column row by row. One problem line per column,
+    naming the file, the column, the count and a sample value. `relation` reads the file. -#}
+{% macro raw_timestamp_format_problems(node, relation, path, present) -%}
+    {%- set columns = [] -%}
+    {%- for name, column in node.columns.items()
+        if name in present and (column.data_type or '') | lower in ('timestamp', 'date') -%}
+        {%- do columns.append(name) -%}
+    {%- endfor -%}
+    {%- if not columns -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set counted -%}
+        select
+        {%- for name in columns %}
+            sum(case when not {{ is_blank(adapter.quote(name)) }} then 1 else 0 end),
+            sum(case when {{ did_not_parse(adapter.quote(name), parse_timestamp_utc(adapter.quote(name))) }} then 1 else 0 end),
+            min(case when {{ did_not_parse(adapter.quote(name), parse_timestamp_utc(adapter.quote(name))) }}
+                then cast({{ adapter.quote(name) }} as {{ dbt.type_string() }}) end){{ "," if not loop.last }}
+        {%- endfor %}
+        from (select * from {{ relation }} limit {{ raw_timestamp_sample_rows() }}) as sampled
+    {%- endset -%}
+    {%- set row = run_query(counted).rows[0] -%}
+    {%- set problems = [] -%}
+    {%- for name in columns -%}
+        {%- set values, unparsed, sample = row[3 * loop.index0] or 0, row[3 * loop.index0 + 1] or 0, row[3 * loop.index0 + 2] -%}
+        {%- if unparsed > 0 and unparsed * 2 > values -%}
+            {%- do problems.append(path ~ ", column " ~ name ~ ": " ~ unparsed ~ " of " ~ values
+                ~ " values (in the first " ~ raw_timestamp_sample_rows() ~ " rows) are not in a timestamp format the build understands, e.g. '"
+                ~ sample ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(problems) }}
+{%- endmacro %}
+
+{#- Stops the run, before any model, when a timestamp column of a raw file is mostly in a format
+    staging cannot parse. -#}
+{% macro raise_timestamp_format_problems(problems) -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error(
+            "Unparseable timestamp format in the raw files: every such row would be rejected.\n  - "
+            ~ problems | join("\n  - ")
+            ~ "\nFormats understood: " ~ timestamp_formats_understood()
+            ~ ". Export the column in one of these formats (a day-first or month-first date such as 31/01/2024 "
+            ~ "is ambiguous and is not guessed); see docs/raw_contract.md.") }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Stops the run with one message naming every problem of the raw files, if there is any. -#}
 {% macro raise_raw_file_problems(raw_dir, problems) -%}
     {%- if problems -%}
@@ -178,6 +238,7 @@
             {%- do given.update({pair.split('=')[0]: pair.split('=')[1]}) -%}
         {%- endfor -%}
         {%- set problems = [] -%}
+        {%- set checked_files = [] -%}
         {%- set raw_tables = raw_source_tables() -%}
         {#- created only when missing: the metastore logs an error for `if not exists` on an existing schema -#}
         {%- for schema in raw_tables | map(attribute='schema') | unique -%}
@@ -219,9 +280,15 @@
                     create view {{ relation }} as
                     {{ raw_relation_select(node, relation ~ '__file', 'table', present) }}
                 {%- endcall -%}
+                {%- do checked_files.append((node, relation ~ '__file', path, present)) -%}
             {%- endif -%}
         {%- endfor -%}
         {%- do raise_raw_file_problems(raw_dir, problems) -%}
+        {%- set format_problems = [] -%}
+        {%- for node, relation, path, present in checked_files -%}
+            {%- do format_problems.extend(raw_timestamp_format_problems(node, relation, path, present)) -%}
+        {%- endfor -%}
+        {%- do raise_timestamp_format_problems(format_problems) -%}
         {%- do check_pii_hash_salt() -%}
     {%- endif -%}
     select 1

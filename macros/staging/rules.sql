@@ -48,3 +48,36 @@
         cast({{ raw_prefix }}{{ column }} as {{ dbt.type_string() }}) nulls last{{ ", " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+{#- Strict integer parsing: a whole number in decimal digits ('3', ' -2 ', and '3.0' as a Parquet
+    double or a spreadsheet writes it), else null. A plain cast would round '1.5' to 2 and read
+    '0x3' as 3; such values break the rule non_integer_value instead. -#}
+{% macro parse_integer(expression) -%}
+    {%- set text = clean_text(expression) -%}
+    case
+        when {{ regexp_contains(text, '^[+-]?[0-9]+([.]0+)?$') }}
+            then {{ dbt.safe_cast(regexp_replace_all(text, '[.]0+$', ''), api.Column.translate_type('integer')) }}
+    end
+{%- endmacro %}
+
+{#- True when a raw value is a number but not a whole one in decimal digits: fractional ('1.5'),
+    hexadecimal ('0x3') or with an exponent ('1e2'). Text that is no number at all breaks
+    non_numeric_value. -#}
+{% macro is_non_integer_number(raw_expression) -%}
+    {%- set text = clean_text(raw_expression) -%}
+    ({{ regexp_contains(text, '^[+-]?(0[xX][0-9a-fA-F]+|([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?)$') }}
+    and not {{ regexp_contains(text, '^[+-]?[0-9]+([.]0+)?$') }})
+{%- endmacro %}
+
+{#- The earliest plausible timestamp of a source (vars timestamp_lower_bound and
+    timestamp_lower_bound_by_source), as a timestamp literal. -#}
+{% macro timestamp_lower_bound(source_table) -%}
+    {%- set bound = var('timestamp_lower_bound_by_source').get(source_table, var('timestamp_lower_bound')) -%}
+    cast('{{ bound }}' as timestamp)
+{%- endmacro %}
+
+{#- True when a parsed timestamp (or date) is earlier than its source's lower bound: a placeholder
+    such as 1900-01-01, or a value a corrupt file decoded to. -#}
+{% macro is_before_lower_bound(parsed_expression, source_table) -%}
+    {{ parsed_expression }} < {{ timestamp_lower_bound(source_table) }}
+{%- endmacro %}

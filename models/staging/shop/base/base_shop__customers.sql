@@ -9,6 +9,9 @@
     ('unparseable_timestamp', 'updated_at', did_not_parse('raw__updated_at', 'updated_at')),
     ('invalid_boolean', 'marketing_opt_in', did_not_parse('raw__marketing_opt_in', 'marketing_opt_in')),
     ('future_timestamp', 'signup_ts', 'signup_ts > ' ~ now_utc()),
+    ('timestamp_before_lower_bound', 'signup_ts', is_before_lower_bound('signup_ts', 'customers')),
+    ('timestamp_before_lower_bound', 'loyalty_joined_ts', is_before_lower_bound('loyalty_joined_ts', 'customers')),
+    ('timestamp_before_lower_bound', 'updated_at', is_before_lower_bound('updated_at', 'customers')),
     ('unknown_country_code', 'country_code', 'not is_known_country'),
     ('unknown_enum_value', 'acquisition_channel', 'not is_known_acquisition_channel'),
 ] -%}

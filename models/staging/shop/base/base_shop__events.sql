@@ -7,6 +7,7 @@
     ('missing_visitor_id', 'customer_id', 'customer_id is null and anonymous_id is null'),
     ('unparseable_timestamp', 'event_ts', did_not_parse('raw__event_ts', 'event_ts')),
     ('future_timestamp', 'event_ts', 'event_ts > ' ~ now_utc()),
+    ('timestamp_before_lower_bound', 'event_ts', is_before_lower_bound('event_ts', 'events')),
     ('unknown_enum_value', 'event_type', 'not is_known_event_type'),
     ('unknown_enum_value', 'platform',
         'platform not in ' ~ sql_value_list(raw_contract_allowed_values('events', 'platform'))),

@@ -9,6 +9,8 @@
     ('missing_required_value', 'language', 'language is null'),
     ('unparseable_timestamp', 'submitted_ts', did_not_parse('raw__submitted_ts', 'submitted_ts')),
     ('future_timestamp', 'submitted_ts', 'submitted_ts > ' ~ now_utc()),
+    ('timestamp_before_lower_bound', 'submitted_ts', is_before_lower_bound('submitted_ts', 'feedback')),
+    ('non_integer_value', 'score', is_non_integer_number('raw__score')),
     ('non_numeric_value', 'score', did_not_parse('raw__score', 'score')),
     ('unknown_enum_value', 'survey_type',
         'survey_type not in ' ~ sql_value_list(raw_contract_allowed_values('feedback', 'survey_type'))),
@@ -60,7 +62,7 @@ parsed as (
         -- the answer; free text loses e-mail addresses and phone numbers, and all of it for an
         -- erased customer
         {{ clean_code('source.survey_type') }} as survey_type,
-        {{ dbt.safe_cast(clean_text('source.score'), api.Column.translate_type('integer')) }} as score,
+        {{ parse_integer('source.score') }} as score,
         case
             when erased_customers.customer_id is null
                 then {{ mask_contact_details(clean_text('source.comment')) }}

@@ -2,6 +2,7 @@
     ('missing_primary_key', 'month', is_blank('raw__month')),
     ('missing_primary_key', 'currency', 'currency is null'),
     ('unparseable_timestamp', 'month', 'rate_month is null'),
+    ('timestamp_before_lower_bound', 'month', is_before_lower_bound('rate_month', 'fx_rates')),
     ('duplicate_key_superseded', 'month', 'version_rank > 1'),
     ('missing_required_value', 'units_per_usd', is_blank('raw__units_per_usd')),
     ('non_numeric_value', 'units_per_usd', did_not_parse('raw__units_per_usd', 'units_per_usd')),

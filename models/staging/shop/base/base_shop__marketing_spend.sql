@@ -3,6 +3,7 @@
     ('missing_primary_key', 'country_code', 'country_code is null'),
     ('missing_primary_key', 'channel', 'channel is null'),
     ('unparseable_timestamp', 'spend_date', 'spend_date is null'),
+    ('timestamp_before_lower_bound', 'spend_date', is_before_lower_bound('spend_date', 'marketing_spend')),
     ('duplicate_key_superseded', 'spend_date', 'version_rank > 1'),
     ('missing_required_value', 'currency', 'currency is null'),
     ('missing_required_value', 'amount', is_blank('raw__amount')),

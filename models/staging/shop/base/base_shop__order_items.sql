@@ -5,6 +5,7 @@
     ('missing_required_value', 'product_id', 'product_id is null'),
     ('missing_required_value', 'quantity', is_blank('raw__quantity')),
     ('missing_required_value', 'unit_price', is_blank('raw__unit_price')),
+    ('non_integer_value', 'quantity', is_non_integer_number('raw__quantity')),
     ('non_numeric_value', 'quantity', did_not_parse('raw__quantity', 'quantity')),
     ('non_numeric_value', 'unit_price', did_not_parse('raw__unit_price', 'unit_price_local')),
     ('non_numeric_value', 'discount_amount', did_not_parse('raw__discount_amount', 'discount_local')),
@@ -40,7 +41,7 @@ parsed as (
         {{ clean_text('source.order_item_id') }} as order_item_id,
         {{ clean_text('source.order_id') }} as order_id,
         {{ clean_text('source.product_id') }} as product_id,
-        {{ dbt.safe_cast(clean_text('source.quantity'), api.Column.translate_type('integer')) }} as quantity,
+        {{ parse_integer('source.quantity') }} as quantity,
         {{ dbt.safe_cast(clean_text('source.unit_price'), 'decimal(18, 2)') }} as unit_price_local,
         {{ dbt.safe_cast(clean_text('source.discount_amount'), 'decimal(18, 2)') }} as discount_local
     from source

@@ -1,10 +1,12 @@
 {%- set rules = [
     ('missing_primary_key', 'order_id', 'order_id is null'),
     ('missing_primary_key', 'payment_sequence', is_blank('raw__payment_sequence')),
+    ('non_integer_value', 'payment_sequence', is_non_integer_number('raw__payment_sequence')),
     ('non_numeric_value', 'payment_sequence', 'payment_sequence is null'),
     ('duplicate_key_superseded', 'order_id', 'version_rank > 1'),
     ('missing_required_value', 'payment_method', 'payment_method is null'),
     ('missing_required_value', 'amount', is_blank('raw__amount')),
+    ('non_integer_value', 'installments', is_non_integer_number('raw__installments')),
     ('non_numeric_value', 'installments', did_not_parse('raw__installments', 'installments')),
     ('non_numeric_value', 'amount', did_not_parse('raw__amount', 'amount_local')),
     ('negative_amount', 'amount', 'amount_local < 0'),
@@ -32,10 +34,9 @@ parsed as (
     select
         {{ raw_columns_prefixed('order_payments') }},
         {{ clean_text('source.order_id') }} as order_id,
-        {{ dbt.safe_cast(clean_text('source.payment_sequence'), api.Column.translate_type('integer')) }}
-            as payment_sequence,
+        {{ parse_integer('source.payment_sequence') }} as payment_sequence,
         {{ canonical_value('payment_mapping', clean_code('source.payment_method')) }} as payment_method,
-        {{ dbt.safe_cast(clean_text('source.installments'), api.Column.translate_type('integer')) }} as installments,
+        {{ parse_integer('source.installments') }} as installments,
         {{ dbt.safe_cast(clean_text('source.amount'), 'decimal(18, 2)') }} as amount_local
     from source
     {{ join_value_mapping('payment_method', clean_code('source.payment_method'), 'payment_mapping') }}

@@ -17,6 +17,11 @@
     ('unparseable_timestamp', 'cod_confirmed_ts', did_not_parse('raw__cod_confirmed_ts', 'cod_confirmed_ts')),
     ('unparseable_timestamp', 'updated_at', did_not_parse('raw__updated_at', 'updated_at')),
     ('future_timestamp', 'order_ts', 'order_ts > ' ~ now_utc()),
+    ('timestamp_before_lower_bound', 'order_ts', is_before_lower_bound('order_ts', 'orders')),
+    ('timestamp_before_lower_bound', 'cod_confirmed_ts', is_before_lower_bound('cod_confirmed_ts', 'orders')),
+    ('timestamp_before_lower_bound', 'updated_at', is_before_lower_bound('updated_at', 'orders')),
+    ('non_integer_value', 'installments', is_non_integer_number('raw__installments')),
+    ('non_integer_value', 'loyalty_points_redeemed', is_non_integer_number('raw__loyalty_points_redeemed')),
     ('non_numeric_value', 'installments', did_not_parse('raw__installments', 'installments')),
     ('non_numeric_value', 'loyalty_points_redeemed', did_not_parse('raw__loyalty_points_redeemed', 'loyalty_points_redeemed')),
 ] -%}
@@ -88,13 +93,12 @@ parsed as (
         -- attributes
         {{ canonical_value('status_mapping', clean_code('source.status')) }} as status,
         {{ canonical_value('payment_mapping', clean_code('source.payment_method')) }} as payment_method,
-        {{ dbt.safe_cast(clean_text('source.installments'), api.Column.translate_type('integer')) }} as installments,
+        {{ parse_integer('source.installments') }} as installments,
         upper({{ clean_text('source.currency') }}) as currency,
         {{ canonical_value('channel_mapping', clean_code('source.channel')) }} as channel,
         orders_with_payments.order_id is not null as has_payment_rows,
         {{ clean_text('source.coupon_code') }} as coupon_code,
-        {{ dbt.safe_cast(clean_text('source.loyalty_points_redeemed'), api.Column.translate_type('integer')) }}
-            as loyalty_points_redeemed,
+        {{ parse_integer('source.loyalty_points_redeemed') }} as loyalty_points_redeemed,
 
         -- amounts in the order's currency
         {{ dbt.safe_cast(clean_text('source.subtotal'), 'decimal(18, 2)') }} as subtotal_local,

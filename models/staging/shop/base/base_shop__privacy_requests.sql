@@ -6,6 +6,7 @@
     ('missing_required_value', 'requested_ts', is_blank('raw__requested_ts')),
     ('unparseable_timestamp', 'requested_ts', did_not_parse('raw__requested_ts', 'requested_ts')),
     ('future_timestamp', 'requested_ts', 'requested_ts > ' ~ now_utc()),
+    ('timestamp_before_lower_bound', 'requested_ts', is_before_lower_bound('requested_ts', 'privacy_requests')),
     ('unknown_enum_value', 'request_type',
         'request_type not in ' ~ sql_value_list(raw_contract_allowed_values('privacy_requests', 'request_type'))),
     ('unknown_customer', 'customer_id', 'not is_known_customer'),

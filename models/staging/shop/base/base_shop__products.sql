@@ -5,6 +5,7 @@
     ('non_numeric_value', 'list_price_usd', did_not_parse('raw__list_price_usd', 'list_price_usd')),
     ('negative_amount', 'list_price_usd', 'list_price_usd < 0'),
     ('unparseable_timestamp', 'launched_at', did_not_parse('raw__launched_at', 'launched_at')),
+    ('timestamp_before_lower_bound', 'launched_at', is_before_lower_bound('launched_at', 'products')),
 ] -%}
 
 with
