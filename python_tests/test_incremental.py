@@ -238,8 +238,10 @@ def customer_corrections(raw: Path, con) -> dict:
         where customer_id in ({ids})
         qualify row_number() over (partition by customer_id order by updated_at desc) = 1
     """)
+    dates_before = dict(con.execute(
+        f"select event_id, event_date from intermediate.int_events_sessionized where customer_id = '{moved}'").fetchall())
     return {"corrected": {customer_id: events for customer_id, _, events in rejected},
-            "invalidated": (invalidated, clean_events[invalidated]), "moved": moved}
+            "invalidated": (invalidated, clean_events[invalidated]), "moved": (moved, dates_before)}
 
 
 @pytest.fixture(scope="module")
@@ -266,6 +268,13 @@ def test_corrected_customers_events_are_accepted_as_in_a_full_refresh(corrected_
         assert run.query(f"""
             select count(*) from intermediate.int_events_sessionized where customer_id = '{invalidated}'
         """)[0][0] == 0
+    # the customer who moved has events on other local dates now (late evening in one zone is the
+    # next day in the other)
+    moved, dates_before = facts["moved"]
+    dates_now = dict(incremental.query(
+        f"select event_id, event_date from intermediate.int_events_sessionized where customer_id = '{moved}'"))
+    assert dates_now.keys() == dates_before.keys()
+    assert sum(dates_now[event_id] != dates_before[event_id] for event_id in dates_now) > 0
     assert differences(incremental, full) == {}
 
 
