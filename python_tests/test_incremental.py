@@ -9,14 +9,16 @@ in every table; only `loaded_at`, which records when a row was computed, may dif
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from engagement_warehouse.generator import append_days, generate
 
-from .conftest import MODELS_AND_SEEDS, read, run_dbt
+from .conftest import MODELS_AND_SEEDS, DbtRun, read, run_dbt
 
 EXPORT_DATE = date(2026, 9, 30)
 
@@ -87,13 +89,48 @@ def test_the_second_run_was_incremental(daily_run):
 
 def test_incremental_run_equals_full_refresh_in_every_table(daily_run):
     incremental, full, _ = daily_run
+    assert "marts.fct_sessions" in tables(incremental.database)
+    assert differences(incremental, full) == {}
+
+
+# --- Later deliveries that change what is already loaded -----------------------------------------
+# Each scenario starts from the same first build, changes the raw files as a later export would,
+# then runs an incremental build on a copy of that warehouse and a full refresh on another: the
+# two must hold the same rows in every table.
+
+# app events of 5 to 8 days before the end of the first export that reach it only later (beyond
+# the 3-day lookback window incremental runs used to have): a tenth of those days' events, by id
+LATE_EVENTS = (
+    "event_ts >= timestamp '2026-09-22' and event_ts < timestamp '2026-09-25' "
+    "and event_id is not null and hash(event_id) % 10 = 0"
+)
+# the later export's rows are exported after everything in the first one
+LATER_EXPORT_TS = "((select max(updated_at) from old) + interval 1 day)"
+
+
+@dataclass
+class FirstBuild:
+    raw_dir: Path
+    all_events: Path
+    database: Path
+
+
+@dataclass
+class Scenario:
+    incremental: DbtRun
+    full: DbtRun
+    facts: dict
+
+
+def differences(incremental: DbtRun, full: DbtRun) -> dict[str, tuple[int, int, int]]:
+    """Per table whose rows differ (loaded_at left out): rows only in the incremental build, rows
+    only in the full refresh, rows of the incremental build."""
     incremental_tables, full_tables = tables(incremental.database), tables(full.database)
     assert incremental_tables == full_tables
-    assert "marts.fct_sessions" in incremental_tables
     con = duckdb.connect()
     con.execute(f"attach '{incremental.database}' as incremental (read_only)")
     con.execute(f"attach '{full.database}' as full_refresh (read_only)")
-    differences = {}
+    found = {}
     for table, columns in incremental_tables.items():
         select = ", ".join(f'"{column}"' for column in columns)
         only_incremental, only_full, rows = con.execute(f"""
@@ -105,5 +142,233 @@ def test_incremental_run_equals_full_refresh_in_every_table(daily_run):
                 (select count(*) from incremental.{table})
         """).fetchone()
         if only_incremental or only_full:
-            differences[table] = (only_incremental, only_full, rows)
-    assert differences == {}
+            found[table] = (only_incremental, only_full, rows)
+    con.close()
+    return found
+
+
+def rewrite_raw(raw: Path, table: str, sql: str) -> None:
+    """Replaces a raw Parquet file by the result of `sql`, which reads the old rows as `old`."""
+    path = raw / f"{table}.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"create table old as select * from read_parquet('{path}')")
+        con.execute(f"copy ({sql}) to '{path}' (format parquet)")
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> FirstBuild:
+    """The export of 2026-09-30 built once, without the late events (kept apart for scenario 2)."""
+    work = tmp_path_factory.mktemp("first_build")
+    raw = work / "raw"
+    generate(raw, scale=0.01, seed=42, end=EXPORT_DATE)
+    all_events = work / "all_events.parquet"
+    shutil.copy(raw / "events.parquet", all_events)
+    rewrite_raw(raw, "events", f"select * from old where not ({LATE_EVENTS})")
+    run = run_dbt(MODELS_AND_SEEDS, raw, work / "build")
+    assert run.returncode == 0, run.output[-3000:]
+    return FirstBuild(raw, all_events, run.database)
+
+
+def run_scenario(first: FirstBuild, work: Path, change) -> Scenario:
+    """Copies the first export and warehouse, lets `change(raw, first_build_connection)` edit the
+    raw files (it returns facts for the assertions), then builds incrementally and in full."""
+    raw = work / "raw"
+    shutil.copytree(first.raw_dir, raw)
+    with duckdb.connect(str(first.database), read_only=True) as con:
+        facts = change(raw, con)
+    for folder in ("incremental", "full"):
+        (work / folder).mkdir()
+        shutil.copy(first.database, work / folder / "warehouse.duckdb")
+    incremental = run_dbt(MODELS_AND_SEEDS, raw, work / "incremental")
+    assert incremental.returncode == 0, incremental.output[-3000:]
+    full = run_dbt([*MODELS_AND_SEEDS, "--full-refresh"], raw, work / "full")
+    assert full.returncode == 0, full.output[-3000:]
+    return Scenario(incremental, full, facts)
+
+
+def customer_corrections(raw: Path, con) -> dict:
+    """Two rejected customers whose events were rejected as unknown_customer are re-delivered
+    corrected; a clean customer is re-delivered with a country code that does not exist; the
+    clean customer with the most events moves to another country (another time zone)."""
+    rejected = con.execute("""
+        select customers.customer_id, customers.rejected_column, count(*) as events
+        from staging.base_shop__customers as customers
+        inner join staging.base_shop__events as events
+            on events.customer_id = customers.customer_id and events.rejection_rule = 'unknown_customer'
+        where customers.rejected_column in ('country_code', 'acquisition_channel')
+        group by all
+        order by events desc
+        limit 2
+    """).fetchall()
+    assert len(rejected) == 2 and all(events > 0 for _, _, events in rejected), rejected
+    clean_events = dict(con.execute("""
+        select customer_id, count(*) from staging.stg_shop__events
+        where customer_id in (select customer_id from staging.stg_shop__customers)
+        group by all order by 2 desc limit 2
+    """).fetchall())
+    moved, invalidated = list(clean_events)
+    fixes = {column: con.execute(f"""
+        select raw.{column} from read_parquet('{raw / 'customers.parquet'}') as raw
+        inner join staging.stg_shop__customers as customers on raw.customer_id = customers.customer_id
+        where raw.country_code = 'MX'
+        order by raw.customer_id limit 1
+    """).fetchone()[0] for column in ("country_code", "acquisition_channel")}
+    country_now = con.execute(
+        f"select country_code from staging.stg_shop__customers where customer_id = '{moved}'").fetchone()[0]
+    updates = {customer_id: {column: fixes[column]} for customer_id, column, _ in rejected}
+    updates[moved] = {"country_code": "AR" if country_now.upper() != "AR" else "MX"}
+    updates[invalidated] = {"country_code": "XX"}
+    with duckdb.connect() as raw_con:
+        columns = [row[0] for row in raw_con.execute(
+            f"describe select * from read_parquet('{raw / 'customers.parquet'}')").fetchall()]
+
+    def value(column: str) -> str:
+        if column == "updated_at":
+            return f"{LATER_EXPORT_TS} as updated_at"
+        cases = " ".join(f"when customer_id = '{customer_id}' then '{update[column]}'"
+                         for customer_id, update in updates.items() if column in update)
+        return f"case {cases} else {column} end as {column}" if cases else column
+
+    ids = ", ".join(f"'{customer_id}'" for customer_id in updates)
+    rewrite_raw(raw, "customers", f"""
+        select * from old
+        union all
+        select {", ".join(value(column) for column in columns)}
+        from old
+        where customer_id in ({ids})
+        qualify row_number() over (partition by customer_id order by updated_at desc) = 1
+    """)
+    dates_before = dict(con.execute(
+        f"select event_id, event_date from intermediate.int_events_sessionized where customer_id = '{moved}'").fetchall())
+    return {"corrected": {customer_id: events for customer_id, _, events in rejected},
+            "invalidated": (invalidated, clean_events[invalidated]), "moved": (moved, dates_before)}
+
+
+@pytest.fixture(scope="module")
+def corrected_customers(first_build, tmp_path_factory) -> Scenario:
+    return run_scenario(first_build, tmp_path_factory.mktemp("corrected_customers"), customer_corrections)
+
+
+def test_corrected_customers_events_are_accepted_as_in_a_full_refresh(corrected_customers):
+    incremental, full, facts = corrected_customers.incremental, corrected_customers.full, corrected_customers.facts
+    for customer_id, rejected_before in facts["corrected"].items():
+        for run in (incremental, full):
+            # every event rejected only for its unknown customer is clean now
+            assert run.query(f"""
+                select count(*) filter (where rejection_rule is null),
+                    count(*) filter (where rejection_rule = 'unknown_customer')
+                from staging.base_shop__events where customer_id = '{customer_id}'
+            """)[0] == (rejected_before, 0)
+    invalidated, clean_before = facts["invalidated"]
+    for run in (incremental, full):
+        assert run.query(f"""
+            select count(*) from staging.base_shop__events
+            where customer_id = '{invalidated}' and rejection_rule = 'unknown_customer'
+        """)[0][0] == clean_before
+        assert run.query(f"""
+            select count(*) from intermediate.int_events_sessionized where customer_id = '{invalidated}'
+        """)[0][0] == 0
+    # the customer who moved has events on other local dates now (late evening in one zone is the
+    # next day in the other)
+    moved, dates_before = facts["moved"]
+    dates_now = dict(incremental.query(
+        f"select event_id, event_date from intermediate.int_events_sessionized where customer_id = '{moved}'"))
+    assert dates_now.keys() == dates_before.keys()
+    assert sum(dates_now[event_id] != dates_before[event_id] for event_id in dates_now) > 0
+    assert differences(incremental, full) == {}
+
+
+def late_events(first: FirstBuild):
+    def change(raw: Path, con) -> dict:
+        shutil.copy(first.all_events, raw / "events.parquet")
+        with duckdb.connect() as raw_con:
+            late = raw_con.execute(f"select count(*) from read_parquet('{first.all_events}') where {LATE_EVENTS}").fetchone()[0]
+        return {"late": late}
+    return change
+
+
+@pytest.fixture(scope="module")
+def late_events_scenario(first_build, tmp_path_factory) -> Scenario:
+    return run_scenario(first_build, tmp_path_factory.mktemp("late_events"), late_events(first_build))
+
+
+def test_events_5_to_8_days_late_are_loaded_as_in_a_full_refresh(late_events_scenario):
+    incremental, full, facts = late_events_scenario.incremental, late_events_scenario.full, late_events_scenario.facts
+    assert facts["late"] > 50
+    for run in (incremental, full):
+        assert run.query(f"select count(*) from staging.base_shop__events where {LATE_EVENTS}")[0][0] == facts["late"]
+    assert differences(incremental, full) == {}
+
+
+def old_event_redeliveries(raw: Path, con) -> dict:
+    """Two clean events of about 60 days before the export are delivered again, changed: one two
+    hours earlier (its new version is kept: versions are ordered by their values), one with an
+    event type that does not exist (kept too, so the event is now rejected)."""
+    moved, broken = [row[0] for row in con.execute("""
+        select event_id from intermediate.int_events_sessionized
+        where customer_id is not null and event_ts between timestamp '2026-07-31' and timestamp '2026-08-02'
+            and event_type != 'a_made_up_type'
+        order by event_id limit 2
+    """).fetchall()]
+    rewrite_raw(raw, "events", f"""
+        select * from old
+        union all
+        select * replace (event_ts - interval 2 hour as event_ts) from old where event_id = '{moved}'
+        union all
+        select * replace ('a_made_up_type' as event_type) from old where event_id = '{broken}'
+    """)
+    moved_to = con.execute(
+        f"select event_ts - interval 2 hour from staging.base_shop__events where event_id = '{moved}'").fetchone()[0]
+    return {"moved": (moved, moved_to), "broken": broken}
+
+
+@pytest.fixture(scope="module")
+def redelivered_events(first_build, tmp_path_factory) -> Scenario:
+    return run_scenario(first_build, tmp_path_factory.mktemp("redelivered_events"), old_event_redeliveries)
+
+
+def test_a_60_day_old_redelivered_event_replaces_its_version_as_in_a_full_refresh(redelivered_events):
+    incremental, full, facts = redelivered_events.incremental, redelivered_events.full, redelivered_events.facts
+    moved, moved_to = facts["moved"]
+    for run in (incremental, full):
+        assert run.query(f"""
+            select rejection_rule, event_ts from staging.base_shop__events where event_id = '{moved}'
+            order by rejection_rule nulls first
+        """) == [(None, moved_to), ("duplicate_key_superseded", moved_to + timedelta(hours=2))]
+        assert run.query(f"""
+            select rejection_rule from staging.base_shop__events where event_id = '{facts["broken"]}'
+            order by rejection_rule
+        """) == [("duplicate_key_superseded",), ("unknown_enum_value",)]
+        assert run.query(f"""
+            select count(*) from intermediate.int_events_sessionized where event_id = '{facts["broken"]}'
+        """)[0][0] == 0
+    assert differences(incremental, full) == {}
+
+
+def order_status_change(raw: Path, con) -> dict:
+    """A delivered order of about 60 days before the export is re-delivered as returned."""
+    order_id = con.execute("""
+        select order_id from staging.stg_shop__orders
+        where status = 'delivered' and order_ts between timestamp '2026-07-25' and timestamp '2026-08-02'
+        order by order_id limit 1
+    """).fetchone()[0]
+    rewrite_raw(raw, "orders", f"""
+        select * from old
+        union all
+        select * replace ('returned' as status, {LATER_EXPORT_TS} as updated_at)
+        from old where order_id = '{order_id}'
+        qualify row_number() over (partition by order_id order by updated_at desc) = 1
+    """)
+    return {"order_id": order_id}
+
+
+@pytest.fixture(scope="module")
+def changed_order(first_build, tmp_path_factory) -> Scenario:
+    return run_scenario(first_build, tmp_path_factory.mktemp("changed_order"), order_status_change)
+
+
+def test_an_old_orders_status_change_gives_the_rows_of_a_full_refresh(changed_order):
+    incremental, full, facts = changed_order.incremental, changed_order.full, changed_order.facts
+    for run in (incremental, full):
+        assert run.query(f"select status from marts.fct_orders where order_id = '{facts['order_id']}'") == [("returned",)]
+    assert differences(incremental, full) == {}

@@ -21,7 +21,9 @@ ANALYST_WAREHOUSE_MODELS = ("int_data_end", "int_persons_first_orders", "int_per
                             "int_persons_activity_by_period", "cohort_retention",
                             "int_persons_purchase_periods", "customer_rfm")
 INCREMENTAL_EQUALITY = ("an incremental run gives the same rows as a full refresh in every table: checked by "
-                        "python_tests/test_incremental.py (scale 0.01, one appended day with late events), "
+                        "python_tests/test_incremental.py (scale 0.01: one appended day with late events, and "
+                        "later exports that correct a customer, bring events 5-8 days late, re-deliver "
+                        "60-day-old events changed or change an old order), "
                         "not re-checked by the benchmark")
 
 

@@ -4,11 +4,13 @@
 -- after var session_timeout_minutes (30) without an event; a session is not cut at midnight
 -- (a night-time visit is one visit; daily metrics use the session's start date).
 --
--- Incremental: the events loaded since the last run, and the earlier events of the devices they
--- touch whose visitor changed (a device newly identified moves its anonymous events to its
--- owner), change the sessions of their visitors from the earliest such event on. For each such
--- visitor the run re-sessionizes from the start of its last session before that event, and
--- numbers on from there; earlier sessions are final. Rows are replaced by event_id.
+-- Incremental: an event changes the sessions of its visitor from its time on when it was loaded
+-- since the last run, or is gone (rejected now, or out of the export: the post-hook deletes it),
+-- or has another visitor (a device newly identified moves its anonymous events to its owner), time
+-- or local date (its customer moved country) than when it was sessionized. For each such visitor
+-- the run re-sessionizes from the start of its last session before the earliest such event (as it
+-- is now and as it was), and numbers on from there; earlier sessions are final. Rows are replaced
+-- by event_id.
 --
 -- Speed: numbering sessions with a lag over each visitor's events, then a running count of the
 -- gaps, sorts every event twice (each sort carried the full rows: most of this model's time).
@@ -23,6 +25,8 @@
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='fail',
+    post_hook="{% if is_incremental() %}delete from {{ this }}
+        where event_id not in (select event_id from {{ ref('stg_shop__events') }}){% endif %}",
 ) }}
 
 {#- The visitor of an event: its customer, else its device's owner, else the device. Written once,
@@ -56,6 +60,7 @@ event_keys as (
         customer_id,
         anonymous_id,
         event_ts,
+        event_date,
         loaded_at
     from {{ ref('stg_shop__events') }}
 ),
@@ -114,6 +119,7 @@ event_visitors as (
         event_keys.event_id,
         event_keys.anonymous_id,
         event_keys.event_ts,
+        event_keys.event_date,
         event_keys.loaded_at,
         {{ visitor_key.format(events='event_keys') }} as visitor_key
     from event_keys
@@ -126,49 +132,29 @@ sessionized_before as (
         event_id,
         visitor_key,
         event_ts,
+        event_date,
         session_number,
         loaded_at
     from {{ this }}
 ),
 
-new_events as (
-    select
-        event_id,
-        anonymous_id
-    from event_visitors
-    where loaded_at > (select max(sessionized_before.loaded_at) from sessionized_before)
-),
-
-touched_devices as (
-    select distinct anonymous_id from new_events
-    where anonymous_id is not null
-),
-
--- the events that can have changed: those loaded since the last run and those of the devices
--- they touch (filtered before the join below, which would otherwise match every event)
-candidate_events as (
-    select
-        event_id,
-        event_ts,
-        visitor_key
-    from event_visitors
-    where
-        event_id in (select new_events.event_id from new_events)
-        or anonymous_id in (select touched_devices.anonymous_id from touched_devices)
-),
-
--- events loaded since the last run, and events of the devices they touch whose visitor changed
--- (a device newly identified, or its owner erased)
+-- every event as it is now and as it was sessionized, by event id (narrow on both sides): the
+-- events that can have changed their visitors' sessions
 changed_events as (
     select
-        candidate_events.event_ts,
-        candidate_events.visitor_key,
-        before.visitor_key as visitor_key_before
-    from candidate_events
-    left join sessionized_before as before on candidate_events.event_id = before.event_id
+        latest.visitor_key,
+        latest.event_ts,
+        before.visitor_key as visitor_key_before,
+        before.event_ts as event_ts_before
+    from event_visitors as latest
+    full outer join sessionized_before as before on latest.event_id = before.event_id
     where
-        candidate_events.event_id in (select new_events.event_id from new_events)
-        or candidate_events.visitor_key is distinct from before.visitor_key
+        latest.event_id is null
+        or before.event_id is null
+        or latest.loaded_at > (select max(sessionized_before.loaded_at) from sessionized_before)
+        or latest.visitor_key != before.visitor_key
+        or latest.event_ts != before.event_ts
+        or latest.event_date != before.event_date
 ),
 
 -- per visitor, the earliest event that can change its sessions: one it gained or one it lost
@@ -181,12 +167,13 @@ changed_from as (
             visitor_key,
             event_ts
         from changed_events
+        where visitor_key is not null
         union all
         select
             visitor_key_before as visitor_key,
-            event_ts
+            event_ts_before as event_ts
         from changed_events
-        where visitor_key_before != visitor_key
+        where visitor_key_before is not null
     ) as gained_or_lost
     group by visitor_key
 ),

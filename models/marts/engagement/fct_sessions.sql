@@ -5,8 +5,9 @@
 --
 -- Incremental: a run rebuilds the sessions that int_events_sessionized recomputed since the last
 -- run (it recomputes every event of such a session), and those whose customer now resolves to
--- another person; the pre-hook removes sessions that no longer exist (merged into another, or
--- renumbered after identity stitching). Rows are replaced by session_id.
+-- another person or whose channel or country name the seeds now give otherwise; the pre-hook
+-- removes sessions that no longer exist (merged into another, or renumbered after identity
+-- stitching). Rows are replaced by session_id.
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -14,6 +15,14 @@
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where session_id not in (select session_id from {{ ref('int_events_sessionized') }}){% endif %}",
 ) }}
+
+{#- The channel of a session, from the utm_medium of its first event. -#}
+{%- set session_channel -%}
+    case
+        when {medium} is null then 'direct'
+        else coalesce(utm_channels.session_channel, 'other')
+    end
+{%- endset %}
 
 with
 
@@ -65,8 +74,13 @@ sessions_to_rebuild as (
     where session_starts.loaded_at > (select max(sessions_before.loaded_at) from sessions_before)
     union
     select sessions_before.session_id from sessions_before
-    inner join persons on sessions_before.customer_id = persons.customer_id
-    where sessions_before.person_key is distinct from persons.person_key
+    left join persons on sessions_before.customer_id = persons.customer_id
+    left join utm_channels on sessions_before.utm_medium = utm_channels.utm_medium
+    left join countries on sessions_before.country_code = countries.country_code
+    where
+        sessions_before.person_key is distinct from persons.person_key
+        or sessions_before.session_channel != {{ session_channel.format(medium='sessions_before.utm_medium') }}
+        or sessions_before.country_name is distinct from countries.country_name
 ),
 {% endif %}
 
@@ -126,10 +140,7 @@ final as (
         first_events.utm_source,
         first_events.utm_medium,
         first_events.utm_campaign,
-        case
-            when first_events.utm_medium is null then 'direct'
-            else coalesce(utm_channels.session_channel, 'other')
-        end as session_channel,
+        {{ session_channel.format(medium='first_events.utm_medium') }} as session_channel,
         first_events.platform,
         first_events.country_code,
         countries.country_name,

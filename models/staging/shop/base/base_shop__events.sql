@@ -16,16 +16,20 @@
     ('unknown_customer', 'customer_id', 'customer_id is not null and not is_known_customer'),
 ] -%}
 
-{#- Incremental: a run reloads every event id that has a version in the last
-    var('events_lookback_days') days before the latest loaded event (late app events land there),
-    or no parseable timestamp, or a customer erased since it was loaded. Each reloaded id replaces
-    all its rows (the key is the event id; a missing id counts as one key, ''), so duplicates are
-    ranked within the full set of their versions, as in a full refresh. -#}
+{#- Incremental: a run reloads every event id whose raw rows changed since it was loaded (an id
+    with another number of rows in the export than here: a new event, however late, or a new
+    version of an old one) and every event id whose stored outcome a rule that reads another table
+    or the clock would now decide otherwise (rules_read_elsewhere below), plus the events of
+    customers erased since they were loaded; ids gone from the export are deleted (pre-hook). Each
+    reloaded id replaces all its rows (the key is the event id; a missing id counts as one key,
+    ''), so duplicates are ranked within the full set of their versions, as in a full refresh. -#}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key="coalesce(event_id, '')",
     on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where coalesce(event_id, '') not in
+        (select coalesce({{ clean_text('event_id') }}, '') from {{ source('shop', 'events') }}){% endif %}",
 ) }}
 
 {#- The raw events are read where they are needed, not through an import CTE: DuckDB keeps a copy
@@ -53,28 +57,78 @@ countries as (
 ),
 
 {% if is_incremental() %}
-loaded as (
-    select * from {{ this }}
-),
-
-window_start as (
-    select {{ dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_ts)') }} as window_start_ts
-    from loaded
-    where rejection_rule is null
-),
-
-event_ids_to_load as (
-    select {{ clean_text('raw_events.event_id') }} as event_id
+-- per event id, its rows in the export and here (one row per raw row: clean, rejected or
+-- superseded): a count that differs means rows arrived or left since the id was loaded
+raw_id_counts as (
+    select
+        coalesce({{ clean_text('raw_events.event_id') }}, '') as record_key,
+        count(*) as raw_rows
     from {{ raw_events }} as raw_events
-    -- true also when the timestamp does not parse or nothing was loaded before
-    where coalesce(
-        {{ parse_timestamp_utc('raw_events.event_ts') }}
-        >= (select window_start.window_start_ts from window_start),
-        true
-    )
+    group by coalesce({{ clean_text('raw_events.event_id') }}, '')
+),
+
+loaded_id_counts as (
+    select
+        coalesce(loaded.event_id, '') as record_key,
+        count(*) as loaded_rows
+    from {{ this }} as loaded
+    group by coalesce(loaded.event_id, '')
+),
+
+{#- The rules whose outcome can change while the raw row stays the same: those that read another
+    table (a customer corrected, or newly rejected, in a later export; a seed) or the clock. -#}
+{%- set read_elsewhere = ['is_known_event_type', 'is_known_country', 'is_known_customer', now_utc()] %}
+{%- set rules_read_elsewhere = [] %}
+{%- for rule_name, column_name, condition in rules %}
+    {%- if read_elsewhere | select('in', condition) | list %}
+        {%- do rules_read_elsewhere.append((loop.index0, condition)) %}
+    {%- endif %}
+{%- endfor %}
+
+-- each loaded row with the position of the rule that decided it (clean: after the last rule) and
+-- what the other tables say now
+loaded_checked as (
+    select
+        loaded.*,
+        case
+            {%- for rule_name, column_name, condition in rules %}
+            when loaded.rejection_rule = '{{ rule_name }}' and loaded.rejected_column = '{{ column_name }}'
+                then {{ loop.index0 }}
+            {%- endfor %}
+            else {{ rules | length }}
+        end as rule_position,
+        event_types.event_type is not null as is_known_event_type,
+        countries.country_code is not null as is_known_country,
+        customers.customer_id is not null as is_known_customer
+    from {{ this }} as loaded
+    left join event_types on loaded.event_type = event_types.event_type
+    left join countries on loaded.country_code = countries.country_code
+    left join customers on loaded.customer_id = customers.customer_id
+),
+
+-- a row whose outcome these rules would now change: one of them that it passed fails now, or the
+-- one that rejected it passes now
+revalidated_record_keys as (
+    select coalesce(event_id, '') as record_key
+    from loaded_checked
+    where
+        false
+        {%- for position, condition in rules_read_elsewhere %}
+        or (rule_position > {{ position }} and coalesce({{ condition }}, false))
+        or (rule_position = {{ position }} and not coalesce({{ condition }}, false))
+        {%- endfor %}
+),
+
+record_keys_to_load as (
+    select coalesce(raw_id_counts.record_key, loaded_id_counts.record_key) as record_key
+    from raw_id_counts
+    full outer join loaded_id_counts on raw_id_counts.record_key = loaded_id_counts.record_key
+    where raw_id_counts.raw_rows is distinct from loaded_id_counts.loaded_rows
     union
-    select loaded.event_id
-    from loaded
+    select record_key from revalidated_record_keys
+    union
+    select coalesce(loaded.event_id, '') as record_key
+    from {{ this }} as loaded
     inner join erased_customers on loaded.customer_id = erased_customers.customer_id
 ),
 
@@ -82,8 +136,8 @@ event_ids_to_load as (
 loaded_rows as (
     select raw_events.*
     from {{ raw_events }} as raw_events
-    inner join event_ids_to_load
-        on coalesce({{ clean_text('raw_events.event_id') }}, '') = coalesce(event_ids_to_load.event_id, '')
+    inner join record_keys_to_load
+        on coalesce({{ clean_text('raw_events.event_id') }}, '') = record_keys_to_load.record_key
 ),
 {% endif %}
 {%- set loaded_rows = 'loaded_rows' if is_incremental() else raw_events %}
