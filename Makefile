@@ -120,8 +120,11 @@ compact: install
 
 # The erased customers' e-mail, phone and name in the warehouse file's bytes, the exports and the
 # artefacts (dbt's test erased_customers_have_no_personal_data_anywhere checks every table).
-ERASURE_ARTEFACTS = logs target/compiled target/run $(wildcard target/*.json target/*.html) $(QUALITY_DOCS_DIR) \
-	$(REPORT_DIR)
+# dbt's folders: target/ and logs/ unless DBT_TARGET_PATH / DBT_LOG_PATH say otherwise.
+DBT_TARGET_DIR = $(or $(DBT_TARGET_PATH),target)
+DBT_LOG_DIR = $(or $(DBT_LOG_PATH),logs)
+ERASURE_ARTEFACTS = $(DBT_LOG_DIR) $(DBT_TARGET_DIR)/compiled $(DBT_TARGET_DIR)/run \
+	$(wildcard $(DBT_TARGET_DIR)/*.json $(DBT_TARGET_DIR)/*.html) $(QUALITY_DOCS_DIR) $(REPORT_DIR)
 erasure-check: install
 	$(BIN)/engagement-warehouse erasure-check --database $(DUCKDB_PATH) --exports $(EXPORT_DIR) \
 		$(foreach place,$(ERASURE_ARTEFACTS),--artefacts $(place))

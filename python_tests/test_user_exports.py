@@ -104,7 +104,7 @@ def built_from_export(request, tmp_path_factory):
     work = tmp_path_factory.mktemp(f"user_{request.param}")
     raw = write_export(work / "exports_of_the_shop", request.param)
     before = fingerprint(raw)
-    run = make(["data", "dbt-build", "quality", "export", "report", "docs"], raw, work)
+    run = make(["data", "dbt-build", "compact", "quality", "export", "report", "docs", "erasure-check"], raw, work)
     return request.param, raw, before, work, run
 
 
@@ -120,6 +120,9 @@ def test_the_whole_build_runs_on_an_orders_only_export_and_leaves_the_folder_unc
     assert (work / "report" / "index.html").stat().st_size > 0
     assert (work / "quality_docs" / "index.html").is_file()
     assert (work / "target" / "static_index.html").is_file()
+    # no privacy requests: the erasure check looks for nothing, in the run's own folders
+    assert f"erasure check: 0 personal value(s) of erased customers, none found in {work / 'warehouse.duckdb'}, " \
+           f"{work / 'logs'}, {work / 'target'}/compiled" in run.stdout
 
 
 def query(work: Path, sql: str) -> list[tuple]:
