@@ -1,8 +1,7 @@
 -- Events grouped into sessions per visitor. Identity stitching first: an anonymous_id that was
 -- ever seen with a customer_id belongs to the customer of its earliest identified event, so the
 -- visitor's anonymous events before they signed in join the customer's sessions. A session ends
--- after var session_timeout_minutes (30) without an event; a session is not cut at midnight
--- (a night-time visit is one visit; daily metrics use the session's start date).
+-- after var session_timeout_minutes (30) without an event, not at midnight (DECISIONS.md).
 --
 -- Incremental: an event changes the sessions of its visitor from its time on when it was loaded
 -- since the last run, or is gone (rejected now, or out of the export: the post-hook deletes it),
@@ -12,14 +11,8 @@
 -- is now and as it was), and numbers on from there; earlier sessions are final. Rows are replaced
 -- by event_id.
 --
--- Speed: numbering sessions with a lag over each visitor's events, then a running count of the
--- gaps, sorts every event twice (each sort carried the full rows: most of this model's time).
--- Instead each visitor's timeline is cut into buckets as long as the timeout (time_bucket). Two
--- events of one bucket are never more than the timeout apart, so only the first event of a bucket
--- can open a session: it does when the bucket before is empty or ended more than the timeout
--- before it. A running count over the buckets (about 3 events each, and narrow) numbers the
--- sessions, the one sort; each event takes its session from its bucket by a hash join. The result
--- is the one the lag gave, row for row.
+-- Sessions are numbered over time buckets as long as the timeout, not with a lag over every
+-- event (why: DECISIONS.md, performance notes): only a bucket's first event can open a session.
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',

@@ -32,8 +32,8 @@
         (select coalesce({{ clean_text('event_id') }}, '') from {{ source('shop', 'events') }}){% endif %}",
 ) }}
 
-{#- The raw events are read where they are needed, not through an import CTE: DuckDB keeps a copy
-    of a CTE that is read more than once, here every raw event (4 GB at scale 1). -#}
+{#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
+    performance notes). -#}
 {%- set raw_events = source('shop', 'events') %}
 {%- set is_erased = 'erased_customers.customer_id is not null' %}
 
@@ -142,10 +142,8 @@ loaded_rows as (
 {% endif %}
 {%- set loaded_rows = 'loaded_rows' if is_incremental() else raw_events %}
 
--- Versions: only the rows of an event id that occurs more than once in this load are ranked.
--- Ranking every row (a window over all events) sorted the full rows of every event and spilled to
--- disk: at scale 1 most of this model's time, for the 0.1% of ids that have more than one row.
--- Ids are grouped by an integer hash (ids that merely share a hash are ranked too, harmlessly).
+-- Versions: only the rows of an event id that occurs more than once in this load are ranked,
+-- found by an integer hash of the id (DECISIONS.md, performance notes).
 duplicated_id_hashes as (
     select {{ grouping_hash(clean_text('loaded_rows.event_id')) }} as id_hash
     from {{ loaded_rows }} as loaded_rows
