@@ -19,7 +19,10 @@ BIN := $(VENV)/bin
 # dbt hook register_raw_files names what it looked for). Not named: the project's demo folder,
 # where demo data is generated when it holds no raw file. Each table's format (Parquet or CSV)
 # is found from its file; RAW_DATA_FORMAT=parquet or csv forces one.
-DEMO_RAW_DIR := data/raw
+# The demo folder is defined once, as the var raw_data_dir_default of dbt_project.yml (dbt's macro
+# raw_data_dir, the CLI and spark-build read it there too).
+DEMO_RAW_DIR := $(shell sed -n 's/^  raw_data_dir_default: *//p' dbt_project.yml)
+$(if $(DEMO_RAW_DIR),,$(error dbt_project.yml defines no var raw_data_dir_default (the demo raw folder)))
 RAW_DATA_DIR_NAMED := $(if $(filter undefined,$(origin RAW_DATA_DIR)),,yes)
 RAW_DATA_DIR ?= $(DEMO_RAW_DIR)
 RAW_DATA_FORMAT ?=

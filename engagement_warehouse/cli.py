@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .generator import GenerationReport, GeneratorSettingsError, append_days, generate
+from .raw_files import default_raw_dir
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -191,6 +192,7 @@ def _warehouse_option(parser: argparse.ArgumentParser, flag: str, help_text: str
                         help=f"{help_text} (default: $DUCKDB_PATH or data/warehouse.duckdb)")
 
 
+DEMO_DIR_IS = "the demo folder: var raw_data_dir_default of dbt_project.yml"
 THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the files while the simulation goes on "
                 "(the default). The same bytes either way")
 
@@ -198,9 +200,10 @@ THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the file
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    demo_dir = default_raw_dir()
 
     gen = commands.add_parser("generate", help="write deterministic demo raw data (the raw data contract)")
-    gen.add_argument("--out", default="data/raw", help="output folder (default: data/raw)")
+    gen.add_argument("--out", default=demo_dir, help=f"output folder (default: {demo_dir}, {DEMO_DIR_IS})")
     gen.add_argument("--scale", type=float, default=0.02,
                      help="1 = about 100k customers, 1M orders, 20M events (default: 0.02)")
     gen.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
@@ -213,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(func=_generate)
 
     day = commands.add_parser("append-day", help="re-export a generated folder one day later (new rows, late events)")
-    day.add_argument("--out", default="data/raw", help="folder written by generate (default: data/raw)")
+    day.add_argument("--out", default=demo_dir, help=f"folder written by generate (default: {demo_dir}, {DEMO_DIR_IS})")
     day.add_argument("--days", type=int, default=1, help="days to move the export forward (default: 1)")
     day.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
     day.set_defaults(func=_append_day)
