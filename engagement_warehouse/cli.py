@@ -137,9 +137,14 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _dbt(args: argparse.Namespace) -> int:
-    from .dbt_command import run_dbt
+    from .dbt_command import dbt_target, run_dbt
+    from .spark import missing_spark_extra
 
-    return run_dbt(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args)
+    dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    if dbt_target(dbt_args) == "spark" and (missing := missing_spark_extra()):
+        print(f"engagement-warehouse dbt: {missing}", file=sys.stderr)
+        return 2
+    return run_dbt(dbt_args)
 
 
 def _fail(command: str, error: BaseException, memory_setting: str | None = None) -> None:
@@ -163,10 +168,14 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _spark_build(args: argparse.Namespace) -> int:
+    from .spark import SparkExtraMissing
     from .spark.build import SparkBuildError, spark_build
 
     try:
         spark_build(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args)
+    except SparkExtraMissing as error:
+        print(f"engagement-warehouse spark-build: {error}", file=sys.stderr)
+        return 2
     except SparkBuildError as error:
         print(f"engagement-warehouse spark-build: {error}", file=sys.stderr)
         return 1
@@ -174,10 +183,16 @@ def _spark_build(args: argparse.Namespace) -> int:
 
 
 def _compare_engines(args: argparse.Namespace) -> int:
+    from .spark import SparkExtraMissing
     from .spark.compare import compare_engines
     from .spark.session import spark_session
 
-    results = compare_engines(args.duckdb, spark_session(), args.manifest)
+    try:
+        spark = spark_session()
+    except SparkExtraMissing as error:
+        print(f"engagement-warehouse compare-engines: {error}", file=sys.stderr)
+        return 2
+    results = compare_engines(args.duckdb, spark, args.manifest)
     for result in results:
         print(result.line())
     differing = [result.mart for result in results if not result.matches]

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ..raw_files import RawFilesError, find_raw_files, is_demo_data, raw_data_dir
+from . import require_spark_extra
 from .fits import SOURCE, run_fits
 
 
@@ -59,12 +60,13 @@ def check_salt_for_spark() -> None:
 
 
 def spark_build(dbt_args: list[str]) -> None:
-    from dbt.cli.main import dbtRunner
-    from pyspark.sql import SparkSession
-
     if os.environ.get("DBT_TARGET") != "spark":
         raise SparkBuildError("set DBT_TARGET=spark (the profile's spark output)")
     check_salt_for_spark()
+    require_spark_extra()
+    from dbt.cli.main import dbtRunner
+    from pyspark.sql import SparkSession
+
     os.environ.update(raw_file_settings())
     runner = dbtRunner()
 
