@@ -1,10 +1,11 @@
 # Two commands set everything up on a fresh machine (Python 3.11+ and make):
-#   make build   virtual env + pinned dependencies, demo raw data if none, dbt build, quality checkpoint,
-#                Parquet exports of the marts
-#   make test    lint, Python tests, dbt build with all tests on a small generated data set,
-#                quality checkpoint and coverage report on it
+#   make build   virtual env + pinned main dependencies, demo raw data if none, dbt build, quality
+#                checkpoint, Parquet exports of the marts
+#   make test    the dev extra (pytest, sqlfluff...), lint, Python tests, dbt build with all tests on
+#                a small generated data set, quality checkpoint and coverage report on it
 # Everything else here is a step of one of those, or a convenience.
-# The same project on Apache Spark (dbt-spark, a local Spark inside the dbt process, Java 17):
+# The same project on Apache Spark (the spark extra: dbt-spark, a local Spark inside the dbt process,
+# Java 17):
 #   make build-spark  dbt build on the spark target from $(RAW_DATA_DIR)
 #   make test-spark   a small generated data set built with every test on Spark and on DuckDB, and
 #                     every mart of the two compared
@@ -19,7 +20,10 @@ BIN := $(VENV)/bin
 # dbt hook register_raw_files names what it looked for). Not named: the project's demo folder,
 # where demo data is generated when it holds no raw file. Each table's format (Parquet or CSV)
 # is found from its file; RAW_DATA_FORMAT=parquet or csv forces one.
-DEMO_RAW_DIR := data/raw
+# The demo folder is defined once, as the var raw_data_dir_default of dbt_project.yml (dbt's macro
+# raw_data_dir, the CLI and spark-build read it there too).
+DEMO_RAW_DIR := $(shell sed -n 's/^  raw_data_dir_default: *//p' dbt_project.yml)
+$(if $(DEMO_RAW_DIR),,$(error dbt_project.yml defines no var raw_data_dir_default (the demo raw folder)))
 RAW_DATA_DIR_NAMED := $(if $(filter undefined,$(origin RAW_DATA_DIR)),,yes)
 RAW_DATA_DIR ?= $(DEMO_RAW_DIR)
 RAW_DATA_FORMAT ?=
@@ -60,14 +64,21 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 # dbt through engagement-warehouse: a lock conflict on the DuckDB file (another build, a notebook
 # holding it) or DuckDB out of memory comes out as one line saying what to do, not tracebacks.
 DBT := $(BIN)/engagement-warehouse dbt --
+# What each target needs is installed once, each set with its own stamp file: the main dependencies
+# (the DuckDB engine, GX, the fits, the report: all make build needs), the spark extra (dbt-spark,
+# pyspark: make build-spark, make test-spark) and the dev extra (pytest, sqlfluff, selenium, polars:
+# make test, lint, pytest, bench). requirements.lock pins every package of all three.
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
+DEV_STAMP := $(VENV)/.installed-dev
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c requirements.lock
 
 # Test data: the CDNOW sample ships inside the lifetimes wheel on PyPI. The CLV tests read its
 # data files (never its code) to check the fitters against the published estimates.
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install data dbt-build compact erasure-check quality quality-assets node export docs docs-serve report bench browser test \
+.PHONY: build install install-spark install-dev data dbt-build compact erasure-check quality quality-assets node export docs docs-serve report bench browser test \
 	lint pytest dbt-test test-data build-spark test-spark java clean help
 
 help:
@@ -87,10 +98,21 @@ build: install data dbt-build compact quality export erasure-check
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
-	touch $(STAMP)
+	$(PIP_INSTALL) -e .
+	touch $@
+
+# An extra after the main dependencies (again when they are reinstalled).
+$(SPARK_STAMP): $(STAMP)
+	$(PIP_INSTALL) -e ".[spark]"
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(PIP_INSTALL) -e ".[dev]"
+	touch $@
 
 install: $(STAMP)
+install-spark: $(SPARK_STAMP)
+install-dev: $(DEV_STAMP)
 
 data: install
 ifeq ($(RAW_DATA_DIR_NAMED),yes)
@@ -173,7 +195,7 @@ report: install
 # Generator, full and incremental dbt builds, the read-everything floor, the analyst baselines
 # (pandas, polars) and peak memory, each a median of BENCH_RUNS runs, on generated data of its
 # own under $(BENCH_DIR) (the user's warehouse is not touched).
-bench: install
+bench: install-dev
 	$(BIN)/engagement-warehouse bench --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --out $(BENCH_DIR)
 
 # Debian's Chromium and its WebDriver for the tests that render the docs and the report.
@@ -185,11 +207,11 @@ browser:
 
 test: lint pytest dbt-test
 
-lint: install
+lint: install-dev
 	@mkdir -p $(TEST_DIR)
 	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
-pytest: install test-data browser quality-assets
+pytest: install-dev test-data browser quality-assets
 	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) $(BIN)/python -m pytest
 
 test-data: $(LIFETIMES_WHEEL)
@@ -219,7 +241,7 @@ java:
 # with the same code, then the models that read them (engagement-warehouse spark-build). Paths are
 # made absolute: Spark resolves a relative one against its own folders. Its dbt artefacts go to
 # target/spark, beside DuckDB's in target/.
-build-spark: install java data
+build-spark: install-spark java data
 	@mkdir -p $(SPARK_WAREHOUSE_DIR)
 	DBT_TARGET=spark RAW_DATA_DIR=$(abspath $(RAW_DATA_DIR)) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) \
 		SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_WAREHOUSE_DIR)) \
@@ -227,7 +249,7 @@ build-spark: install java data
 
 # One generated data set (SPARK_TEST_SCALE), built with every test on Spark and on DuckDB, then
 # every mart compared: rows, keys, money to the cent, doubles within a stated tolerance.
-test-spark: install java
+test-spark: install-spark java
 	rm -rf $(SPARK_TEST_DIR)
 	$(BIN)/engagement-warehouse generate --out $(SPARK_TEST_DIR)/raw --scale $(SPARK_TEST_SCALE) --seed $(SEED) \
 		--bad-row-share $(BAD_ROW_SHARE)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .generator import GenerationReport, GeneratorSettingsError, append_days, generate
+from .raw_files import default_raw_dir
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -136,9 +137,14 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _dbt(args: argparse.Namespace) -> int:
-    from .dbt_command import run_dbt
+    from .dbt_command import dbt_target, run_dbt
+    from .spark import missing_spark_extra
 
-    return run_dbt(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args)
+    dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    if dbt_target(dbt_args) == "spark" and (missing := missing_spark_extra()):
+        print(f"engagement-warehouse dbt: {missing}", file=sys.stderr)
+        return 2
+    return run_dbt(dbt_args)
 
 
 def _fail(command: str, error: BaseException, memory_setting: str | None = None) -> None:
@@ -162,10 +168,14 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _spark_build(args: argparse.Namespace) -> int:
+    from .spark import SparkExtraMissing
     from .spark.build import SparkBuildError, spark_build
 
     try:
         spark_build(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args)
+    except SparkExtraMissing as error:
+        print(f"engagement-warehouse spark-build: {error}", file=sys.stderr)
+        return 2
     except SparkBuildError as error:
         print(f"engagement-warehouse spark-build: {error}", file=sys.stderr)
         return 1
@@ -173,10 +183,16 @@ def _spark_build(args: argparse.Namespace) -> int:
 
 
 def _compare_engines(args: argparse.Namespace) -> int:
+    from .spark import SparkExtraMissing
     from .spark.compare import compare_engines
     from .spark.session import spark_session
 
-    results = compare_engines(args.duckdb, spark_session(), args.manifest)
+    try:
+        spark = spark_session()
+    except SparkExtraMissing as error:
+        print(f"engagement-warehouse compare-engines: {error}", file=sys.stderr)
+        return 2
+    results = compare_engines(args.duckdb, spark, args.manifest)
     for result in results:
         print(result.line())
     differing = [result.mart for result in results if not result.matches]
@@ -191,6 +207,7 @@ def _warehouse_option(parser: argparse.ArgumentParser, flag: str, help_text: str
                         help=f"{help_text} (default: $DUCKDB_PATH or data/warehouse.duckdb)")
 
 
+DEMO_DIR_IS = "the demo folder: var raw_data_dir_default of dbt_project.yml"
 THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the files while the simulation goes on "
                 "(the default). The same bytes either way")
 
@@ -198,9 +215,10 @@ THREADS_HELP = ("1 runs on one thread; otherwise a writer thread writes the file
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="engagement-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    demo_dir = default_raw_dir()
 
     gen = commands.add_parser("generate", help="write deterministic demo raw data (the raw data contract)")
-    gen.add_argument("--out", default="data/raw", help="output folder (default: data/raw)")
+    gen.add_argument("--out", default=demo_dir, help=f"output folder (default: {demo_dir}, {DEMO_DIR_IS})")
     gen.add_argument("--scale", type=float, default=0.02,
                      help="1 = about 100k customers, 1M orders, 20M events (default: 0.02)")
     gen.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
@@ -213,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(func=_generate)
 
     day = commands.add_parser("append-day", help="re-export a generated folder one day later (new rows, late events)")
-    day.add_argument("--out", default="data/raw", help="folder written by generate (default: data/raw)")
+    day.add_argument("--out", default=demo_dir, help=f"folder written by generate (default: {demo_dir}, {DEMO_DIR_IS})")
     day.add_argument("--days", type=int, default=1, help="days to move the export forward (default: 1)")
     day.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
     day.set_defaults(func=_append_day)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .duckdb_errors import OUT_OF_MEMORY_HINT, lock_conflict, out_of_memory
+from .profile import profile_target
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # dbt's line before a run-level error: held back until the next line says whether it is a lock
@@ -32,6 +33,21 @@ ENCOUNTERED = re.compile(r"Encountered an error:\s*$")
 def dbt_executable() -> str:
     """The dbt of this environment (the project's virtual env), beside its Python."""
     return str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_target(args: list[str]) -> str | None:
+    """The profile output dbt will use: --target / -t, else the profile's target; None when the
+    profile cannot be read here (dbt then says what is wrong with it)."""
+    for flag in ("--target", "-t"):
+        if flag in args[:-1]:
+            return args[args.index(flag) + 1]
+        for arg in args:
+            if arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+    try:
+        return profile_target()
+    except Exception:  # a missing or broken profile, another --profiles-dir: dbt's to report
+        return None
 
 
 def run_dbt(args: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -27,9 +27,19 @@ def _env_var(name: str, default: str | None = None) -> str:
     return default
 
 
-def profile_output(output: str, profiles_dir: Path | None = None) -> dict[str, Any]:
-    """One output of the profile (duckdb, spark), rendered with the current environment.
-    The folder is profiles_dir, else $DBT_PROFILES_DIR, else the project's profiles/."""
+def _profile(profiles_dir: Path | None = None) -> dict[str, Any]:
+    """The profile rendered with the current environment. The folder is profiles_dir, else
+    $DBT_PROFILES_DIR, else the project's profiles/."""
     folder = Path(profiles_dir or os.environ.get("DBT_PROFILES_DIR") or PROJECT_PROFILES_DIR)
     text = jinja2.Template((folder / "profiles.yml").read_text()).render(env_var=_env_var)
-    return yaml.safe_load(text)[PROFILE]["outputs"][output]
+    return yaml.safe_load(text)[PROFILE]
+
+
+def profile_output(output: str, profiles_dir: Path | None = None) -> dict[str, Any]:
+    """One output of the profile (duckdb, spark), rendered with the current environment."""
+    return _profile(profiles_dir)["outputs"][output]
+
+
+def profile_target(profiles_dir: Path | None = None) -> str:
+    """The output dbt uses when no --target is given (the profile's `target`, DBT_TARGET)."""
+    return str(_profile(profiles_dir)["target"])

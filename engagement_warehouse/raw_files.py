@@ -8,14 +8,16 @@ marker file says the folder holds demo data."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .contract import SOURCES_YAML
+from .contract import PROJECT_DIR, SOURCES_YAML
 
 DEMO_MARKER = "_generation.json"
+DBT_PROJECT_YML = PROJECT_DIR / "dbt_project.yml"
 
 
 class RawFilesError(RuntimeError):
@@ -26,6 +28,17 @@ class RawFilesError(RuntimeError):
 class RawTable:
     name: str
     optional: bool
+
+
+def default_raw_dir(project_yml: Path = DBT_PROJECT_YML) -> str:
+    """The demo folder: var raw_data_dir_default of dbt_project.yml, the one definition (dbt's
+    macro raw_data_dir and the Makefile read it too)."""
+    return str(yaml.safe_load(project_yml.read_text(encoding="utf-8"))["vars"]["raw_data_dir_default"])
+
+
+def raw_data_dir() -> str:
+    """The folder of the raw files, as dbt's macro raw_data_dir finds it: RAW_DATA_DIR, else the demo folder."""
+    return os.environ.get("RAW_DATA_DIR", default_raw_dir())
 
 
 def contract_tables(sources_yaml: Path = SOURCES_YAML) -> list[RawTable]:

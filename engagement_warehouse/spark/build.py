@@ -15,7 +15,8 @@ import os
 import time
 from pathlib import Path
 
-from ..raw_files import RawFilesError, find_raw_files, is_demo_data
+from ..raw_files import RawFilesError, find_raw_files, is_demo_data, raw_data_dir
+from . import require_spark_extra
 from .fits import SOURCE, run_fits
 
 
@@ -35,7 +36,7 @@ def raw_file_settings() -> dict[str, str]:
     (RAW_DATA_IS_DEMO), found by the rules the DuckDB hook applies (engagement_warehouse.raw_files).
     A remote RAW_DATA_DIR (a URI) cannot be looked at either: every table is then expected in
     RAW_DATA_FORMAT (default parquet)."""
-    raw_dir = os.environ.get("RAW_DATA_DIR", "data/raw")
+    raw_dir = raw_data_dir()
     forced = os.environ.get("RAW_DATA_FORMAT", "")
     if "://" in raw_dir:
         return {"RAW_FILE_FORMATS": "", "RAW_DATA_IS_DEMO": os.environ.get("RAW_DATA_IS_DEMO", "false")}
@@ -59,12 +60,13 @@ def check_salt_for_spark() -> None:
 
 
 def spark_build(dbt_args: list[str]) -> None:
-    from dbt.cli.main import dbtRunner
-    from pyspark.sql import SparkSession
-
     if os.environ.get("DBT_TARGET") != "spark":
         raise SparkBuildError("set DBT_TARGET=spark (the profile's spark output)")
     check_salt_for_spark()
+    require_spark_extra()
+    from dbt.cli.main import dbtRunner
+    from pyspark.sql import SparkSession
+
     os.environ.update(raw_file_settings())
     runner = dbtRunner()
 

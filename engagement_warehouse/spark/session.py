@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..profile import profile_output
+from . import require_spark_extra
 
 
 def spark_settings(profiles_dir: Path | None = None) -> dict[str, str]:
@@ -17,6 +18,7 @@ def spark_settings(profiles_dir: Path | None = None) -> dict[str, str]:
 
 
 def spark_session(profiles_dir: Path | None = None):
+    require_spark_extra()
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.enableHiveSupport()

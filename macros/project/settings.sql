@@ -2,8 +2,10 @@
     env_var() inside dbt_project.yml vars, so these are macros.) The on-run-start hook
     register_raw_files reads the files with them. -#}
 
+{#- The demo folder when RAW_DATA_DIR is not set: var raw_data_dir_default (dbt_project.yml), the
+    one definition, which the Makefile and engagement_warehouse.raw_files read too. -#}
 {% macro raw_data_dir() -%}
-    {{ return(env_var('RAW_DATA_DIR', 'data/raw')) }}
+    {{ return(env_var('RAW_DATA_DIR', var('raw_data_dir_default'))) }}
 {%- endmacro %}
 
 {#- auto (unset): each table's format is found from its file. -#}
