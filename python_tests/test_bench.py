@@ -78,8 +78,8 @@ def test_results_hold_every_figure(bench):
 
     full = figures["full_build"]
     assert full["nodes"] > 50 and len(full["top_models"]) == 10
-    assert set(full["clv_fit"]["models"]) == {"clv_model_params", "int_persons_clv_scored", "clv_backtest",
-                                              "retention_projection"}
+    assert set(full["clv_fit"]["models"]) == {"int_clv_model_params_fitted", "int_persons_clv_scored",
+                                              "int_clv_backtest_fitted", "int_cohort_retention_projected"}
     assert full["partial_parse"] == [True] * RUNS
     assert figures["floor"]["files"] == 8 and figures["floor"]["rows"] == generator["rows"]
     assert set(figures["incremental"]["incremental_models"]) == {"base_shop__events", "int_events_sessionized",

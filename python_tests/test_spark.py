@@ -17,8 +17,11 @@ from engagement_warehouse.spark.fits import _typed
 from engagement_warehouse.spark.session import spark_settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-PYTHON_MODELS = ["models/intermediate/value/int_persons_clv_scored.py", "models/marts/value/clv_model_params.py",
-                 "models/marts/value/clv_backtest.py", "models/marts/retention/retention_projection.py"]
+FITS = PROJECT_DIR / "models/intermediate/fits"
+# the YAML that lists each fit's columns: the mart that selects it (int_persons_clv_scored its own)
+COLUMNS_OF = {"int_clv_model_params_fitted": "clv_model_params", "int_clv_backtest_fitted": "clv_backtest",
+              "int_cohort_retention_projected": "retention_projection",
+              "int_persons_clv_scored": "int_persons_clv_scored"}
 
 
 def mart(keys: list[str], amounts: list[str], rates: list[float], loaded: list[str] | None = None) -> pa.Table:
@@ -90,10 +93,13 @@ def yaml_columns(model: str) -> list[str]:
     raise LookupError(model)
 
 
-@pytest.mark.parametrize("python_model", PYTHON_MODELS)
-def test_each_python_model_has_a_spark_sql_model_with_its_columns(python_model):
-    sql = (PROJECT_DIR / python_model).with_suffix(".sql").read_text()
-    name = Path(python_model).stem
-    assert "config(enabled=target.type == 'spark')" in sql
+def test_the_python_and_spark_folders_hold_the_same_fits():
+    assert sorted(p.stem for p in (FITS / "python").glob("*.py")) == sorted(COLUMNS_OF)
+    assert sorted(p.stem for p in (FITS / "spark").glob("*.sql")) == sorted(COLUMNS_OF)
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS_OF))
+def test_each_python_model_has_a_spark_sql_model_with_its_columns(name):
+    sql = (FITS / "spark" / f"{name}.sql").read_text()
     assert f"source('python_fits', '{name}')" in sql
-    assert re.findall(r"cast\(\w+ as \w+\) as (\w+)", sql) == yaml_columns(name)
+    assert re.findall(r"cast\(\w+ as \w+\) as (\w+)", sql) == yaml_columns(COLUMNS_OF[name])

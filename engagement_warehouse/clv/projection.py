@@ -2,8 +2,8 @@
 unbounded retention of cohort_retention (share of the cohort with a confirmed order in period n or later), and
 its survival, retention rate and discounted expected residual lifetime projected beside the observed survival.
 Definitions and caveats: doc block retention_projection (models/docs.md); the fit and the insufficient-data rule:
-sbg.py. The dbt Python model retention_projection (DuckDB) and the Spark fitting job (spark_fits.py) both call
-projection(), so the two engines fit with the same code."""
+sbg.py. The dbt Python model int_cohort_retention_projected (DuckDB; the mart retention_projection selects it)
+and the Spark fitting job (spark/fits.py) both call projection(), so the two engines fit with the same code."""
 
 import math
 
@@ -109,7 +109,7 @@ def project_segment(segment: dict, settings: dict) -> dict[str, list]:
 
 
 def settings_from_meta(meta: dict) -> dict:
-    """The projection settings from the model's meta (models/marts/_marts__models.yml), checked."""
+    """The projection settings from the model's meta (models/intermediate/fits/_fits__models.yml), checked."""
     settings = {
         "projection_periods": int(meta["projection_periods"]),
         "settle_periods": {grain: int(n) for grain, n in meta["settle_periods"].items()},
@@ -123,8 +123,8 @@ def settings_from_meta(meta: dict) -> dict:
 
 
 def projection(cohort_retention: duckdb.DuckDBPyRelation, settings: dict) -> pa.Table:
-    """The rows of retention_projection from cohort_retention (a DuckDB relation: the table itself on DuckDB, an
-    Arrow copy of it on Spark)."""
+    """The rows of retention_projection from the rows of cohort_retention, i.e. of int_cohort_retention_measured (a
+    DuckDB relation: the table itself on DuckDB, an Arrow copy of it on Spark)."""
     segments = segment_cohorts(cohort_retention)
     unknown_grains = {s["cohort_grain"] for s in segments} - (settings["settle_periods"].keys() & PERIOD_YEARS.keys())
     if unknown_grains:

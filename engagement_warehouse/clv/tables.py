@@ -1,5 +1,5 @@
-"""The CLV fits and scores as Arrow tables: what the dbt Python models of models/marts/value
-return. Kept here, beside the fitters, so pytest reaches them without dbt."""
+"""The CLV fits and scores as Arrow tables: what the dbt Python models of
+models/intermediate/fits/python (and the Spark fitting job) return. Kept here, beside the fitters, so pytest reaches them without dbt."""
 
 from __future__ import annotations
 

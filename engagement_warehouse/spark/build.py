@@ -5,7 +5,8 @@ of the process; Spark's embedded Derby metastore admits one process at a time):
 1. `dbt build` of everything that does not read the fits (`--exclude source:python_fits+`),
 2. the fits (fits.py), from the tables step 1 built, into the schema of source python_fits,
 3. `dbt build --select source:python_fits+`: the SQL models that stand in for the Python models
-   on Spark, everything downstream of them, and their tests.
+   on Spark (models/intermediate/fits/spark), everything downstream of them (the marts that
+   select from the fits), and their tests.
 Extra arguments go to both dbt builds (e.g. --target-path, --vars); selection is this command's.
 """
 

@@ -1,10 +1,12 @@
 """The dbt Python models on Spark.
 
 dbt-spark runs Python models only on Databricks clusters, not in session mode, so on the spark
-target the four Python models are disabled (dbt_project.yml) and a SQL model of the same name
-reads what this job writes: it reads the models' inputs from the warehouse, calls the same
-fitting code as the Python models (engagement_warehouse.clv) and writes one table per model into
-the schema of the dbt source `python_fits`. Settings (the models' meta) and table names come from
+target the four Python models (models/intermediate/fits/python) are disabled and the SQL models
+of the same names (models/intermediate/fits/spark) enabled, by one folder-level config each in
+dbt_project.yml; each SQL model reads what this job writes. The job reads the models' inputs
+(intermediate models) from the warehouse, calls the same fitting code as the Python models
+(engagement_warehouse.clv) and writes one table per model into the schema of the dbt source
+`python_fits`. Settings (the models' meta) and table names come from
 dbt's manifest, so nothing here repeats the YAML. `build.py` runs it between the two halves of
 the dbt build.
 """
@@ -63,19 +65,20 @@ def run_fits(spark, manifest_path: Path) -> list[FittedTable]:
     def read(model: str) -> pa.Table:
         return spark.table(manifest.relation(model)).toArrow()
 
-    rfm = read("customer_rfm")
-    params_meta, backtest_meta = manifest.meta("clv_model_params"), manifest.meta("clv_backtest")
+    rfm = read("int_persons_rfm")
+    params_meta, backtest_meta = manifest.meta("int_clv_model_params_fitted"), manifest.meta("int_clv_backtest_fitted")
     params = model_params(rfm, int(params_meta["clv_min_repeat_customers"]), FitSettings.from_meta(params_meta))
     outputs = {
-        "clv_model_params": params,
+        "int_clv_model_params_fitted": params,
         "int_persons_clv_scored": scores(rfm, params, float(manifest.meta("int_persons_clv_scored")["annual_discount_rate"])),
-        "clv_backtest": backtest(read("int_persons_clv_backtest"), int(backtest_meta["clv_min_repeat_customers"]),
-                                 FitSettings.from_meta(backtest_meta)),
+        "int_clv_backtest_fitted": backtest(read("int_persons_clv_backtest"),
+                                            int(backtest_meta["clv_min_repeat_customers"]),
+                                            FitSettings.from_meta(backtest_meta)),
     }
     with duckdb.connect() as con:
-        cohort_retention = read("cohort_retention")
-        outputs["retention_projection"] = projection(
-            con.from_arrow(cohort_retention), settings_from_meta(manifest.meta("retention_projection")))
+        cohorts = read("int_cohort_retention_measured")
+        outputs["int_cohort_retention_projected"] = projection(
+            con.from_arrow(cohorts), settings_from_meta(manifest.meta("int_cohort_retention_projected")))
 
     written = []
     for model, table in outputs.items():

@@ -1,7 +1,7 @@
 {#- The lifetimes-style RFM summary of purchase periods up to an observation end (doc block
     rfm): `purchase_periods` has person_key, purchase_period and net_revenue_usd, one row per
-    person and period with a confirmed order. Used by customer_rfm and clv_backtest's
-    calibration, so both count the same way. -#}
+    person and period with a confirmed order. Used by int_persons_rfm (customer_rfm) and
+    clv_backtest's calibration, so both count the same way. -#}
 {% macro rfm_summary(purchase_periods, observation_end) -%}
     select
         person_key,

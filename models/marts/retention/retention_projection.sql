@@ -1,37 +1,32 @@
--- retention_projection on Spark. dbt-spark cannot run the Python model retention_projection.py in session
--- mode, so on the spark target that model is disabled and this one, enabled only there, reads the
--- table that the Spark fitting job wrote with the same fitting code
--- (engagement_warehouse/spark/fits.py, run by `engagement-warehouse spark-build` between the two
--- halves of the build). The depends_on lines keep the Python model's lineage: the job reads them.
-{{ config(enabled=target.type == 'spark') }}
--- depends_on: {{ ref('cohort_retention') }}
-
+-- Retention projection, the sBG model per segment and cohort grain beside the observed survival
+-- (doc block retention_projection): the fit is the dbt Python model
+-- int_cohort_retention_projected (models/intermediate/fits), on Spark its stand-in of the same name.
 with
 
 fitted as (
-    select * from {{ source('python_fits', 'retention_projection') }}
+    select * from {{ ref('int_cohort_retention_projected') }}
 ),
 
 final as (
     select
-        cast(segment_type as string) as segment_type,
-        cast(segment_value as string) as segment_value,
-        cast(cohort_grain as string) as cohort_grain,
-        cast(period_number as int) as period_number,
-        cast(observed_cohorts as bigint) as observed_cohorts,
-        cast(observed_customers as bigint) as observed_customers,
-        cast(observed_survival as double) as observed_survival,
-        cast(projected_survival as double) as projected_survival,
-        cast(projected_retention_rate as double) as projected_retention_rate,
-        cast(discounted_expected_residual_lifetime_periods as double) as discounted_expected_residual_lifetime_periods,
-        cast(alpha as double) as alpha,
-        cast(beta as double) as beta,
-        cast(log_likelihood as double) as log_likelihood,
-        cast(fit_cohorts as bigint) as fit_cohorts,
-        cast(fit_customers as bigint) as fit_customers,
-        cast(fit_periods as int) as fit_periods,
-        cast(fit_status as string) as fit_status,
-        cast(fit_reason as string) as fit_reason
+        segment_type,
+        segment_value,
+        cohort_grain,
+        period_number,
+        observed_cohorts,
+        observed_customers,
+        observed_survival,
+        projected_survival,
+        projected_retention_rate,
+        discounted_expected_residual_lifetime_periods,
+        alpha,
+        beta,
+        log_likelihood,
+        fit_cohorts,
+        fit_customers,
+        fit_periods,
+        fit_status,
+        fit_reason
     from fitted
 )
 

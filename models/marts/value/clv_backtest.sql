@@ -1,33 +1,28 @@
--- clv_backtest on Spark. dbt-spark cannot run the Python model clv_backtest.py in session
--- mode, so on the spark target that model is disabled and this one, enabled only there, reads the
--- table that the Spark fitting job wrote with the same fitting code
--- (engagement_warehouse/spark/fits.py, run by `engagement-warehouse spark-build` between the two
--- halves of the build). The depends_on lines keep the Python model's lineage: the job reads them.
-{{ config(enabled=target.type == 'spark') }}
--- depends_on: {{ ref('int_persons_clv_backtest') }}
-
+-- BG/NBD fitted on the calibration period, predicted vs actual repeat purchases in the holdout
+-- (doc block clv_backtest): the fit is the dbt Python model int_clv_backtest_fitted
+-- (models/intermediate/fits), on Spark its stand-in of the same name.
 with
 
 fitted as (
-    select * from {{ source('python_fits', 'clv_backtest') }}
+    select * from {{ ref('int_clv_backtest_fitted') }}
 ),
 
 final as (
     select
-        cast(frequency_bucket as string) as frequency_bucket,
-        cast(sort_order as bigint) as sort_order,
-        cast(customers as bigint) as customers,
-        cast(actual_repeat_purchases as double) as actual_repeat_purchases,
-        cast(predicted_repeat_purchases as double) as predicted_repeat_purchases,
-        cast(actual_per_customer as double) as actual_per_customer,
-        cast(predicted_per_customer as double) as predicted_per_customer,
-        cast(predicted_to_actual_ratio as double) as predicted_to_actual_ratio,
-        cast(calibration_end_date as date) as calibration_end_date,
-        cast(observation_end_date as date) as observation_end_date,
-        cast(holdout_length as double) as holdout_length,
-        cast(time_unit as string) as time_unit,
-        cast(model_status as string) as model_status,
-        cast(status_reason as string) as status_reason
+        frequency_bucket,
+        sort_order,
+        customers,
+        actual_repeat_purchases,
+        predicted_repeat_purchases,
+        actual_per_customer,
+        predicted_per_customer,
+        predicted_to_actual_ratio,
+        calibration_end_date,
+        observation_end_date,
+        holdout_length,
+        time_unit,
+        model_status,
+        status_reason
     from fitted
 )
 

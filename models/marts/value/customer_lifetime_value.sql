@@ -6,7 +6,7 @@
 with
 
 rfm as (
-    select * from {{ ref('customer_rfm') }}
+    select * from {{ ref('int_persons_rfm') }}
 ),
 
 scores as (
@@ -27,7 +27,7 @@ feedback as (
 ),
 
 params as (
-    select * from {{ ref('clv_model_params') }}
+    select * from {{ ref('int_clv_model_params_fitted') }}
 ),
 
 -- one row: the status and reason of each model's fit (the same on each of its parameter rows)

@@ -1,13 +1,10 @@
 -- Per person with a confirmed order by the observation end: the recency-frequency-monetary
--- summary the BG/NBD and Gamma-Gamma models are fitted on (doc block rfm).
+-- summary the BG/NBD and Gamma-Gamma models are fitted on (doc block rfm), as the fits read it
+-- (int_persons_rfm, where it is computed).
 with
 
-purchase_periods as (
-    select * from {{ ref('int_persons_purchase_periods') }}
-),
-
-summary as (
-    {{ rfm_summary('purchase_periods', clv_observation_end()) }}
+rfm as (
+    select * from {{ ref('int_persons_rfm') }}
 ),
 
 final as (
@@ -15,14 +12,14 @@ final as (
         person_key,
         first_purchase_period,
         last_purchase_period,
-        {{ clv_observation_end() }} as observation_end_date,
-        '{{ var("clv_time_unit") }}' as time_unit,
+        observation_end_date,
+        time_unit,
         frequency,
         recency,
         customer_age,
         monetary_value,
         net_revenue_usd
-    from summary
+    from rfm
 )
 
 select * from final

@@ -1,7 +1,7 @@
 """Retention projection: a shifted-beta-geometric (sBG) model fitted per segment and cohort grain to the
-unbounded retention of cohort_retention, projected beside the observed survival (doc block
-retention_projection). A Python model because SQL cannot run the fit; the code is
-engagement_warehouse/clv/projection.py and sbg.py, which the Spark fitting job calls too."""
+unbounded retention of int_cohort_retention_measured, projected beside the observed survival (doc block
+retention_projection); the mart retention_projection selects from it. A Python model because SQL cannot run
+the fit; the code is engagement_warehouse/clv/projection.py and sbg.py, which the Spark fitting job calls too."""
 
 from engagement_warehouse.clv.projection import projection, settings_from_meta
 
@@ -15,4 +15,4 @@ def model(dbt, session):
         "annual_discount_rate": dbt.config.meta_get("annual_discount_rate"),
         "fit_bound_relative_tolerance": dbt.config.meta_get("fit_bound_relative_tolerance"),
     }
-    return projection(dbt.ref("cohort_retention"), settings_from_meta(meta))
+    return projection(dbt.ref("int_cohort_retention_measured"), settings_from_meta(meta))

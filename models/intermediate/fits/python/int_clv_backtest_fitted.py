@@ -1,5 +1,6 @@
-"""clv_backtest: BG/NBD fitted on the calibration period, predicted vs actual repeat purchases in
-the holdout, per calibration frequency and in total (doc block clv_backtest)."""
+"""BG/NBD fitted on the calibration period, predicted vs actual repeat purchases in the holdout,
+per calibration frequency and in total (doc block clv_backtest); the mart clv_backtest selects
+from it."""
 
 from engagement_warehouse.clv.fitting import FitSettings
 from engagement_warehouse.clv.tables import backtest
