@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from engagement_warehouse.cli import main
+from engagement_warehouse.report.data import load
 
 from .browser import headless_chromium
 from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
@@ -165,6 +166,21 @@ def test_header_shows_the_data_as_of_date_and_the_generation_time(page: ReportPa
     last_order = rows(marts, "select max(order_date) from marts.fct_orders")[0][0]
     assert f"Data as of {last_order.isoformat()}" in page.header_texts["data-as-of"]
     assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page.header_texts["generated-at"])
+
+
+def test_as_of_date_is_the_warehouse_data_end_not_a_max_over_orders(built_warehouse: BuiltWarehouse,
+                                                                      tmp_path: Path) -> None:
+    """The last day of data is decided once (int_data_end) and fct_orders carries it as
+    data_end_date; the report takes that column instead of computing max(order_date) again, so the
+    orders of the last day missing from fct_orders (deleted here, in a copy) do not move its date."""
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse.database, database)
+    with duckdb.connect(str(database)) as con:
+        (data_end,) = con.execute("select data_end_date from intermediate.int_data_end").fetchone()
+        con.execute("delete from marts.fct_orders where order_date = $day", {"day": data_end})
+        (last_order,) = con.execute("select max(order_date) from marts.fct_orders").fetchone()
+    assert last_order < data_end
+    assert load(database).as_of_date == data_end
 
 
 # --- the data in the figures are the marts' ------------------------------------------------------

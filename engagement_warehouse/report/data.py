@@ -61,7 +61,9 @@ class ReportData:
     country_names: dict[str, str]
 
 
-AS_OF_SQL = f"select max(order_date) from {SCHEMA}.fct_orders"
+# The last day of data as the warehouse decides it (int_data_end, carried by fct_orders as
+# data_end_date): the report does not compute it again.
+AS_OF_SQL = f"select max(data_end_date) from {SCHEMA}.fct_orders"
 
 COUNTRY_NAMES_SQL = f"""
     select country_code, min(country_name) as country_name

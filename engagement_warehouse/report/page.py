@@ -56,8 +56,8 @@ PAGE = Template("""<!DOCTYPE html>
 <body>
 <header>
 <h1>Customer engagement report</h1>
-<p class="meta" id="data-as-of">Data as of <strong>$as_of</strong>: the date of the last order (any status) in
-<code>marts.fct_orders</code>, the last day of data that the retention marts count complete months to.</p>
+<p class="meta" id="data-as-of">Data as of <strong>$as_of</strong>: the last day the data covers (the date of the last order of any
+status, <code>data_end_date</code> of <code>marts.fct_orders</code>), the day the retention marts count complete months to.</p>
 <p class="meta" id="generated-at">Generated $generated_at from the marts of <code>$source</code> (read-only).</p>
 <nav aria-label="Sections"><ol>
 $contents

@@ -29,9 +29,21 @@ data_end as (
     select * from {{ ref('int_data_end') }}
 ),
 
-period_numbers as (
-    select cast(generated_number - 1 as {{ dbt.type_int() }}) as period_number
-    from ({{ dbt.generate_series(var('retention_max_periods')) }}) as series
+calendar_days as (
+    select * from {{ ref('stg_reference__calendar_days') }}
+),
+
+period_starts as (
+    -- every period of each grain up to the one that holds the last day of data
+    {% for grain in grains -%}
+        select distinct
+            '{{ grain }}' as cohort_grain,
+            calendar_days.{{ grain }}_start as period_start
+        from calendar_days
+        cross join data_end
+        where calendar_days.date_day <= data_end.data_end_date
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 person_cohorts as (
@@ -73,6 +85,7 @@ cohorts as (
 ),
 
 periods as (
+    -- a cohort's periods are the calendar's from its start on, numbered from 0
     {% for grain in grains -%}
         select
             cohorts.segment_type,
@@ -80,27 +93,22 @@ periods as (
             cohorts.cohort_grain,
             cohorts.cohort_start,
             cohorts.cohort_size,
-            period_numbers.period_number,
-            cast({{ dbt.dateadd(
-                grain,
-                'period_numbers.period_number',
-                'cohorts.cohort_start'
-            ) }} as date) as period_start,
+            cast(row_number() over (
+                partition by cohorts.segment_type, cohorts.segment_value, cohorts.cohort_start
+                order by period_starts.period_start
+            ) - 1 as {{ dbt.type_int() }}) as period_number,
+            period_starts.period_start,
             cast({{ dbt.dateadd(
                 'day',
                 -1,
-                dbt.dateadd(grain, 'period_numbers.period_number + 1', 'cohorts.cohort_start')
+                dbt.dateadd(grain, 1, 'period_starts.period_start')
             ) }} as date) as period_end
         from cohorts
-        cross join period_numbers
-        cross join data_end
-        where
-            cohorts.cohort_grain = '{{ grain }}'
-            and {{ dbt.dateadd(
-                grain,
-                'period_numbers.period_number',
-                'cohorts.cohort_start'
-            ) }} <= data_end.data_end_date
+        inner join period_starts
+            on
+                cohorts.cohort_grain = period_starts.cohort_grain
+                and cohorts.cohort_start <= period_starts.period_start
+        where cohorts.cohort_grain = '{{ grain }}'
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -1,9 +1,22 @@
 -- One row per order, confirmed or not, with its flags, local and USD amounts, net revenue, and
--- its place in the person's purchase history.
+-- its place in the person's purchase history, and the last day the data covers (data_end_date,
+-- the same on every row) for readers outside dbt.
 with
 
 orders as (
     select * from {{ ref('int_orders_enriched') }}
+),
+
+data_end as (
+    select * from {{ ref('int_data_end') }}
+),
+
+orders_as_of as (
+    select
+        orders.*,
+        data_end.data_end_date
+    from orders
+    cross join data_end
 ),
 
 final as (
@@ -17,6 +30,7 @@ final as (
         order_ts,
         order_date,
         cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
+        data_end_date,
 
         -- what
         status,
@@ -56,7 +70,7 @@ final as (
         cast(confirmed_order_sequence as {{ dbt.type_int() }}) as confirmed_order_sequence,
         is_first_confirmed_order,
         cast(days_since_previous_confirmed_order as {{ dbt.type_int() }}) as days_since_previous_confirmed_order
-    from orders
+    from orders_as_of
 )
 
 select * from final

@@ -23,11 +23,13 @@ data_end as (
     select * from {{ ref('int_data_end') }}
 ),
 
+calendar_days as (
+    select * from {{ ref('stg_reference__calendar_days') }}
+),
+
 months as (
-    select
-        cast({{ dbt.dateadd('month', 'series.generated_number - 1', "cast('2000-01-01' as date)") }} as date)
-            as month_start
-    from ({{ dbt.generate_series(1200) }}) as series
+    select distinct month_start
+    from calendar_days
 ),
 
 countries as (

@@ -1,6 +1,7 @@
 {{ config(materialized="table") }}
 
--- USD rate of every currency in every month from 1990 to 2099. The rates come from the
+-- USD rate of every currency in every month of the calendar (stg_reference__calendar_days: from
+-- the earliest timestamp any source may hold to var calendar_end_date). The rates come from the
 -- retailer's optional raw table fx_rates (stg_shop__fx_rates) where it has the currency, else
 -- from the fx_rates_monthly seed, whose values are demo values: on data the demo generator did
 -- not write, a demo value counts as estimated (fx_rate_source seed_demo_value). A month the
@@ -19,6 +20,10 @@ seed as (
 
 provided as (
     select * from {{ ref('stg_shop__fx_rates') }}
+),
+
+calendar as (
+    select * from {{ ref('stg_reference__calendar_days') }}
 ),
 
 provided_rates as (
@@ -58,10 +63,8 @@ all_rates as (
 ),
 
 months as (
-    select cast(date_month as date) as rate_month
-    from (
-        {{ dbt.date_spine('month', "cast('1990-01-01' as date)", "cast('2100-01-01' as date)") }}
-    ) as spine
+    select distinct month_start as rate_month
+    from calendar
 ),
 
 seed_ranges as (

@@ -59,17 +59,7 @@ checked as (
 ),
 
 converted as (
-    select
-        checked.*,
-        fx_rates.usd_per_unit,
-        fx_rates.source_month as fx_rate_month,
-        fx_rates.is_fx_rate_estimated,
-        fx_rates.currency is not null as is_known_currency
-    from checked
-    left join fx_rates
-        on
-            checked.currency = fx_rates.currency
-            and cast({{ dbt.date_trunc('month', 'checked.spend_date') }} as date) = fx_rates.rate_month
+    {{ with_fx_rate_of_month('checked', 'checked.spend_date') }}
 ),
 
 validated as (

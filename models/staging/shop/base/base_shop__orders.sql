@@ -129,7 +129,6 @@ checked as (
         order_channels.channel is not null as is_known_channel,
         customers.customer_id is not null as is_known_customer,
         coalesce(order_statuses.is_confirmed, false) as is_confirmed_order,
-        -- the rate of the order's month, or of the nearest month the FX seed has
         row_number() over (
             partition by parsed.order_id
             order by {{ version_order('orders', 'parsed.updated_at') }}
@@ -142,18 +141,8 @@ checked as (
 ),
 
 converted as (
-    select
-        checked.*,
-        fx_rates.usd_per_unit,
-        fx_rates.source_month as fx_rate_month,
-        fx_rates.is_fx_rate_estimated,
-        fx_rates.fx_rate_source,
-        fx_rates.currency is not null as is_known_currency
-    from checked
-    left join fx_rates
-        on
-            checked.currency = fx_rates.currency
-            and cast({{ dbt.date_trunc('month', 'checked.order_ts') }} as date) = fx_rates.rate_month
+    -- the rate of the order's month, or of the nearest month the rates have
+    {{ with_fx_rate_of_month('checked', 'checked.order_ts') }}
 ),
 
 validated as (
