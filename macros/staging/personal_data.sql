@@ -17,6 +17,16 @@
     end
 {%- endmacro %}
 
+{#- Every raw customer row (every version, rejected ones included) with its cleaned id and
+    normalised e-mail and phone: what erasure matches persons on, before staging exists. -#}
+{% macro raw_customer_contacts() -%}
+    select
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ normalize_email('email') }} as email,
+        {{ normalize_phone('phone') }} as phone
+    from {{ source('shop', 'customers') }}
+{%- endmacro %}
+
 {#- Salted SHA-256 of a normalised value; null stays null. -#}
 {% macro hash_personal_data(expression) -%}
     case

@@ -1,14 +1,15 @@
 {#- For a test that scans the built relations it finds through the graph (which dbt cannot see
-    while it parses): refs every model that no other model reads, so that every model is upstream
-    of the test and `dbt build` runs it last. Without it the test runs first and reads the tables
-    of the previous build. A pytest checks this list against the manifest. -#}
+    while it parses): refs every model (and seed) that no other model reads, so that every model
+    is upstream of the test and `dbt build` runs it last. Without it the test runs first and reads
+    the tables of the previous build. A pytest checks this list against the manifest. -#}
 {% macro after_every_model() -%}
     {%- for model_name in [
         'audit_source_reconciliation', 'clv_backtest', 'clv_cac_by_channel', 'clv_model_params',
         'customer_engagement_monthly', 'customer_rfm',
         'dim_customers', 'fct_order_attribution', 'fct_order_items', 'fct_orders', 'feedback_summary',
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine',
-        'regional_engagement', 'repeat_purchase_summary', 'retention_curves', 'retention_projection',
+        'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',
+        'retention_projection',
     ] %}
 -- depends_on: {{ ref(model_name) }}
     {%- endfor %}

@@ -26,7 +26,9 @@ dim_customers = MartSuite(
         row_count_equals("stg_shop__customers"),
         *not_null("person_key", "resolution_rule", "country_code", "region", "sub_region", "signup_ts",
                   "lifetime_confirmed_orders", "lifetime_net_revenue_usd"),
-        one_of("resolution_rule", ["same_email", "phone_of_an_email", "same_phone", "own_customer_id"]),
+        rule("Every resolution rule is in the resolution_rules seed.",
+             "select customer_id from {batch} "
+             "where resolution_rule not in (select resolution_rule from reference.resolution_rules)"),
         one_of("region", ["latin_america", "rest_of_world"]),
         between("customer_ids_of_person", min_value=1),
         *at_least_zero("lifetime_confirmed_orders", "lifetime_net_revenue_usd", "days_since_last_order"),

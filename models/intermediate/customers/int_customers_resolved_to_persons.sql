@@ -1,45 +1,14 @@
--- One person, one customer: every customer id mapped to a person key. Merge rules, in order:
---   1. customer ids with the same e-mail hash are one person;
---   2. a customer id without e-mail whose phone hash is also the phone of customers with an
---      e-mail joins that e-mail's person (the earliest e-mail hash if the phone has several);
---   3. customer ids without e-mail that share a phone hash are one person;
---   4. otherwise the customer id is a person of its own.
--- Two ids with different e-mails stay two people even if they share a phone (households share
--- phones more often than people share e-mails). An erased customer has no hashes left, so it is a
--- person of its own.
+-- One person, one customer: every customer id mapped to a person key by the person-matching rule
+-- (macro person_identity_keys, doc block person_key; erasure applies the same macro). An erased
+-- customer has no hashes left, so it is a person of its own.
 with
 
 customers as (
     select * from {{ ref('stg_shop__customers') }}
 ),
 
-phone_to_email as (
-    select
-        phone_hash,
-        min(email_hash) as email_hash
-    from customers
-    where email_hash is not null and phone_hash is not null
-    group by phone_hash
-),
-
 keyed as (
-    select
-        customers.customer_id,
-        customers.signup_ts,
-        case
-            when customers.email_hash is not null then 'email:' || customers.email_hash
-            when phone_to_email.email_hash is not null then 'email:' || phone_to_email.email_hash
-            when customers.phone_hash is not null then 'phone:' || customers.phone_hash
-            else 'customer:' || customers.customer_id
-        end as identity_key,
-        case
-            when customers.email_hash is not null then 'same_email'
-            when phone_to_email.email_hash is not null then 'phone_of_an_email'
-            when customers.phone_hash is not null then 'same_phone'
-            else 'own_customer_id'
-        end as resolution_rule
-    from customers
-    left join phone_to_email on customers.phone_hash = phone_to_email.phone_hash
+    {{ person_identity_keys('customers', email='email_hash', phone='phone_hash') }}
 ),
 
 final as (

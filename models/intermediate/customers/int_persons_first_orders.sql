@@ -1,13 +1,12 @@
 -- One row per person with at least one confirmed order: their first confirmed order and the
--- segments cohorts are cut by. Country is the first order's customer's; acquisition channel is
--- the person's first customer id's (by sign-up); a person is a loyalty member when any of their
--- customer ids joined the programme; the first order's category is the category of its largest
--- line (by net USD amount, then product id). Two attributes are dynamic, known only later:
--- the NPS category of the person's first NPS answer (no_answer without one) and whether the
--- person ever used WhatsApp (a whatsapp_message event or a WhatsApp order); they describe the
--- person, not what was known at the first order, so read their curves as association. The
--- engagement tier is the tier of the cohort month, the calendar month of the first order
--- (dormant without any signal that month).
+-- segments cohorts are cut by. Country, sub-region, acquisition channel and loyalty membership
+-- are the person's own, read from int_persons (doc block person_home); the first order's
+-- category is the category of its largest line (by net USD amount, then product id). Two
+-- attributes are dynamic, known only later: the NPS category of the person's first NPS answer
+-- (no_answer without one) and whether the person ever used WhatsApp (a whatsapp_message event
+-- or a WhatsApp order); they describe the person, not what was known at the first order, so
+-- read their curves as association. The engagement tier is the tier of the cohort month, the
+-- calendar month of the first order (dormant without any signal that month).
 with
 
 orders as (
@@ -18,12 +17,8 @@ persons as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
 ),
 
-customers as (
-    select * from {{ ref('stg_shop__customers') }}
-),
-
-countries as (
-    select * from {{ ref('countries') }}
+person_attributes as (
+    select * from {{ ref('int_persons') }}
 ),
 
 order_items as (
@@ -88,24 +83,6 @@ first_order_lines as (
     inner join products on order_items.product_id = products.product_id
 ),
 
-first_customer_ids as (
-    select
-        persons.person_key,
-        customers.acquisition_channel
-    from persons
-    inner join customers on persons.customer_id = customers.customer_id
-    where persons.is_first_customer_id_of_person
-),
-
-loyalty as (
-    select
-        persons.person_key,
-        max(case when customers.is_loyalty_member then 1 else 0 end) = 1 as is_loyalty_member
-    from persons
-    inner join customers on persons.customer_id = customers.customer_id
-    group by persons.person_key
-),
-
 final as (
     select
         first_orders.person_key,
@@ -113,21 +90,19 @@ final as (
         first_orders.order_ts as first_order_ts,
         first_orders.order_date as first_order_date,
         first_orders.net_revenue_usd as first_order_net_revenue_usd,
-        first_orders.country_code as country,
-        first_orders.country_name,
-        coalesce(countries.sub_region, 'unknown') as sub_region,
-        coalesce(first_customer_ids.acquisition_channel, 'unknown') as acquisition_channel,
+        person_attributes.country_code as country,
+        person_attributes.country_name,
+        person_attributes.sub_region,
+        person_attributes.acquisition_channel,
         first_orders.channel as first_order_channel,
         first_orders.payment_method as first_payment_method,
-        case when loyalty.is_loyalty_member then 'member' else 'non_member' end as loyalty_member,
+        case when person_attributes.is_loyalty_member then 'member' else 'non_member' end as loyalty_member,
         coalesce(first_order_lines.category, 'unknown') as first_order_category,
         coalesce({{ nps_category('first_nps_answers.score') }}, 'no_answer') as nps_category,
         case when whatsapp_users.person_key is not null then 'yes' else 'no' end as has_used_whatsapp,
         coalesce(engagement.engagement_tier, 'dormant') as first_month_engagement_tier
     from first_orders
-    left join countries on first_orders.country_code = countries.country_code
-    left join first_customer_ids on first_orders.person_key = first_customer_ids.person_key
-    left join loyalty on first_orders.person_key = loyalty.person_key
+    inner join person_attributes on first_orders.order_id = person_attributes.first_order_id
     left join first_order_lines
         on
             first_orders.order_id = first_order_lines.order_id

@@ -1,6 +1,6 @@
 -- One row per person and month with any engagement signal: the signals, loyalty points, and the
--- engagement score and tier by the weights of the person's country (engagement_score_weights
--- seed, default row otherwise). A month without any signal has no row: the person is dormant.
+-- engagement score and tier by the weights of the person's home country (int_persons; the
+-- engagement_score_weights seed, default row otherwise). A month without any signal has no row: the person is dormant.
 {%- set signals = ['sessions', 'active_days', 'product_views', 'wishlist_adds', 'cart_adds',
     'whatsapp_messages', 'social_shares', 'reviews', 'referrals', 'email_opens', 'email_clicks',
     'loyalty_redemptions'] %}
@@ -16,8 +16,8 @@ persons as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
 ),
 
-customers as (
-    select * from {{ ref('stg_shop__customers') }}
+person_countries as (
+    select * from {{ ref('int_persons') }}
 ),
 
 orders as (
@@ -34,31 +34,22 @@ default_weights as (
     where country_code = 'default'
 ),
 
-person_countries as (
-    select
-        persons.person_key,
-        customers.country_code
-    from persons
-    inner join customers on persons.customer_id = customers.customer_id
-    where persons.is_first_customer_id_of_person
-),
-
 signals as (
     select
         persons.person_key,
         cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
         sum(case when events.is_session_start then 1 else 0 end) as sessions,
         count(distinct events.event_date) as active_days,
-        sum(case when events.event_type = 'product_view' then 1 else 0 end) as product_views,
-        sum(case when events.event_type = 'add_to_wishlist' then 1 else 0 end) as wishlist_adds,
-        sum(case when events.event_type = 'add_to_cart' then 1 else 0 end) as cart_adds,
-        sum(case when events.event_type = 'whatsapp_message' then 1 else 0 end) as whatsapp_messages,
-        sum(case when events.event_type = 'social_share' then 1 else 0 end) as social_shares,
-        sum(case when events.event_type = 'review_submitted' then 1 else 0 end) as reviews,
-        sum(case when events.event_type = 'referral_sent' then 1 else 0 end) as referrals,
-        sum(case when events.event_type = 'email_open' then 1 else 0 end) as email_opens,
-        sum(case when events.event_type = 'email_click' then 1 else 0 end) as email_clicks,
-        sum(case when events.event_type = 'loyalty_reward_redeemed' then 1 else 0 end) as loyalty_redemptions,
+        {{ event_signal_count('product_views') }} as product_views,
+        {{ event_signal_count('wishlist_adds') }} as wishlist_adds,
+        {{ event_signal_count('cart_adds') }} as cart_adds,
+        {{ event_signal_count('whatsapp_messages') }} as whatsapp_messages,
+        {{ event_signal_count('social_shares') }} as social_shares,
+        {{ event_signal_count('reviews') }} as reviews,
+        {{ event_signal_count('referrals') }} as referrals,
+        {{ event_signal_count('email_opens') }} as email_opens,
+        {{ event_signal_count('email_clicks') }} as email_clicks,
+        {{ event_signal_count('loyalty_redemptions') }} as loyalty_redemptions,
         coalesce(sum(events.loyalty_points), 0) as loyalty_points_earned
     from events
     inner join persons on events.stitched_customer_id = persons.customer_id

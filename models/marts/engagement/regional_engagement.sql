@@ -1,8 +1,8 @@
 -- Engagement and sales per country, state and month, with a sub-region roll-up (geo_level
 -- sub_region: country_code, country_name and state_region are 'all'). Months are local
 -- (doc block business_timezone). A session, order or answer is placed by
--- its person's country and state as registered (customer_places); sessions of visitors never
--- identified are placed by their event country, state 'unknown'. Every rate sits beside its numerator and
+-- its person's home country and state (int_persons, doc block person_home); sessions of visitors
+-- never identified are placed by their event country, state 'unknown'. Every rate sits beside its numerator and
 -- denominator: re-aggregate by summing those, never by averaging rates.
 {%- set fact_columns = {
     'session_facts': ['sessions', 'visitors', 'bounced_sessions', 'purchase_sessions', 'cart_sessions',
@@ -38,30 +38,20 @@ engagement as (
     select * from {{ ref('int_persons_engagement_by_month') }}
 ),
 
-customers as (
-    select * from {{ ref('stg_shop__customers') }}
-),
-
 persons as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
+),
+
+person_places as (
+    select * from {{ ref('int_persons') }}
 ),
 
 countries as (
     select * from {{ ref('countries') }}
 ),
 
-person_places as (
-    select
-        persons.person_key,
-        customers.country_code,
-        coalesce(customers.state_region, 'unknown') as state_region
-    from persons
-    inner join customers on persons.customer_id = customers.customer_id
-    where persons.is_first_customer_id_of_person
-),
-
--- Every customer id placed where its person is (the person's first customer id as registered), so
--- a person counts in one state only and the distinct counts of the states add up to the sub-region.
+-- Every customer id placed where its person is (the person's home), so a person counts in one
+-- state only and the distinct counts of the states add up to the sub-region.
 customer_places as (
     select
         persons.customer_id,
@@ -97,8 +87,8 @@ event_facts as (
         coalesce(customer_places.country_code, events.country_code, 'unknown') as country_code,
         coalesce(customer_places.state_region, 'unknown') as state_region,
         cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
-        sum(case when events.event_type = 'add_to_wishlist' then 1 else 0 end) as wishlist_adds,
-        sum(case when events.event_type = 'social_share' then 1 else 0 end) as social_shares
+        {{ event_signal_count('wishlist_adds') }} as wishlist_adds,
+        {{ event_signal_count('social_shares') }} as social_shares
     from events
     left join customer_places on events.stitched_customer_id = customer_places.customer_id
     group by
