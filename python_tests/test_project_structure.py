@@ -133,7 +133,7 @@ def test_only_staging_and_audit_read_base_models(manifest):
     found = sorted(f"{node['name']} reads {read}" for node, read, parent in model_edges(manifest)
                    if parent is not None and "/base/" in folder(parent)
                    and not folder(node).startswith(("models/staging/", "models/audit/")))
-    assert found == []
+    assert found == [], f"base models read outside staging and audit: {found}"
 
 
 def test_every_model_has_a_primary_key_test(manifest):
@@ -142,4 +142,4 @@ def test_every_model_has_a_primary_key_test(manifest):
              and (node.get("test_metadata") or {}).get("name") in ("unique", "unique_combination_of_columns")}
     missing = sorted(folder(node) for uid, node in manifest["nodes"].items()
                      if node["resource_type"] == "model" and uid not in keyed)
-    assert missing == []
+    assert missing == [], f"models without a unique or unique_combination_of_columns test: {missing}"
