@@ -106,7 +106,8 @@ def _percent(part: int, whole: int) -> str:
 # tests and the project's convention tests, each described once where it is defined); any other
 # generic test is a rule written per column (an expression) and needs its own description.
 SELF_DESCRIBING_TESTS = {"unique", "not_null", "relationships", "accepted_values", "unique_combination_of_columns",
-                         "amounts_are_not_negative", "rates_are_between_0_and_1", "accepted_contract_values"}
+                         "amounts_are_not_negative", "rates_are_between_0_and_1", "accepted_contract_values",
+                         "row_count_compared", "matches_regex"}
 
 
 @dataclass

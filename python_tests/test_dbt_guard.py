@@ -52,11 +52,24 @@ def test_a_corrupted_mart_fails_the_dbt_tests_naming_model_column_and_rule(dirty
                     "and cohort_grain = 'month'")
         con.execute("update marts.fct_feedback set sentiment_label = 'write to ana.silva@example.com' "
                     "where feedback_id = (select min(feedback_id) from marts.fct_feedback)")
+        # rules the GX checkpoint held until issue 17: a row count against staging, a hash format,
+        # a not-null, a rule between columns and a total across marts
+        con.execute("delete from marts.fct_order_items where order_item_id = (select min(order_item_id) "
+                    "from marts.fct_order_items)")
+        con.execute("update marts.dim_customers set email_hash = 'not-a-hash' where customer_id = (select "
+                    "min(customer_id) from marts.dim_customers where email_hash is not null)")
+        con.execute("update marts.fct_sessions set platform = null, is_bounce = true, events = events + 1 "
+                    "where session_id = (select "
+                    "min(session_id) from marts.fct_sessions where events > 1)")
     tested = run_dbt(["test", "--select", "marts", "no_mart_holds_personal_data"], work / "raw", corrupted)
     assert tested.returncode != 0
     for failing_test in ("amounts_are_not_negative_fct_orders_ ", "unique_dim_customers_customer_id ",
                          "rates_are_between_0_and_1_cohort_retention_revenue_retention_rate ",
-                         "no_mart_holds_personal_data "):
+                         "no_mart_holds_personal_data ",
+                         "row_count_compared_fct_order_items_ref_stg_shop__order_items_ ",
+                         "matches_regex_dim_customers_email_hash___0_9a_f_64_ ", "not_null_fct_sessions_platform ",
+                         "expression_is_true_fct_sessions_not_coalesce_is_bounce_false_or_events_1 ",
+                         "mart_totals_add_up_to_what_they_count "):
         assert f"Failure in test {failing_test}" in tested.output, failing_test
     stored = tested.query("select column_name, rule, failing_value from audit.amounts_are_not_negative_fct_orders_")
     assert stored == [("net_revenue_usd", "amount must not be negative", -5.0)]

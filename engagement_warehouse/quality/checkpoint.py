@@ -4,7 +4,9 @@ For each suite (suites/), the mart reaches GX through `source` (read-only, panda
 `SAMPLE_ROWS`), what GX cannot prove on that DataFrame runs in DuckDB on the full table
 (`sql_checks`), and both sets of results become one GX validation result per mart. The run
 prints one line per suite, writes GX Data Docs (a static HTML site, made to open offline
-by `offline_docs`) and fails when an expectation of error severity fails.
+by `offline_docs`) and fails when an expectation of error severity fails. Each mart is also
+compared with the figures the previous run stored (`drift`: row count, means, category shares;
+warnings), and this run's figures are stored for the next one.
 
 An empty mart is validated like any other: its aggregates (means, medians, shares, distinct
 counts) are skipped and reported as passed with the reason, and its Data Docs name it
@@ -15,7 +17,8 @@ cannot be read or the checkpoint cannot go on; every message is one line, never 
 GX's own `Checkpoint` runs validation definitions with one set of batch parameters for all of
 them and stores only what GX computed, so this module plays its part: validate each mart, store
 the merged result in the context's validation results store, build Data Docs once. The GX
-context is ephemeral (in memory): the only files written are the Data Docs in `docs_dir`.
+context is ephemeral (in memory): the only files written are the Data Docs in `docs_dir` and,
+beside them, the history of the runs' figures (`drift.HISTORY_NAME`).
 
 Result format: GX's SUMMARY with `partial_unexpected_count` 0, so a result holds counts and
 aggregates (row counts, unexpected counts, means) and never a value of a row; any list of
@@ -28,7 +31,7 @@ import datetime as dt
 import gc
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -52,7 +55,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 from great_expectations.expectations.expectation import Expectation
 
-from . import offline_docs, settings, source, sql_checks
+from . import drift, offline_docs, settings, source, sql_checks
 from .suites import MartSuite, registry
 
 DOCS_SITE = "quality_docs"
@@ -149,6 +152,9 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
     started = time.perf_counter()
     try:
         suites = registry()
+        tolerances = settings.drift_tolerances()
+        history = drift.load_history(docs_dir)
+        mean_columns = {mart: [b.column for b in bounds if b.kind == "mean"] for mart, bounds in settings.load().items()}
     except settings.SettingsError as error:
         raise source.WarehouseError(str(error)) from None
     if marts:
@@ -157,6 +163,13 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
         if unknown:
             raise source.WarehouseError(f"no suite for {', '.join(sorted(unknown))}")
         suites = [s for s in suites if s.mart in wanted]
+    compared = {}
+    for index, suite in enumerate(suites):
+        if (before := drift.previous(history, suite.mart)) is not None:
+            compared[suite.mart] = before[0]
+            suites[index] = replace(suite, expectations=(*suite.expectations,
+                                                         *drift.expectations(suite.mart, *before, tolerances)))
+    figures: dict[str, dict[str, Any]] = {}
     context = _context(docs_dir)
     datasource = source.add_datasource(context)
     run_id = RunIdentifier(run_name="quality", run_time=dt.datetime.now(dt.timezone.utc))
@@ -171,9 +184,13 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
             except Exception as error:  # noqa: BLE001 - one line naming the mart, never a traceback
                 raise CheckpointError(f"{suite.mart}: the checkpoint stopped: {one_line(error)}") from None
             outcomes.append(outcome)
+            if source.mart_exists(con, suite.mart):
+                figures[suite.mart] = drift.measure(con, f"{source.SCHEMA}.{sql_checks.quote(suite.mart)}",
+                                                    mean_columns.get(suite.mart, []), list(suite.categories))
             echo(f"{outcome.mart:<30}{outcome.evaluated:>7}{outcome.passed:>8}{outcome.failed:>8}  "
                  f"{outcome.worst or '-':<8}{outcome.seconds:>8.2f}{outcome.in_duckdb:>10}  {outcome.data}")
     docs_index = _build_docs(context, docs_dir)
+    stored = drift.store(docs_dir, run_id.run_time, figures, history)
     docs_errors = []
     try:
         offline_docs.make_offline(docs_dir)
@@ -188,6 +205,9 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
          f"({sum(o.in_duckdb for o in outcomes)} on full tables in DuckDB): "
          f"{sum(o.passed for o in outcomes)} passed, {len(failures)} failed ({errors} error, "
          f"{len(failures) - errors} warning) in {report.seconds:.1f} s; Data Docs: {docs_index}")
+    runs = sorted(set(compared.values()))
+    echo(f"Drift: {len(compared)} of {len(outcomes)} marts compared with the previous run "
+         f"({', '.join(runs) if runs else 'none stored yet'}); this run's figures stored in {stored}")
     for outcome in outcomes:
         for message in outcome.messages():
             echo(message)

@@ -20,6 +20,12 @@ Docs. The shipped defaults hold for any retailer (a share from 0 to 1, an amount
 narrow them to what is normal for yours to be warned when it changes. Comments in the file give
 the demo data set's bounds.
 
+The same file's `drift` entry holds the tolerances of the comparison with the previous run
+(drift.py): how far a mart's row count and means may move, relative, and a category's share of
+rows, in points, before the checkpoint warns.
+
+    drift: {row_count: 0.5, mean: 0.5, share: 0.1}
+
 Why a YAML file and not a dbt var in dbt_project.yml: the checkpoint runs after dbt, on the
 built warehouse, and never renders the dbt project; dbt_project.yml is dbt's, whose vars the
 models read. A file of its own keeps the checkpoint's settings where the checkpoint alone reads
@@ -50,6 +56,8 @@ KINDS = {
     "distinct_values": gxe.ExpectColumnUniqueValueCountToBeBetween,
 }
 KEYS = {"expectation", "column", "min", "max", "meaning"}
+DRIFT_KEY = "drift"
+DRIFT_KEYS = {"row_count", "mean", "share"}
 
 
 class SettingsError(Exception):
@@ -71,6 +79,14 @@ class Bound:
                                 notes=f"{self.meaning} (setting of {DEFAULT_PATH.name})")
 
 
+@dataclass(frozen=True)
+class DriftTolerances:
+    """How far a figure may move since the previous run: row count and means relative, shares in points."""
+    row_count: float = 0.5
+    mean: float = 0.5
+    share: float = 0.1
+
+
 def settings_path() -> Path:
     return Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else DEFAULT_PATH
 
@@ -78,6 +94,31 @@ def settings_path() -> Path:
 def load(path: Path | None = None) -> dict[str, list[Bound]]:
     """Every mart's configured bounds, checked: a wrong entry is a SettingsError naming it."""
     path = path or settings_path()
+    raw = _read(path)
+    bounds: dict[str, list[Bound]] = {}
+    for mart, entries in raw.items():
+        if mart == DRIFT_KEY:
+            continue
+        if not isinstance(entries, list):
+            raise SettingsError(f"{path}: {mart}: expected a list of bounds")
+        bounds[mart] = [_bound(path, mart, i, entry) for i, entry in enumerate(entries, start=1)]
+    return bounds
+
+
+def drift_tolerances(path: Path | None = None) -> DriftTolerances:
+    """The `drift` entry of the settings (the defaults of DriftTolerances where it is absent)."""
+    path = path or settings_path()
+    entry = _read(path).get(DRIFT_KEY) or {}
+    where = f"{path}: {DRIFT_KEY}"
+    if not isinstance(entry, dict) or set(entry) - DRIFT_KEYS:
+        raise SettingsError(f"{where}: expected a mapping with {', '.join(sorted(DRIFT_KEYS))}")
+    for name, value in entry.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise SettingsError(f"{where}: {name} must be a number from 0 up, not {value!r}")
+    return DriftTolerances(**{name: float(value) for name, value in entry.items()})
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as error:
@@ -86,12 +127,7 @@ def load(path: Path | None = None) -> dict[str, list[Bound]]:
         raise SettingsError(f"{path}: not valid YAML: {' '.join(str(error).split())}") from None
     if not isinstance(raw, dict):
         raise SettingsError(f"{path}: expected a mapping of mart names to lists of bounds")
-    bounds: dict[str, list[Bound]] = {}
-    for mart, entries in raw.items():
-        if not isinstance(entries, list):
-            raise SettingsError(f"{path}: {mart}: expected a list of bounds")
-        bounds[mart] = [_bound(path, mart, i, entry) for i, entry in enumerate(entries, start=1)]
-    return bounds
+    return raw
 
 
 def _bound(path: Path, mart: str, number: int, entry: Any) -> Bound:
