@@ -143,3 +143,24 @@ def test_every_model_has_a_primary_key_test(manifest):
     missing = sorted(folder(node) for uid, node in manifest["nodes"].items()
                      if node["resource_type"] == "model" and uid not in keyed)
     assert missing == [], f"models without a unique or unique_combination_of_columns test: {missing}"
+
+
+def yaml_home(model_path: str) -> str:
+    """The one YAML file of a model's folder: `_<folder>__models.yml` beside it. The engine variants
+    of a fit (fits/python/, fits/spark/: same names, one set of properties) share their parent's."""
+    folder = Path(model_path).parent
+    if folder.parent.name == "fits":
+        folder = folder.parent
+    return str(folder / f"_{folder.name}__models.yml")
+
+
+def test_each_model_and_its_unit_tests_are_described_in_its_own_folder(manifest):
+    models = {node["unique_id"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    misplaced = [f"{node['name']} ({node['original_file_path']}) described in {node['patch_path']}"
+                 for node in models.values()
+                 if node.get("patch_path") and node["patch_path"].split("://", 1)[-1] != yaml_home(node["original_file_path"])]
+    for test in manifest.get("unit_tests", {}).values():
+        tested = models[test["depends_on"]["nodes"][0]]
+        if test["original_file_path"] != yaml_home(tested["original_file_path"]):
+            misplaced.append(f"unit test {test['name']} of {tested['name']} in {test['original_file_path']}")
+    assert misplaced == [], "\n".join(misplaced)

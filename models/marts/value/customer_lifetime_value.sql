@@ -49,14 +49,17 @@ last_orders as (
     group by orders.person_key
 ),
 
--- a detractor NPS answer or a negative comment in the year up to the observation end
+-- a detractor NPS answer or a negative comment in the var clv_churn_risk_negative_feedback_days
+-- (365) days up to the observation end
 negative_feedback as (
     select distinct feedback.person_key
     from feedback
     where
         (feedback.nps_category = 'detractor' or feedback.sentiment_label = 'negative')
         and feedback.submitted_date <= {{ clv_observation_end() }}
-        and feedback.submitted_date > {{ dbt.dateadd('day', -365, clv_observation_end()) }}
+        and feedback.submitted_date > {{ dbt.dateadd(
+            'day', -1 * var('clv_churn_risk_negative_feedback_days'), clv_observation_end()
+        ) }}
 ),
 
 joined as (
