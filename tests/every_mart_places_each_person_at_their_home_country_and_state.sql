@@ -33,12 +33,12 @@ person_checks as (
         select
             '{{ model }}' as checked_model,
             '{{ segment_type or column }}' as checked_attribute,
-            checked.person_key,
-            cast(checked.{{ column }} as {{ string }}) as found_value,
+            placed.person_key,
+            cast(placed.{{ column }} as {{ string }}) as found_value,
             cast(homes.{{ home_column }} as {{ string }}) as expected_value
-        from {{ ref(model) }} as checked
-        left join homes on checked.person_key = homes.person_key
-        {% if segment_type %}where checked.segment_type = '{{ segment_type }}'{% endif %}
+        from {{ ref(model) }} as placed
+        left join homes on placed.person_key = homes.person_key
+        {% if segment_type %}where placed.segment_type = '{{ segment_type }}'{% endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
