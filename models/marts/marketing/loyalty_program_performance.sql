@@ -36,11 +36,23 @@ countries as (
     select * from {{ ref('countries') }}
 ),
 
+-- a market's months start at its first sign-up or first confirmed order, whichever is earlier
+-- (an export may date an account after the guest order that came before it)
 markets as (
     select
         country_code,
-        cast({{ dbt.date_trunc('month', 'min(signup_date)') }} as date) as first_month
-    from customers
+        cast({{ dbt.date_trunc('month', 'min(first_date)') }} as date) as first_month
+    from (
+        select
+            country_code,
+            signup_date as first_date
+        from customers
+        union all
+        select
+            country_code,
+            order_date as first_date
+        from orders
+    ) as market_dates
     group by country_code
 ),
 
@@ -113,13 +125,14 @@ purchase_counts as (
 
 final as (
     select
-        customer_counts.country_code,
+        calendar.country_code,
         countries.country_name,
-        customer_counts.month_start as activity_month,
-        cast(customer_counts.customers_to_date as {{ dbt.type_bigint() }}) as customers_to_date,
-        cast(customer_counts.members_to_date as {{ dbt.type_bigint() }}) as members_to_date,
-        cast(customer_counts.new_members as {{ dbt.type_bigint() }}) as new_members,
-        cast(customer_counts.members_to_date as double) / customer_counts.customers_to_date as participation_rate,
+        calendar.month_start as activity_month,
+        cast(coalesce(customer_counts.customers_to_date, 0) as {{ dbt.type_bigint() }}) as customers_to_date,
+        cast(coalesce(customer_counts.members_to_date, 0) as {{ dbt.type_bigint() }}) as members_to_date,
+        cast(coalesce(customer_counts.new_members, 0) as {{ dbt.type_bigint() }}) as new_members,
+        cast(customer_counts.members_to_date as double) / nullif(customer_counts.customers_to_date, 0)
+            as participation_rate,
         cast(coalesce(points_earned.points_earned, 0) as {{ dbt.type_bigint() }}) as points_earned,
         cast(coalesce(purchase_counts.points_redeemed, 0) as {{ dbt.type_bigint() }}) as points_redeemed,
         cast(purchase_counts.points_redeemed as double) / nullif(points_earned.points_earned, 0) as redemption_rate,
@@ -132,16 +145,21 @@ final as (
             as non_member_repeat_orders,
         cast(purchase_counts.non_member_repeat_orders as double) / nullif(purchase_counts.non_member_orders, 0)
             as non_member_repeat_rate
-    from customer_counts
-    left join countries on customer_counts.country_code = countries.country_code
+    -- every month of the market, also one before its first sign-up that holds an order
+    from calendar
+    left join customer_counts
+        on
+            calendar.country_code = customer_counts.country_code
+            and calendar.month_start = customer_counts.month_start
+    left join countries on calendar.country_code = countries.country_code
     left join points_earned
         on
-            customer_counts.country_code = points_earned.country_code
-            and customer_counts.month_start = points_earned.month_start
+            calendar.country_code = points_earned.country_code
+            and calendar.month_start = points_earned.month_start
     left join purchase_counts
         on
-            customer_counts.country_code = purchase_counts.country_code
-            and customer_counts.month_start = purchase_counts.month_start
+            calendar.country_code = purchase_counts.country_code
+            and calendar.month_start = purchase_counts.month_start
 )
 
 select * from final

@@ -8,21 +8,22 @@ fitted as (
 ),
 
 final as (
+    -- cast to the contract: a fit without predictions writes all-null columns, which carry no type
     select
-        frequency_bucket,
-        sort_order,
-        customers,
-        actual_repeat_purchases,
-        predicted_repeat_purchases,
-        actual_per_customer,
-        predicted_per_customer,
-        predicted_to_actual_ratio,
-        calibration_end_date,
-        observation_end_date,
-        holdout_length,
-        time_unit,
-        model_status,
-        status_reason
+        cast(frequency_bucket as {{ dbt.type_string() }}) as frequency_bucket,
+        cast(sort_order as {{ dbt.type_bigint() }}) as sort_order,
+        cast(customers as {{ dbt.type_bigint() }}) as customers,
+        cast(actual_repeat_purchases as double) as actual_repeat_purchases,
+        cast(predicted_repeat_purchases as double) as predicted_repeat_purchases,
+        cast(actual_per_customer as double) as actual_per_customer,
+        cast(predicted_per_customer as double) as predicted_per_customer,
+        cast(predicted_to_actual_ratio as double) as predicted_to_actual_ratio,
+        cast(calibration_end_date as date) as calibration_end_date,
+        cast(observation_end_date as date) as observation_end_date,
+        cast(holdout_length as double) as holdout_length,
+        cast(time_unit as {{ dbt.type_string() }}) as time_unit,
+        cast(model_status as {{ dbt.type_string() }}) as model_status,
+        cast(status_reason as {{ dbt.type_string() }}) as status_reason
     from fitted
 )
 

@@ -8,17 +8,18 @@ fitted as (
 ),
 
 final as (
+    -- cast to the contract: a fit without predictions writes all-null columns, which carry no type
     select
-        model,
-        parameter,
-        estimate,
-        log_likelihood,
-        customers,
-        status,
-        status_reason,
-        time_unit,
-        observation_end_date,
-        frequency_spend_correlation
+        cast(model as {{ dbt.type_string() }}) as model,
+        cast(parameter as {{ dbt.type_string() }}) as parameter,
+        cast(estimate as double) as estimate,
+        cast(log_likelihood as double) as log_likelihood,
+        cast(customers as {{ dbt.type_bigint() }}) as customers,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(status_reason as {{ dbt.type_string() }}) as status_reason,
+        cast(time_unit as {{ dbt.type_string() }}) as time_unit,
+        cast(observation_end_date as date) as observation_end_date,
+        cast(frequency_spend_correlation as double) as frequency_spend_correlation
     from fitted
 )
 
