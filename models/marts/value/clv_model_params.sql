@@ -10,7 +10,7 @@ fitted as (
 final as (
     -- cast to the contract: a fit without predictions writes all-null columns, which carry no type
     select
-        cast(model as {{ dbt.type_string() }}) as model,  -- noqa: RF04 (the contract's column name)
+        cast(model as {{ dbt.type_string() }}) as model,  -- noqa: RF04
         cast(parameter as {{ dbt.type_string() }}) as parameter,
         cast(estimate as double) as estimate,
         cast(log_likelihood as double) as log_likelihood,
