@@ -29,11 +29,11 @@ def storage_version_of(database: Path) -> str:
 
 def test_the_build_and_compact_share_one_storage_version():
     # the profile's default, read by compact through engagement_warehouse.profile
-    assert duckdb_storage_version() == "v1.0.0"
+    assert duckdb_storage_version() == "v1.3.0"
 
 
 def test_duckdb_1x_ibis_and_sqlalchemy_read_every_mart_of_the_build(built_warehouse):
-    assert storage_version_of(built_warehouse.database) == "v1.0.0+"
+    assert storage_version_of(built_warehouse.database) == "v1.3.0+"
     report = check(built_warehouse.database, CLIENT_PYTHON)
     assert report.duckdb_version.startswith("1.")
     assert report.problems == []
@@ -54,7 +54,7 @@ def test_the_compacted_file_keeps_the_storage_version(built_warehouse, tmp_path)
 
     compact(database)
 
-    assert storage_version_of(database) == "v1.0.0+"
+    assert storage_version_of(database) == "v1.3.0+"
     report = check(database, CLIENT_PYTHON)
     assert report.problems == []
     assert report.expected == check(built_warehouse.database, CLIENT_PYTHON).expected
