@@ -78,7 +78,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet -c requirements.lock
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install install-spark install-dev data dbt-build compact erasure-check quality quality-assets node export docs docs-serve report bench browser test \
+.PHONY: build install install-spark install-dev data dbt-build compact erasure-check quality quality-assets node export docs docs-serve report bench bi-clients browser test \
 	lint pytest dbt-test test-data build-spark test-spark java clean help
 
 help:
@@ -198,6 +198,19 @@ report: install
 bench: install-dev
 	$(BIN)/engagement-warehouse bench --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --out $(BENCH_DIR)
 
+# duckdb 1.x with ibis and SQLAlchemy + duckdb_engine, as BI tools and notebooks open the warehouse,
+# in an environment of its own (the project's duckdb is 2.x): engagement-warehouse bi-clients reads
+# every mart with it (make dbt-test, python_tests/test_bi_clients.py).
+BI_CLIENTS_VENV := target/bi_clients
+BI_CLIENTS_STAMP := $(BI_CLIENTS_VENV)/.installed
+
+$(BI_CLIENTS_STAMP): requirements-bi-clients.lock
+	$(PYTHON) -m venv $(BI_CLIENTS_VENV)
+	$(BI_CLIENTS_VENV)/bin/python -m pip install --quiet --no-deps -r requirements-bi-clients.lock
+	touch $@
+
+bi-clients: $(BI_CLIENTS_STAMP)
+
 # Debian's Chromium and its WebDriver for the tests that render the docs and the report.
 browser:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; else \
@@ -211,8 +224,8 @@ lint: install-dev
 	@mkdir -p $(TEST_DIR)
 	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
-pytest: install-dev test-data browser quality-assets
-	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) $(BIN)/python -m pytest
+pytest: install-dev test-data browser quality-assets bi-clients
+	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) BI_CLIENTS_PYTHON=$(BI_CLIENTS_VENV)/bin/python $(BIN)/python -m pytest
 
 test-data: $(LIFETIMES_WHEEL)
 
@@ -221,7 +234,7 @@ $(LIFETIMES_WHEEL): $(STAMP)
 	$(BIN)/python -c "import hashlib, sys; digest = hashlib.sha256(open('$@', 'rb').read()).hexdigest(); \
 		sys.exit(0 if digest == '$(LIFETIMES_SHA256)' else 'checksum mismatch for $@: ' + digest)"
 
-dbt-test: install quality-assets
+dbt-test: install quality-assets bi-clients
 	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/warehouse.duckdb
 	$(BIN)/engagement-warehouse generate --out $(TEST_DIR)/raw --scale $(TEST_SCALE) --seed $(SEED) \
 		--bad-row-share $(BAD_ROW_SHARE)
@@ -229,6 +242,7 @@ dbt-test: install quality-assets
 		$(DBT) build
 	$(BIN)/engagement-warehouse quality --database $(TEST_DIR)/warehouse.duckdb --docs-dir $(TEST_DIR)/quality_docs
 	$(BIN)/engagement-warehouse coverage --manifest target/manifest.json --database $(TEST_DIR)/warehouse.duckdb
+	$(BIN)/engagement-warehouse bi-clients --database $(TEST_DIR)/warehouse.duckdb --python $(BI_CLIENTS_VENV)/bin/python
 
 # Spark needs a Java runtime (17): Debian's, when none is installed.
 java:

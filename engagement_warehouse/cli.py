@@ -102,6 +102,29 @@ def _compact(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bi_clients(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from .bi_clients import BiClientsError, check
+
+    try:
+        report = check(args.database, args.python)
+    except (BiClientsError, duckdb.Error) as error:
+        _fail("bi-clients", error)
+        return 2
+    if report.problems:
+        for problem in report.problems:
+            print(f"engagement-warehouse bi-clients: {problem}", file=sys.stderr)
+        print(f"engagement-warehouse bi-clients: duckdb {report.duckdb_version} clients cannot read "
+              f"{args.database} as duckdb {duckdb.__version__} does ({len(report.problems)} problem(s))",
+              file=sys.stderr)
+        return 1
+    rows = sum(report.expected.values())
+    print(f"bi clients: duckdb {report.duckdb_version}, ibis and SQLAlchemy each read the {len(report.expected)} "
+          f"marts of {args.database} ({rows:,} rows), as duckdb {duckdb.__version__} counts them")
+    return 0
+
+
 def _erasure_check(args: argparse.Namespace) -> int:
     from .erasure import ErasureError, find_leaks
 
@@ -261,6 +284,15 @@ def build_parser() -> argparse.ArgumentParser:
     erasure.add_argument("--artefacts", type=Path, action="append", default=[],
                          help="a file, or a folder whose files, are searched byte by byte (repeatable: logs, target/run, ...)")
     erasure.set_defaults(func=_erasure_check)
+
+    bi = commands.add_parser(
+        "bi-clients", help="read every mart of the warehouse with duckdb 1.x, ibis and SQLAlchemy (the client "
+                           "environment of `make bi-clients`) and compare the rows with duckdb 2.x's; exit 1 "
+                           "naming each client and mart that differs")
+    _warehouse_option(bi, "--database", "the DuckDB warehouse (read-only)")
+    bi.add_argument("--python", type=Path, default=None,
+                    help="the client environment's Python (default: target/bi_clients/bin/python)")
+    bi.set_defaults(func=_bi_clients)
 
     doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
     doc.set_defaults(func=_contract_doc)

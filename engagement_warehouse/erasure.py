@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from .profile import duckdb_storage_version
+
 # The same shapes the dbt test looks for inside text (tests/erased_customers_have_no_personal_data_anywhere.sql).
 EMAIL_PATTERN = r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}"
 PHONE_PATTERN = r"\+?[0-9][0-9 ().-]{6,}[0-9]"
@@ -103,7 +105,9 @@ def compact(database: str | Path) -> tuple[int, int]:
     try:
         with duckdb.connect(str(path)) as con:
             catalog = con.execute("select current_database()").fetchone()[0]
-            con.execute(f"attach '{fresh}' as compacted")
+            # A fresh file is written in the newest format unless told otherwise: the build's
+            # storage version keeps it readable by duckdb 1.x clients.
+            con.execute(f"attach '{fresh}' as compacted (storage_version '{duckdb_storage_version()}')")
             con.execute(f'copy from database "{catalog}" to compacted')
             con.execute("detach compacted")
         os.replace(fresh, path)

@@ -43,3 +43,10 @@ def profile_output(output: str, profiles_dir: Path | None = None) -> dict[str, A
 def profile_target(profiles_dir: Path | None = None) -> str:
     """The output dbt uses when no --target is given (the profile's `target`, DBT_TARGET)."""
     return str(_profile(profiles_dir)["target"])
+
+
+def duckdb_storage_version(profiles_dir: Path | None = None) -> str:
+    """The storage format the warehouse file is written in (the duckdb output's
+    storage_compatibility_version, DUCKDB_STORAGE_VERSION): every tool that writes a fresh file
+    (`engagement-warehouse compact`) writes it in this one, so duckdb 1.x clients can read it."""
+    return str(profile_output("duckdb", profiles_dir)["config_options"]["storage_compatibility_version"])
