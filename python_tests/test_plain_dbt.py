@@ -62,6 +62,17 @@ def test_dbt_debug_and_parse_in_a_fresh_clone_with_no_variable(clone):
     parse = plain_dbt(["parse"], project, env)
     assert parse.returncode == 0, (parse.stdout + parse.stderr)[-3000:]
 
+    # the marts' groups, owners and access, and the layers' tags, as parsed
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    mart = nodes["model.latam_engagement.customer_lifetime_value"]
+    assert (mart["group"], mart["access"], sorted(mart["tags"])) == ("value", "public", ["daily", "marts"])
+    shared = nodes["model.latam_engagement.int_persons"]
+    assert (shared["group"], shared["access"], sorted(shared["tags"])) == (None, "protected", ["daily", "intermediate"])
+    assert manifest["groups"]["group.latam_engagement.value"]["owner"]["name"] == "Data science"
+    assert len(manifest["groups"]) == 7
+    assert [selector for selector in manifest["selectors"]] == ["daily", "staging", "intermediate", "marts", "audit"]
+
 
 def test_a_profile_elsewhere_is_reported_not_a_jinja_error(clone, tmp_path):
     """dbt renders dbt_project.yml before it finds the profile: with none found it must say so,
