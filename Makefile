@@ -59,7 +59,7 @@ BENCH_SCALES ?= 0.1 1 $(if $(filter command line,$(origin SCALE)),$(SCALE))
 BENCH_RUNS ?= 3
 BENCH_DIR ?= target/bench
 
-export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 # dbt through engagement-warehouse: a lock conflict on the DuckDB file (another build, a notebook
 # holding it) or DuckDB out of memory comes out as one line saying what to do, not tracebacks.
@@ -271,7 +271,7 @@ test-spark: install-spark java
 		SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_TEST_DIR))/spark_warehouse \
 		$(BIN)/engagement-warehouse spark-build -- --target-path $(SPARK_TEST_DIR)/dbt_spark \
 		--log-path $(SPARK_TEST_DIR)/logs_spark
-	DBT_TARGET=duckdb RAW_DATA_DIR=$(SPARK_TEST_DIR)/raw RAW_DATA_FORMAT=parquet \
+	DBT_TARGET=prod RAW_DATA_DIR=$(SPARK_TEST_DIR)/raw RAW_DATA_FORMAT=parquet \
 		DUCKDB_PATH=$(SPARK_TEST_DIR)/warehouse.duckdb DUCKDB_TEMP_DIR=$(SPARK_TEST_DIR)/duckdb_tmp \
 		$(DBT) build --target-path $(SPARK_TEST_DIR)/dbt_duckdb --log-path $(SPARK_TEST_DIR)/logs_duckdb
 	SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_TEST_DIR))/spark_warehouse \

@@ -5,7 +5,7 @@ Two come from running things side by side or on a small machine:
   meanwhile (a second build, a notebook or BI tool with the file open, the quality checkpoint
   or the export during a build). DuckDB's message names the file and the holder's program and PID.
 - out of memory: DuckDB's own hint says `SET memory_limit`, which the project sets for you from
-  DUCKDB_MEMORY_LIMIT (profiles/profiles.yml) or, for the quality checkpoint, --memory-limit.
+  DUCKDB_MEMORY_LIMIT (profiles.yml) or, for the quality checkpoint, --memory-limit.
 `explain` turns either into one line; any other text gives None.
 """
 
@@ -21,7 +21,7 @@ OUT_OF_MEMORY = re.compile(r"Out of Memory Error: (?P<detail>[^\n]*?)(?:\s+Possi
 OUT_OF_MEMORY_HINT = re.compile(r"^\s*(Possible solutions:|\* .*\(SET [a-z_]+ ?=.*\)|See also \S*how_to_tune_workloads\S*)\s*$")
 
 # Where the memory of a dbt build is set: the profile reads it from the environment.
-BUILD_MEMORY = ("raise DUCKDB_MEMORY_LIMIT (the dbt profile's memory_limit, profiles/profiles.yml; default 3500MB), "
+BUILD_MEMORY = ("raise DUCKDB_MEMORY_LIMIT (the dbt profile's memory_limit, profiles.yml; default 3500MB), "
                 "or lower DUCKDB_THREADS or DBT_THREADS")
 
 

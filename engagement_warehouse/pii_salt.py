@@ -1,4 +1,4 @@
-"""dbt-duckdb plugin (profiles/profiles.yml, `plugins`): the salt of the personal-data hashes as
+"""dbt-duckdb plugin (profiles.yml, `plugins`): the salt of the personal-data hashes as
 a DuckDB variable of every connection dbt opens, so that the SQL reads it at run time with
 `getvariable('pii_hash_salt')` (macro pii_hash_salt_sql) and the value never appears in compiled or
 run SQL, manifest.json, run_results.json, the docs or the logs. dbt renders env_var() into the

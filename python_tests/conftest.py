@@ -37,7 +37,7 @@ def dbt_env(raw_dir: Path, work_dir: Path, raw_format: str = "parquet") -> dict[
     database = work_dir / "warehouse.duckdb"
     return {
         **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "RAW_DATA_DIR": str(raw_dir),
         "RAW_DATA_FORMAT": raw_format,
         "DUCKDB_PATH": str(database),

@@ -89,7 +89,7 @@ def test_out_of_memory_names_duckdb_memory_limit_not_set_memory_limit(raw, tmp_p
     assert last.startswith("engagement-warehouse dbt: DuckDB ran out of memory ("), last
     # dbt's report of what failed is kept
     assert "Out of Memory Error: " in run.stdout
-    assert last.endswith("): raise DUCKDB_MEMORY_LIMIT (the dbt profile's memory_limit, profiles/profiles.yml; "
+    assert last.endswith("): raise DUCKDB_MEMORY_LIMIT (the dbt profile's memory_limit, profiles.yml; "
                          "default 3500MB), or lower DUCKDB_THREADS or DBT_THREADS; what does not fit in memory spills "
                          "to DUCKDB_TEMP_DIR, which needs free disk space."), last
 

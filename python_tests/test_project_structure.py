@@ -35,7 +35,7 @@ EXCEPTIONS = PROJECT_DIR / "seeds" / "structure_exceptions.csv"
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory) -> dict[str, Any]:
     target = tmp_path_factory.mktemp("structure_target")
-    env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
     parsed = subprocess.run([DBT, "parse", "--target-path", str(target), "--log-path", str(target / "logs")],
                             cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
     assert parsed.returncode == 0, parsed.stdout[-3000:] + parsed.stderr[-3000:]

@@ -42,17 +42,25 @@ class SemanticLayer:
     metrics: list[str]
     out_dir: Path
 
-    def query(self, metrics: list[str], group_by: list[str] = ()) -> list[dict[str, str]]:
-        """Rows of `mf query --csv` as dicts of text ('' for null)."""
+    def run(self, metrics: list[str], group_by: list[str] = (), target: str | None = None
+            ) -> tuple[subprocess.CompletedProcess, Path]:
+        """`mf query --csv` on the profile's default target, or on `target` (DBT_TARGET)."""
         out = self.out_dir / f"query_{len(list(self.out_dir.iterdir()))}.csv"
         args = [MF, "query", "--metrics", ",".join(metrics), "--csv", str(out), "--quiet"]
         if group_by:
             args += ["--group-by", ",".join(group_by)]
+        env = {**self.env, "DBT_TARGET": target} if target else self.env
         started = time.perf_counter()
-        completed = subprocess.run(args, cwd=self.project, env=self.env, capture_output=True, text=True,
+        completed = subprocess.run(args, cwd=self.project, env=env, capture_output=True, text=True,
                                    timeout=300)
         seconds = time.perf_counter() - started
         print(f"mf query {','.join(metrics)} by {','.join(group_by) or '-'}: {seconds:.1f} s")
+        return completed, out
+
+    def query(self, metrics: list[str], group_by: list[str] = (), target: str | None = None
+              ) -> list[dict[str, str]]:
+        """Rows of `mf query --csv` as dicts of text ('' for null)."""
+        completed, out = self.run(metrics, group_by, target)
         assert completed.returncode == 0 and out.exists(), (completed.stdout + completed.stderr)[-3000:]
         with out.open(newline="") as handle:
             return list(csv.DictReader(handle))
@@ -274,3 +282,16 @@ def test_every_metric_of_the_semantic_manifest_answers_by_month(semantic_layer):
     assert scored.keys() == expected.keys()
     for month, score in scored.items():
         assert_ratio(score, expected[month], f"engagement_score {month}")
+
+
+def test_the_read_only_target_answers_while_another_reader_holds_the_file(semantic_layer):
+    """A BI tool or notebook holding the file read-only locks out a read-write connection, which
+    the default target (prod) opens; the prod_read_only target opens it read-only beside them."""
+    with duckdb.connect(str(semantic_layer.database), read_only=True) as reader:
+        confirmed = reader.execute("select count(*) from marts.fct_orders where is_confirmed_order").fetchone()[0]
+        locked_out, _ = semantic_layer.run(["orders"])
+        assert locked_out.returncode != 0
+        assert "Could not set lock on file" in locked_out.stdout + locked_out.stderr
+        rows = semantic_layer.query(["orders"], target="prod_read_only")
+    assert confirmed > 0
+    assert rows == [{"orders": str(confirmed)}]

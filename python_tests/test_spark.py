@@ -78,7 +78,7 @@ def test_a_column_of_nulls_is_written_as_text():
 
 def test_profile_settings_follow_the_environment(monkeypatch):
     monkeypatch.setenv("SPARK_WAREHOUSE_DIR", "/some/where")
-    monkeypatch.setenv("DBT_PROFILES_DIR", str(PROJECT_DIR / "profiles"))
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(PROJECT_DIR))
     settings = spark_settings()
     assert settings["spark.sql.warehouse.dir"] == "/some/where"
     assert "databaseName=/some/where/metastore_db" in settings["spark.hadoop.javax.jdo.option.ConnectionURL"]

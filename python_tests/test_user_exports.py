@@ -193,7 +193,7 @@ def test_a_mixed_folder_reads_each_table_in_its_own_format(tmp_path):
     raw = write_export(tmp_path / "mixed", "parquet", {k: v for k, v in TABLES.items() if k != "orders"})
     write_export(raw, "csv", {"orders": ORDERS})
     before = fingerprint(raw)
-    env = {**os.environ, "PII_HASH_SALT": SALT, "RAW_DATA_DIR": str(raw), "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
+    env = {**os.environ, "PII_HASH_SALT": SALT, "RAW_DATA_DIR": str(raw), "DBT_PROFILES_DIR": str(PROJECT_DIR),
            "DUCKDB_PATH": str(tmp_path / "w.duckdb"), "DUCKDB_TEMP_DIR": str(tmp_path / "tmp")}
     env.pop("RAW_DATA_FORMAT", None)
     run = subprocess.run([DBT, "build", "--select", "+stg_shop__orders", "--exclude-resource-type", "test",

@@ -39,7 +39,7 @@ class Workspace:
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
-            "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
             "RAW_DATA_DIR": str(self.raw_dir),
             "RAW_DATA_FORMAT": "parquet",
             "DUCKDB_PATH": str(self.database),

@@ -5,7 +5,7 @@ One query, a `union all` of one aggregate per Parquet file: `count(*)` and `bit_
 cn))` over all its columns. Hashing every value forces DuckDB to read and decompress each column
 (a `count` or `min`/`max` alone could be answered from Parquet metadata), and costs little beyond
 that. DuckDB gets the threads and memory limit of the dbt profile's duckdb output (rendered from
-profiles/profiles.yml: DUCKDB_THREADS, DUCKDB_MEMORY_LIMIT or the profile's defaults), in a fresh
+profiles.yml: DUCKDB_THREADS, DUCKDB_MEMORY_LIMIT or the profile's defaults), in a fresh
 in-memory connection. The connection and the SQL
 (which reads each file's schema) are made before the clock starts; the clock covers the query and
 fetching its eight rows.
@@ -32,8 +32,8 @@ class Floor:
 
 
 def duckdb_settings() -> dict[str, str]:
-    """The dbt profile's DuckDB resources (profiles/profiles.yml), rendered as dbt renders them."""
-    options = profile_output("duckdb")["config_options"]
+    """The dbt profile's DuckDB resources (profiles.yml), rendered as dbt renders them."""
+    options = profile_output("prod")["config_options"]
     return {"threads": str(options["threads"]), "memory_limit": str(options["memory_limit"])}
 
 

@@ -1,4 +1,4 @@
-"""A Spark session with the settings of the profile's spark output (profiles/profiles.yml), for
+"""A Spark session with the settings of the profile's spark output (profiles.yml), for
 the tools that read the Spark warehouse outside dbt: the same warehouse folder, metastore and
 time zone as the build. The profile is rendered the way dbt renders it for these settings
 (env_var() with its default)."""

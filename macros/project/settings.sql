@@ -96,7 +96,7 @@
     {%- if is_missing -%}
         {{ exceptions.raise_compiler_error(
             "The salt of the personal-data hashes is not available to the SQL: the DuckDB profile must load the plugin "
-            ~ "engagement_warehouse.pii_salt (plugins: - module: engagement_warehouse.pii_salt, as in profiles/profiles.yml), "
+            ~ "engagement_warehouse.pii_salt (plugins: - module: engagement_warehouse.pii_salt, as in profiles.yml), "
             ~ "which gives every connection the variable pii_hash_salt from PII_HASH_SALT.") }}
     {%- elif is_demo_salt and not is_demo_raw_data() -%}
         {{ exceptions.raise_compiler_error(
