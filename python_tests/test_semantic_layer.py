@@ -188,10 +188,10 @@ def test_cac_and_predicted_clv_by_acquisition_channel(semantic_layer):
     marketing = {
         channel: (spend, new_customers, cac)
         for channel, spend, new_customers, cac in semantic_layer.sql("""
-            select channel, sum(spend_usd), sum(new_customers),
+            select acquisition_channel, sum(spend_usd), sum(new_customers),
                    cast(nullif(sum(spend_usd), 0) as double) / nullif(sum(new_customers), 0)
             from marts.marketing_performance
-            group by channel
+            group by acquisition_channel
         """)
     }
     clv = {
