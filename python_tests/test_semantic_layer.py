@@ -274,3 +274,20 @@ def test_every_metric_of_the_semantic_manifest_answers_by_month(semantic_layer):
     assert scored.keys() == expected.keys()
     for month, score in scored.items():
         assert_ratio(score, expected[month], f"engagement_score {month}")
+
+
+def test_every_mf_query_of_the_readme_answers(semantic_layer):
+    """The README's `mf query` examples group each metric only by dimensions it has."""
+    import shlex
+
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    examples = [shlex.split(line.strip())[2:] for line in readme.splitlines()
+                if line.strip().startswith(".venv/bin/mf query ")]
+    assert len(examples) >= 3 and any("cac" in " ".join(example) for example in examples)
+    for example in examples:
+        out = semantic_layer.out_dir / f"readme_{len(list(semantic_layer.out_dir.iterdir()))}.csv"
+        completed = subprocess.run([MF, "query", *example, "--csv", str(out), "--quiet"], cwd=semantic_layer.project,
+                                   env=semantic_layer.env, capture_output=True, text=True, timeout=300)
+        assert completed.returncode == 0 and out.exists(), (" ".join(example), (completed.stdout + completed.stderr)[-2000:])
+        with out.open(newline="") as handle:
+            assert list(csv.DictReader(handle)), " ".join(example)
