@@ -8,19 +8,31 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .generator import GenerationReport, GeneratorSettingsError, append_days, generate
+from .generator import GENERATE_STEPS, GenerationReport, GeneratorSettingsError, append_days, generate
+from .progress import Progress, ProgressSettingsError
 from .raw_files import default_raw_dir
 
 
 def _generate(args: argparse.Namespace) -> int:
-    report = generate(args.out, scale=args.scale, seed=args.seed, bad_row_share=args.bad_row_share,
-                      file_format=args.format, start=args.start, end=args.end, threads=args.threads)
+    progress = Progress("generate", len(GENERATE_STEPS))
+    try:
+        report = generate(args.out, scale=args.scale, seed=args.seed, bad_row_share=args.bad_row_share,
+                          file_format=args.format, start=args.start, end=args.end, threads=args.threads,
+                          progress=progress.step)
+    finally:
+        progress.clear()
+    progress.finish()
     _print_report(report)
     return 0
 
 
 def _append_day(args: argparse.Namespace) -> int:
-    report = append_days(args.out, days=args.days, threads=args.threads)
+    progress = Progress("append-day", len(GENERATE_STEPS))
+    try:
+        report = append_days(args.out, days=args.days, threads=args.threads, progress=progress.step)
+    finally:
+        progress.clear()
+    progress.finish()
     _print_report(report)
     return 0
 
@@ -60,10 +72,12 @@ def _quality(args: argparse.Namespace) -> int:
     from .quality.checkpoint import run_checkpoint
     from .quality.source import SAMPLE_ROWS, WarehouseError
 
+    progress = Progress("quality")
     try:
         report = run_checkpoint(args.database, args.docs_dir, sample_rows=args.sample_rows or SAMPLE_ROWS,
-                                marts=args.mart, memory_limit=args.memory_limit)
+                                marts=args.mart, memory_limit=args.memory_limit, progress=progress)
     except WarehouseError as error:
+        progress.clear()
         _fail("quality", error, memory_setting="raise --memory-limit (default MEMORY_LIMIT of "
                                                "engagement_warehouse/quality/source.py) or lower DUCKDB_THREADS")
         return 2
@@ -78,9 +92,11 @@ def _export(args: argparse.Namespace) -> int:
     from .export import export_marts
 
     began = time.perf_counter()
+    progress = Progress("export")
     try:
-        exported = export_marts(args.database, args.out)
+        exported = export_marts(args.database, args.out, progress=progress)
     except (FileNotFoundError, duckdb.Error) as error:
+        progress.clear()
         _fail("export", error)
         return 2
     rows = sum(mart.rows for mart in exported)
@@ -355,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except GeneratorSettingsError as error:
+    except (GeneratorSettingsError, ProgressSettingsError) as error:
         print(f"engagement-warehouse: {error}", file=sys.stderr)
         return 2
 

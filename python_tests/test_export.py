@@ -84,3 +84,39 @@ def test_readers_see_the_old_export_during_a_build_and_old_or_new_while_it_is_pu
     assert during_build and set(during_build) == {before["fct_orders"]}
     assert set(reader.counts) <= {before["fct_orders"], after_rows}
     assert reader.counts[-1] == after_rows
+
+
+def test_timestamps_are_exported_as_utc_instants(tmp_path, monkeypatch):
+    """A mart's TIMESTAMP (a UTC instant without a zone) reaches a Parquet reader as
+    timestamp[us, tz=UTC] with the same instant, whatever the exporting machine's zone."""
+    import time
+    from datetime import datetime, timezone
+
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")  # UTC-3: a cast in the local zone would shift 3 h
+    time.tzset()
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_orders (order_id varchar, order_ts timestamp, order_date date)")
+        con.execute("insert into marts.fct_orders values ('o1', '2026-03-01 12:34:56.5', '2026-03-01'), "
+                    "('o2', null, null)")
+    export_marts(database, tmp_path / "exports")
+    monkeypatch.delenv("TZ")
+    time.tzset()
+    table = pq.read_table(tmp_path / "exports" / "fct_orders.parquet")
+    assert str(table.schema.field("order_ts").type) == "timestamp[us, tz=UTC]"
+    assert str(table.schema.field("order_date").type) == "date32[day]"
+    assert table.column("order_ts").to_pylist() == [datetime(2026, 3, 1, 12, 34, 56, 500000, tzinfo=timezone.utc), None]
+    assert table.column("order_id").to_pylist() == ["o1", "o2"]
+
+
+def test_the_exported_marts_timestamps_say_utc(two_exports):
+    import pyarrow.parquet as pq
+
+    _, _, _, exports, _ = two_exports
+    schema = pq.read_schema(exports / "fct_orders.parquet")
+    assert str(schema.field("order_ts").type) == "timestamp[us, tz=UTC]"
+    assert str(schema.field("cod_confirmed_ts").type) == "timestamp[us, tz=UTC]"
+    assert str(schema.field("net_revenue_usd").type) == "decimal128(18, 2)"

@@ -496,3 +496,15 @@ def test_full_table_checks_in_duckdb_agree_with_gx():
 def test_a_missing_warehouse_is_a_usage_error(tmp_path, capsys):
     assert main(["quality", "--database", str(tmp_path / "none.duckdb"), "--docs-dir", str(tmp_path)]) == 2
     assert "build it first" in capsys.readouterr().err
+
+
+def test_a_captured_run_prints_a_line_per_suite_on_stderr(warehouse, tmp_path):
+    wanted = ["feedback_summary", "fct_orders"]
+    run = run_cli("--database", str(warehouse), "--docs-dir", str(tmp_path / "docs"),
+                  *(argument for mart in wanted for argument in ("--mart", mart)))
+    # the exit code is the checks' (and the offline Data Docs assets'), not this test's concern
+    assert "Traceback" not in run.stdout + run.stderr
+    in_order = [suite.mart for suite in registry() if suite.mart in wanted]
+    assert [line for line in run.stderr.splitlines() if line.startswith("quality [")] == [
+        f"quality [1/3] {in_order[0]}", f"quality [2/3] {in_order[1]}", "quality [3/3] Data Docs"]
+    assert "quality [" not in run.stdout and summary_line(run.stdout, "fct_orders")[0] == "fct_orders"

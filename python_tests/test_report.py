@@ -245,7 +245,8 @@ def test_cumulative_value_is_cohort_retention(page: ReportPage, marts: duckdb.Du
 
 def test_clv_histogram_holds_every_prediction(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
     predictions = sorted(value for (value,) in rows(marts, """
-        select predicted_clv_12m_usd from marts.customer_lifetime_value where predicted_clv_12m_usd is not null"""))
+        select cast(predicted_clv_12m_usd as double) from marts.customer_lifetime_value
+        where predicted_clv_12m_usd is not null"""))
     assert predictions, "the test warehouse should have a fitted CLV model"
     (histogram,) = traces(page, "clv-distribution")
     assert histogram["type"] == "histogram"

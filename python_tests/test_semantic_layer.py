@@ -196,10 +196,10 @@ def test_cac_and_predicted_clv_by_acquisition_channel(semantic_layer):
     marketing = {
         channel: (spend, new_customers, cac)
         for channel, spend, new_customers, cac in semantic_layer.sql("""
-            select channel, sum(spend_usd), sum(new_customers),
+            select acquisition_channel, sum(spend_usd), sum(new_customers),
                    cast(nullif(sum(spend_usd), 0) as double) / nullif(sum(new_customers), 0)
             from marts.marketing_performance
-            group by channel
+            group by acquisition_channel
         """)
     }
     clv = {
@@ -295,3 +295,20 @@ def test_the_read_only_target_answers_while_another_reader_holds_the_file(semant
         rows = semantic_layer.query(["orders"], target="prod_read_only")
     assert confirmed > 0
     assert rows == [{"orders": str(confirmed)}]
+
+
+def test_every_mf_query_of_the_readme_answers(semantic_layer):
+    """The README's `mf query` examples group each metric only by dimensions it has."""
+    import shlex
+
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    examples = [shlex.split(line.strip())[2:] for line in readme.splitlines()
+                if line.strip().startswith(".venv/bin/mf query ")]
+    assert len(examples) >= 3 and any("cac" in " ".join(example) for example in examples)
+    for example in examples:
+        out = semantic_layer.out_dir / f"readme_{len(list(semantic_layer.out_dir.iterdir()))}.csv"
+        completed = subprocess.run([MF, "query", *example, "--csv", str(out), "--quiet"], cwd=semantic_layer.project,
+                                   env=semantic_layer.env, capture_output=True, text=True, timeout=300)
+        assert completed.returncode == 0 and out.exists(), (" ".join(example), (completed.stdout + completed.stderr)[-2000:])
+        with out.open(newline="") as handle:
+            assert list(csv.DictReader(handle)), " ".join(example)

@@ -2,7 +2,8 @@
 -- session; the sessions of identified persons are counted once by month; every feedback answer
 -- once; marketing spend to the cent; member and non-member orders are the confirmed orders; the
 -- state rows and the sub-region rows of regional_engagement each hold every session, confirmed
--- order and their net revenue; attributed revenue is the order's net revenue under each model.
+-- order and their net revenue; attributed revenue is the order's net revenue
+-- under each model, to the cent (its cents are allocated by largest remainder).
 with
 
 events as (select count(*) as n from {{ ref('stg_shop__events') }}),
@@ -95,7 +96,7 @@ broken as (
             attributed.attribution_model
         ) as truth
     from attributed
-    where abs(attributed.usd - attributed.order_usd) > 0.005
+    where attributed.usd <> attributed.order_usd
 )
 
 select * from broken

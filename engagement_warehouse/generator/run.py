@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +23,9 @@ from .writer import (Booleans, Cents, Column, Dates, Exporter, Ids, Integers, La
 
 TABLES = ["customers", "orders", "order_items", "products", "events", "feedback", "marketing_spend",
           "privacy_requests"]
+# the steps generate() reports to its progress callback, in order
+GENERATE_STEPS = ("people", "catalogue", "orders", "feedback", "marketing spend and privacy requests",
+                  "tables other than events", "events", "writing events")
 DEFAULT_START = date(2023, 1, 1)
 DEFAULT_END = date(2026, 10, 1)
 # The simulation runs this many days past the export date, so that `append-day` can export the
@@ -62,7 +66,8 @@ class GenerationReport:
 
 def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_share: float = 0.005,
              file_format: str = "parquet", start: date = DEFAULT_START, end: date = DEFAULT_END,
-             threads: int | None = None, simulate_until: date | None = None) -> GenerationReport:
+             threads: int | None = None, simulate_until: date | None = None,
+             progress: Callable[[str], None] | None = None) -> GenerationReport:
     """Writes one file per raw table into out_dir (created if needed) and a _generation.json
     manifest, and returns the report. Same arguments, same bytes (whatever the threads).
 
@@ -73,7 +78,10 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
     `end` contain every row of an earlier one.
 
     threads=1 runs everything on the calling thread; otherwise a writer thread compresses and
-    writes the files while the simulation goes on."""
+    writes the files while the simulation goes on.
+
+    progress, when given, is called with the name of each of the GENERATE_STEPS steps as it
+    begins."""
     if file_format not in ("parquet", "csv"):
         raise GeneratorSettingsError(f"file_format must be parquet or csv, not {file_format!r}")
     if scale <= 0:
@@ -101,23 +109,32 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
         plan = bad_rows.plan_bad_rows(table.name, table.n_rows, bad_row_share, rng[f"bad_rows.{table.name}"])
         report.rows[table.name], report.bad_rows[table.name] = exporter.write(table, plan, export_end_s, background)
 
+    step = progress or (lambda label: None)
     try:
+        step("people")
         persons, purchases = people.draw_people(rng["people"], timeline, scale)
+        step("catalogue")
         catalogue = commerce.draw_catalogue(rng["catalogue"], timeline)
+        step("orders")
         orders, items = commerce.draw_orders(rng["orders"], timeline, persons, purchases, catalogue)
+        step("feedback")
         answers = feedback.draw_feedback(rng["feedback"], timeline, persons, orders, items)
+        step("marketing spend and privacy requests")
         spend = marketing.draw_spend(rng["spend"], timeline, scale)
         requests = marketing.draw_privacy_requests(rng["privacy_requests"], timeline, persons)
         # the writer thread encodes and writes the smaller tables while the events are simulated
+        step("tables other than events")
         for table in (_customers(rng["customer_details"], persons), _orders(orders, persons),
                       _order_items(items, orders), _products(catalogue), _feedback(answers),
                       _marketing_spend(spend, timeline), _privacy_requests(requests)):
             export(table, background=True)
+        step("events")
         reviews = answers.survey_type == feedback.SURVEY_TYPES.index("product_review")
         events = engagement.draw_events(rng["events"], timeline, persons, orders, commerce.N_PRODUCTS,
                                         answers.time_s[reviews], answers.customer[reviews], answers.product[reviews])
         del persons, purchases, orders, items, answers, spend, requests
         # then the events go through the pipeline: this thread encodes, the writer thread writes
+        step("writing events")
         export(_events(events, engagement.arrival_times(rng["event_arrival"], events)))
     finally:
         exporter.close()
@@ -129,7 +146,8 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
     return report
 
 
-def append_days(out_dir: str | Path, days: int = 1, threads: int | None = None) -> GenerationReport:
+def append_days(out_dir: str | Path, days: int = 1, threads: int | None = None,
+                progress: Callable[[str], None] | None = None) -> GenerationReport:
     """Re-exports the world of an earlier `generate` into the same folder `days` days later:
     every earlier row again, plus the rows that arrived since (the next day's orders, events,
     feedback, and app events of earlier days that arrived late)."""
@@ -146,7 +164,7 @@ def append_days(out_dir: str | Path, days: int = 1, threads: int | None = None) 
                                      "generate again with a later --end")
     return generate(out_dir, scale=manifest["scale"], seed=manifest["seed"], bad_row_share=manifest["bad_row_share"],
                     file_format=manifest["file_format"], start=date.fromisoformat(manifest["start_date"]), end=end,
-                    threads=threads, simulate_until=simulated_until)
+                    threads=threads, simulate_until=simulated_until, progress=progress)
 
 
 def _ascii_lower(name: str) -> str:

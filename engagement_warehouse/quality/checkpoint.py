@@ -55,6 +55,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 from great_expectations.expectations.expectation import Expectation
 
+from ..progress import Progress
 from . import drift, offline_docs, settings, source, sql_checks
 from .suites import MartSuite, registry
 
@@ -148,8 +149,17 @@ class CheckpointReport:
 
 def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAMPLE_ROWS,
                    marts: Iterable[str] | None = None, echo: Callable[[str], None] = print,
-                   memory_limit: str | None = None) -> CheckpointReport:
+                   memory_limit: str | None = None, progress: Progress | None = None) -> CheckpointReport:
+    """progress, when given, gets a step per suite as its validation begins and one for the Data
+    Docs; the lines echo prints wipe a progress bar first."""
     started = time.perf_counter()
+    if progress:
+        shown = echo
+
+        def echo(line: str) -> None:
+            progress.clear()
+            shown(line)
+
     try:
         suites = registry()
         tolerances = settings.drift_tolerances()
@@ -174,11 +184,15 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
     datasource = source.add_datasource(context)
     run_id = RunIdentifier(run_name="quality", run_time=dt.datetime.now(dt.timezone.utc))
     outcomes = []
+    if progress:
+        progress.start(len(suites) + 1)
     with source.open_warehouse(database, memory_limit=memory_limit) as con:
         parameters = _parameters(con, suites)
         echo(f"{'suite':<30}{'checks':>7}{'passed':>8}{'failed':>8}  {'worst':<8}{'seconds':>8}"
              f"{'in DuckDB':>10}  validated in GX")
         for suite in suites:
+            if progress:
+                progress.step(suite.mart)
             try:
                 outcome = _validate(context, datasource, con, suite, parameters, sample_rows, run_id)
             except Exception as error:  # noqa: BLE001 - one line naming the mart, never a traceback
@@ -189,7 +203,11 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
                                                     mean_columns.get(suite.mart, []), list(suite.categories))
             echo(f"{outcome.mart:<30}{outcome.evaluated:>7}{outcome.passed:>8}{outcome.failed:>8}  "
                  f"{outcome.worst or '-':<8}{outcome.seconds:>8.2f}{outcome.in_duckdb:>10}  {outcome.data}")
+    if progress:
+        progress.step("Data Docs")
     docs_index = _build_docs(context, docs_dir)
+    if progress:
+        progress.finish()
     stored = drift.store(docs_dir, run_id.run_time, figures, history)
     docs_errors = []
     try:

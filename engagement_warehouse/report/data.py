@@ -120,7 +120,7 @@ PROJECTION_SQL = f"""
 
 CLV_SQL = f"""
     select
-        predicted_clv_12m_usd,
+        cast(predicted_clv_12m_usd as double) as predicted_clv_12m_usd,
         model_status
     from {SCHEMA}.customer_lifetime_value
 """
@@ -132,8 +132,8 @@ CLV_CAC_SQL = f"""
         window_end_date,
         cast(spend_usd as double) as spend_usd,
         new_customers,
-        cac_usd,
-        value_per_customer_usd,
+        cast(cac_usd as double) as cac_usd,
+        cast(value_per_customer_usd as double) as value_per_customer_usd,
         clv_to_cac_ratio
     from {SCHEMA}.clv_cac_by_channel
     order by acquisition_channel, country_code

@@ -5,7 +5,7 @@
     a half is exactly representable as a DOUBLE, so ties are ties on both engines. -#}
 {% macro average_to_the_cent(amount, count) -%}
     cast(
-        round(cast(cast({{ amount }} * 100 as {{ dbt.type_bigint() }}) as double) / {{ count }}) / 100
+        round(cast(cast(({{ amount }}) * 100 as {{ dbt.type_bigint() }}) as double) / ({{ count }})) / 100
         as decimal(18, 2)
     )
 {%- endmacro %}

@@ -11,7 +11,7 @@ from . import (
 
 marketing_performance = MartSuite(
     mart="marketing_performance",
-    grain=("country_code", "channel", "activity_month"),
+    grain=("country_code", "acquisition_channel", "activity_month"),
     expectations=(
         *at_least_zero("new_customers", "email_openers", "opted_in_customers", "email_opens", "email_clicks"),
         *timestamps("activity_month"),

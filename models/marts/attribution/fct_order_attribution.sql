@@ -115,37 +115,75 @@ credited as (
     cross join attribution_models
 ),
 
+-- Attributed revenue in whole cents that add up to the order's net revenue exactly (doc block
+-- money_rounding): each touchpoint gets the whole cents below credit x revenue, and the cents left
+-- over go one each to the touchpoints with the largest fractions (largest remainder; ties to the
+-- earlier touchpoint).
+credited_cents as (
+    select
+        *,
+        -- credit: rounded to 12 decimals so that last-bit differences of power() and of
+        -- floating-point sums (engine, thread order) do not change the stored value
+        round(unrounded_credit, 12) as credit,
+        -- exact: net revenue is a DECIMAL with 2 decimals
+        cast(net_revenue_usd * 100 as {{ dbt.type_bigint() }}) as order_cents,
+        round(unrounded_credit, 12) * cast(net_revenue_usd * 100 as {{ dbt.type_bigint() }}) as exact_cents
+    from credited
+),
+
+floored_cents as (
+    select
+        *,
+        cast(floor(exact_cents) as {{ dbt.type_bigint() }}) as whole_cents,
+        exact_cents - floor(exact_cents) as remainder_cents
+    from credited_cents
+),
+
+allocated_cents as (
+    select
+        *,
+        order_cents - sum(whole_cents) over (partition by order_id, attribution_model) as cents_left,
+        row_number() over (
+            partition by order_id, attribution_model
+            order by remainder_cents desc, touchpoint_number asc
+        ) as remainder_rank
+    from floored_cents
+),
+
 final as (
     select
         -- keys
-        credited.order_id,
-        credited.attribution_model,
-        cast(credited.touchpoint_number as {{ dbt.type_int() }}) as touchpoint_number,
+        allocated_cents.order_id,
+        allocated_cents.attribution_model,
+        cast(allocated_cents.touchpoint_number as {{ dbt.type_int() }}) as touchpoint_number,
 
         -- touchpoint
-        cast(credited.touchpoints_in_window as {{ dbt.type_int() }}) as touchpoints_in_window,
-        credited.session_id,
-        credited.session_start_ts,
-        coalesce(credited.session_channel, 'no_tracked_session') as session_channel,
-        credited.utm_source,
-        credited.utm_medium,
-        credited.utm_campaign,
-        credited.hours_before_order,
+        cast(allocated_cents.touchpoints_in_window as {{ dbt.type_int() }}) as touchpoints_in_window,
+        allocated_cents.session_id,
+        allocated_cents.session_start_ts,
+        coalesce(allocated_cents.session_channel, 'no_tracked_session') as session_channel,
+        allocated_cents.utm_source,
+        allocated_cents.utm_medium,
+        allocated_cents.utm_campaign,
+        allocated_cents.hours_before_order,
 
         -- order
-        credited.order_ts,
-        credited.order_date,
-        credited.customer_id,
-        credited.person_key,
-        credited.country_code,
-        credited.country_name,
+        allocated_cents.order_ts,
+        allocated_cents.order_date,
+        allocated_cents.customer_id,
+        allocated_cents.person_key,
+        allocated_cents.country_code,
+        allocated_cents.country_name,
 
-        -- credit: rounded to 12 decimals so that last-bit differences of power() and of
-        -- floating-point sums (engine, thread order) do not change the stored value
-        round(credited.unrounded_credit, 12) as credit,
-        round(credited.unrounded_credit, 12) * cast(credited.net_revenue_usd as double)
-            as attributed_net_revenue_usd
-    from credited
+        allocated_cents.credit,
+        cast(
+            cast(
+                allocated_cents.whole_cents
+                + case when allocated_cents.remainder_rank <= allocated_cents.cents_left then 1 else 0 end
+                as double
+            ) / 100 as decimal(18, 2)
+        ) as attributed_net_revenue_usd
+    from allocated_cents
 )
 
 select * from final

@@ -229,7 +229,7 @@ final as (
         cast(abandoned_cart_sessions as double) / nullif(cart_sessions, 0) as cart_abandonment_rate,
         cast(whatsapp_sessions as double) / nullif(sessions, 0) as whatsapp_session_share,
         cast(repeat_customers as double) / nullif(active_customers, 0) as repeat_purchase_rate,
-        cast(net_revenue_usd as double) / nullif(orders, 0) as average_order_value_usd,
+        {{ average_to_the_cent('net_revenue_usd', 'nullif(orders, 0)') }} as average_order_value_usd,
         cast(cod_orders as double) / nullif(placed_orders, 0) as cod_share,
         cast(cod_confirmed_orders as double) / nullif(cod_orders, 0) as cod_confirmation_rate,
         {{ nps_score('promoters', 'detractors', 'nps_responses') }} as nps,

@@ -106,14 +106,12 @@ final as (
     select
         keys.country_code,
         countries.country_name,
-        keys.channel,
+        keys.channel as acquisition_channel,
         keys.month_start as activity_month,
         cast(coalesce(spend.spend_usd, 0) as decimal(18, 2)) as spend_usd,
         cast(coalesce(new_customers.new_customers, 0) as {{ dbt.type_bigint() }}) as new_customers,
-        cast(
-            cast(nullif(spend.spend_usd, 0) as double) / nullif(new_customers.new_customers, 0)
-            as double
-        ) as cac_usd,
+        {{ average_to_the_cent('nullif(spend.spend_usd, 0)', 'nullif(new_customers.new_customers, 0)') }}
+            as cac_usd,
         cast(email_activity.email_openers as {{ dbt.type_bigint() }}) as email_openers,
         cast(
             case when keys.channel = 'email' then opted_in_to_date.opted_in_customers end

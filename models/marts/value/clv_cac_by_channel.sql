@@ -71,13 +71,16 @@ final as (
         cast(coalesce(channel_spend.spend_usd, 0) as decimal(18, 2)) as spend_usd,
         cast(coalesce(acquired.new_customers, 0) as {{ dbt.type_bigint() }}) as new_customers,
         -- null without spend or without new customers, never 0 (doc block cac)
-        cast(nullif(channel_spend.spend_usd, 0) as double) / nullif(acquired.new_customers, 0) as cac_usd,
+        {{ average_to_the_cent('nullif(channel_spend.spend_usd, 0)', 'nullif(acquired.new_customers, 0)') }}
+            as cac_usd,
         cast(coalesce(acquired.net_revenue_to_date_usd, 0) as decimal(18, 2)) as net_revenue_to_date_usd,
-        cast(acquired.predicted_clv_12m_usd as double) as predicted_clv_12m_usd,
+        cast(acquired.predicted_clv_12m_usd as decimal(18, 2)) as predicted_clv_12m_usd,
         cast(coalesce(acquired.customers_with_prediction, 0) as {{ dbt.type_bigint() }})
             as customers_with_prediction,
-        (cast(acquired.net_revenue_to_date_usd as double) + acquired.predicted_clv_12m_usd)
-        / nullif(acquired.new_customers, 0) as value_per_customer_usd,
+        {{ average_to_the_cent(
+            'acquired.net_revenue_to_date_usd + acquired.predicted_clv_12m_usd',
+            'nullif(acquired.new_customers, 0)'
+        ) }} as value_per_customer_usd,
         (cast(acquired.net_revenue_to_date_usd as double) + acquired.predicted_clv_12m_usd)
         / nullif(cast(channel_spend.spend_usd as double), 0) as clv_to_cac_ratio
     from keys

@@ -131,14 +131,15 @@ final as (
         customer_age,
         time_unit,
         monetary_value,
-        net_revenue_usd as historical_net_revenue_usd,
+        cast(net_revenue_usd as decimal(18, 2)) as historical_net_revenue_usd,
 
         -- predictions
         probability_alive,
         expected_purchases_90d,
         expected_purchases_365d,
-        expected_average_value_usd,
-        predicted_clv_12m_usd,
+        -- the fits' doubles as money; segments rank the unrounded value above (doc block money_rounding)
+        {{ to_the_cent('expected_average_value_usd') }} as expected_average_value_usd,
+        {{ to_the_cent('predicted_clv_12m_usd') }} as predicted_clv_12m_usd,
         model_status,
 
         -- segments

@@ -18,7 +18,7 @@ final as (
         recency,
         customer_age,
         monetary_value,
-        net_revenue_usd
+        cast(net_revenue_usd as decimal(18, 2)) as net_revenue_usd
     from rfm
 )
 
