@@ -78,12 +78,12 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet -c requirements.lock
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install install-spark install-dev data dbt-build compact erasure-check quality quality-assets node export docs docs-serve report bench bi-clients browser test \
+.PHONY: build install install-spark install-dev data dbt-build compact erasure-check quality alerts quality-assets node export docs docs-serve report bench bi-clients browser test \
 	lint pytest dbt-test test-data build-spark test-spark java clean help
 
 help:
 	@echo "make build   install, generate demo data if $(RAW_DATA_DIR) has none, dbt build into $(DUCKDB_PATH),"
-	@echo "             quality checkpoint (Data Docs in $(QUALITY_DOCS_DIR)), Parquet exports in $(EXPORT_DIR)"
+	@echo "             quality checkpoint (Data Docs in $(QUALITY_DOCS_DIR)), today's alerts, Parquet exports in $(EXPORT_DIR)"
 	@echo "make test    sqlfluff lint, pytest, dbt build with all tests on a generated test data set"
 	@echo "make build-spark  dbt build on Spark (target spark) from $(RAW_DATA_DIR) into $(SPARK_WAREHOUSE_DIR)"
 	@echo "make test-spark   build with all tests on Spark and on DuckDB from one small data set, marts compared"
@@ -93,7 +93,7 @@ help:
 	@echo "make report      the HTML report for business readers: $(REPORT_DIR)/index.html"
 	@echo "make bench       benchmark at scales $(BENCH_SCALES): $(BENCH_DIR)/results.json and results.md"
 
-build: install data dbt-build compact quality export erasure-check
+build: install data dbt-build compact quality alerts export erasure-check
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -155,6 +155,12 @@ erasure-check: install
 # Docs in $(QUALITY_DOCS_DIR); fails when an expectation of error severity fails.
 quality: install quality-assets
 	$(BIN)/engagement-warehouse quality --database $(DUCKDB_PATH) --docs-dir $(QUALITY_DOCS_DIR)
+
+# Today's alerts (view audit.audit_anomalies over the run history that every dbt build and quality
+# run append to): printed, never failing the build (engagement-warehouse alerts --fail-on-alert
+# does, for a scheduler).
+alerts: install
+	$(BIN)/engagement-warehouse alerts --database $(DUCKDB_PATH)
 
 # Bootstrap, jQuery, Font Awesome, Vega... at the versions GX 1.24.1's Data Docs load from CDNs
 # (docs_assets/package.json and its lock file), copied into the docs by the checkpoint.

@@ -175,6 +175,28 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _alerts(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    import duckdb
+
+    from .alerts import AlertsError, describe, todays_alerts
+
+    try:
+        run, alerts = todays_alerts(args.database)
+    except (AlertsError, duckdb.Error) as error:
+        _fail("alerts", error)
+        return 2
+    about = describe(run, dt.datetime.now(dt.timezone.utc).date())
+    if not alerts:
+        print(f"no alerts: {about}")
+        return 0
+    print(f"{len(alerts)} alert(s): {about}")
+    for alert in alerts:
+        print(f"  [{alert.kind}] {alert.message}")
+    return 1 if args.fail_on_alert else 0
+
+
 def _dbt(args: argparse.Namespace) -> int:
     from .dbt_command import dbt_target, run_dbt
     from .spark import missing_spark_extra
@@ -327,6 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="DuckDB memory limit of the full-table checks "
                               "(default: MEMORY_LIMIT of engagement_warehouse/quality/source.py)")
     quality.set_defaults(func=_quality)
+
+    alerts = commands.add_parser(
+        "alerts", help="today's alerts: the anomalies of the latest dbt run against the runs before it (volume, "
+                       "freshness, failing tests; view audit.audit_anomalies), or 'no alerts'; exit 0 either way")
+    _warehouse_option(alerts, "--database", "the DuckDB warehouse, opened read-only")
+    alerts.add_argument("--fail-on-alert", action="store_true", help="exit 1 when there is an alert (for a scheduler)")
+    alerts.set_defaults(func=_alerts)
 
     rep = commands.add_parser("report", help="self-contained HTML report of the marts for business readers")
     _warehouse_option(rep, "--database", "the built warehouse, opened read-only")

@@ -223,3 +223,20 @@ def test_the_erasure_check_names_a_leaking_export_and_artefact(drill, tmp_path):
     _, leaks = find_leaks(drill["database"], exports, [logs])
     assert sorted((Path(leak.place.split(":")[0]).name, leak.kind, leak.count) for leak in leaks) == [
         ("dbt.log", "full_name", 1), ("leaky.parquet", "email in text", 1)]
+
+
+def test_the_erasure_test_scans_the_run_history(drill, tmp_path):
+    person = drill["person"]
+    work = tmp_path / "work"
+    shutil.copytree(drill["work"], work, ignore=shutil.ignore_patterns("target", "logs"))
+    # the two builds of the drill left their runs in the history; plant the e-mail in one row
+    with duckdb.connect(str(work / "warehouse.duckdb")) as con:
+        assert con.execute("select count(*) from history.dbt_runs").fetchone()[0] == 2
+        con.execute("update history.node_results set node_name = ? "
+                    "where unique_id = (select min(unique_id) from history.node_results)", [person["email"]])
+    leak = run_dbt(["test", "-s", "erased_customers_have_no_personal_data_anywhere"], drill["raw"], work)
+    assert leak.returncode != 0
+    rows = leak.query("select distinct model_name, column_name "
+                      "from audit.erased_customers_have_no_personal_data_anywhere")
+    assert rows == [("history.node_results", "node_name")]
+    assert person["email"] not in leak.output

@@ -56,7 +56,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 from great_expectations.expectations.expectation import Expectation
 
 from ..progress import Progress
-from . import drift, offline_docs, settings, source, sql_checks
+from . import drift, offline_docs, settings, source, sql_checks, warehouse_history
 from .suites import MartSuite, registry
 
 DOCS_SITE = "quality_docs"
@@ -203,6 +203,12 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
                                                     mean_columns.get(suite.mart, []), list(suite.categories))
             echo(f"{outcome.mart:<30}{outcome.evaluated:>7}{outcome.passed:>8}{outcome.failed:>8}  "
                  f"{outcome.worst or '-':<8}{outcome.seconds:>8.2f}{outcome.in_duckdb:>10}  {outcome.data}")
+    history_error = warehouse_history.append(database, f"quality-{run_id.run_time:%Y%m%dT%H%M%S.%fZ}", run_id.run_time, [
+        # a missing mart fails all its expectations, as its message says
+        warehouse_history.MartResult(o.mart, o.evaluated, o.evaluated if o.missing else o.failed,
+                                     o.evaluated if o.missing else sum(f.severity == "error" for f in o.failures),
+                                     0 if o.missing else sum(f.severity != "error" for f in o.failures))
+        for o in outcomes])
     if progress:
         progress.step("Data Docs")
     docs_index = _build_docs(context, docs_dir)
@@ -226,6 +232,8 @@ def run_checkpoint(database: Path, docs_dir: Path, sample_rows: int = source.SAM
     runs = sorted(set(compared.values()))
     echo(f"Drift: {len(compared)} of {len(outcomes)} marts compared with the previous run "
          f"({', '.join(runs) if runs else 'none stored yet'}); this run's figures stored in {stored}")
+    echo(f"Run history: the results of {len(outcomes)} mart(s) appended to {warehouse_history.TABLE}" if history_error is None
+         else f"Run history: not written ({history_error}); the checkpoint's result stands")
     for outcome in outcomes:
         for message in outcome.messages():
             echo(message)

@@ -1,7 +1,8 @@
 {#- (node name, relation, column name) of every text column of the built models (and seeds, if
-    asked) of a layer, or of every layer: what the personal-data scans read. Empty while dbt
-    parses; a node not built yet is skipped. -#}
-{% macro built_string_columns(resource_types=('model',), layer=none, exclude=[]) -%}
+    asked) of a layer, or of every layer, and of the tables of the sources named in source_names
+    (e.g. the run history's): what the personal-data scans read. Empty while dbt parses; a node
+    not built yet, or a source table that does not exist, is skipped. -#}
+{% macro built_string_columns(resource_types=('model',), layer=none, exclude=[], source_names=[]) -%}
     {%- set found = [] -%}
     {%- if execute -%}
         {%- for node in graph.nodes.values()
@@ -11,6 +12,14 @@
             {%- if relation is not none -%}
                 {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
                     {%- do found.append((node.name, relation, column.name)) -%}
+                {%- endfor -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- for source in graph.sources.values() if source.source_name in source_names -%}
+            {%- set relation = adapter.get_relation(source.database, source.schema, source.identifier) -%}
+            {%- if relation is not none -%}
+                {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
+                    {%- do found.append((source.source_name ~ '.' ~ source.name, relation, column.name)) -%}
                 {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
