@@ -70,7 +70,7 @@ def test_each_run_appends_and_keeps_the_earlier_runs(three_days):
     one, two = first["history"], second["history"]
     assert len(one["dbt_runs"]) == 1 and len(two["dbt_runs"]) == 2
     (run_id, command, target, started, ended, status, nodes, errors, failures, warnings) = one["dbt_runs"][0]
-    assert (command, target, status, errors, failures, warnings) == ("build", "duckdb", "success", 0, 0, 0)
+    assert (command, target, status, errors, failures, warnings) == ("build", "prod", "success", 0, 0, 0)
     assert started < ended
     # the first run's rows are all still there, unchanged
     for table in HISTORY_TABLES:
@@ -94,7 +94,7 @@ def test_a_normal_day_has_no_alert(three_days):
     assert first["alerts"] == {} and second["alerts"] == {}
     code, out = second["cli"]
     assert code == 0
-    assert out.startswith("no alerts: the build of ") and out.rstrip().endswith(f"on target duckdb (success, run {run_id})")
+    assert out.startswith("no alerts: the build of ") and out.rstrip().endswith(f"on target prod (success, run {run_id})")
 
 
 def test_half_the_events_is_a_volume_alert(three_days):
