@@ -133,7 +133,7 @@ def test_dbt_clone_to_dev_sits_beside_prod(built_warehouse: BuiltWarehouse, tmp_
         "select distinct table_schema from information_schema.tables where table_catalog = 'warehouse'")}
     assert {"marts", "staging", "intermediate", "audit", "reference"} <= schemas
     assert {schema for schema in schemas if not schema.startswith("dev_")} == \
-        {"shop", "marts", "staging", "intermediate", "audit", "reference", "semantic"}
+        {"shop", "marts", "staging", "intermediate", "audit", "reference", "semantic", "history"}
 
 
 def test_slim_ci_with_no_change_selects_nothing_and_warns_nothing(built_warehouse: BuiltWarehouse, tmp_path):

@@ -28,7 +28,7 @@ from .browser import headless_chromium
 from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
-               "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend")
+               "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -184,6 +184,24 @@ def test_as_of_date_is_the_warehouse_data_end_not_a_max_over_orders(built_wareho
 
 
 # --- the data in the figures are the marts' ------------------------------------------------------
+
+def test_run_history_lines_are_the_row_counts_of_the_history(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    """One line per raw table, a point per recorded run with the rows the run counted; the
+    shared warehouse was built once, so one point each and no alert."""
+    drawn = {trace["name"]: (trace["customdata"], trace["y"]) for trace in traces(page, "run-history")}
+    expected: dict[str, tuple[list, list]] = {}
+    for table, run_id, count in rows(marts, """
+            select table_name, run_id, row_count from history.row_counts
+            where relation_kind = 'source' order by table_name, measured_at"""):
+        expected.setdefault(table, ([], []))
+        expected[table][0].append(run_id)
+        expected[table][1].append(count)
+    assert len(expected) == 10 and drawn == {table: (ids, counts) for table, (ids, counts) in expected.items()}
+    (runs,) = rows(marts, "select count(*) from history.dbt_runs")
+    assert runs == (1,)
+    assert page.sections["run-history"]["guide"].startswith(
+        f"The latest run ({rows(marts, 'select run_id from history.dbt_runs')[0][0]}) raised no alert.")
+
 
 def test_heat_map_cells_are_cohort_retention(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
     (heatmap,) = traces(page, "cohort-retention")
@@ -540,7 +558,8 @@ def test_report_on_empty_marts_says_no_data_in_each_section(emptied: tuple[Path,
     assert {"fct_sessions", "fct_feedback", "feedback_summary", "marketing_performance", "clv_cac_by_channel",
             "regional_engagement"} <= marts
     page = parse(report)
-    assert set(page.sections) == set(EMPTY_MESSAGES)
+    # the run history is the build's, not the marts': emptied marts leave it drawn
+    assert set(page.sections) == set(EMPTY_MESSAGES) | {"run-history"}
     for section, message in EMPTY_MESSAGES.items():
         assert [text.startswith(message) for text in page.no_data.get(section, [])] == [True], section
         assert section not in page.figures, f"{section} embeds a figure without data"

@@ -115,6 +115,24 @@ def test_half_the_events_is_a_volume_alert(three_days):
     assert main(["alerts", "--database", str(third["database"]), "--fail-on-alert"]) == 1
 
 
+def test_the_report_shows_the_alert_and_the_drop(three_days, tmp_path):
+    """The report's run-history section: the events line holds the three runs' counts, the last
+    one half the second, marked with the alert; the guide says the alert."""
+    from .test_report import parse
+
+    first, second, third = three_days
+    out = tmp_path / "report.html"
+    assert main(["report", "--database", str(third["database"]), "--out", str(out)]) == 0
+    page = parse(out)
+    traces = {trace["name"]: trace for trace in page.figures["run-history"]["data"]}
+    assert traces["events"]["y"] == [first["events"], second["events"], third["events"]]
+    message = third["alerts"]["volume:source:events"]
+    assert traces["events: alert"]["y"] == [third["events"]] and traces["events: alert"]["meta"]["alert"] == message
+    # only the events table dropped
+    assert [name for name in traces if name.endswith(": alert")] == ["events: alert"]
+    assert f"[volume] {message}" in page.sections["run-history"]["guide"]
+
+
 def test_the_quality_checkpoint_appends_its_results_per_mart(built_warehouse, tmp_path):
     from engagement_warehouse.quality.checkpoint import run_checkpoint
 

@@ -59,6 +59,17 @@ class ReportData:
     feedback: pd.DataFrame
     feedback_all_countries: pd.DataFrame
     country_names: dict[str, str]
+    # None when the file holds no run history (not built by dbt on DuckDB)
+    run_history: RunHistory | None = None
+
+
+@dataclass(frozen=True)
+class RunHistory:
+    """The latest runs of the latest run's target (history.dbt_runs), the rows of every raw source
+    table at each of them (history.row_counts) and the latest run's alerts (audit.audit_anomalies)."""
+    runs: pd.DataFrame
+    source_rows: pd.DataFrame
+    alerts: pd.DataFrame
 
 
 # The last day of data as the warehouse decides it (int_data_end, carried by fct_orders as
@@ -205,6 +216,48 @@ FEEDBACK_ALL_COUNTRIES_SQL = f"""
 """
 
 
+# The run history (doc block run_history): the last HISTORY_RUNS runs of the target of the latest
+# run, the raw rows counted at each, and the latest run's alerts as `engagement-warehouse alerts`
+# prints them.
+HISTORY_RUNS = 30
+HISTORY_RUNS_SQL = """
+    with latest as (
+        select target_name from history.dbt_runs order by started_at desc limit 1
+    )
+    select run_id, command, target_name, started_at, status
+    from history.dbt_runs
+    where target_name = (select target_name from latest)
+    order by started_at desc
+    limit $runs
+"""
+HISTORY_SOURCE_ROWS_SQL = """
+    select row_counts.run_id, runs.started_at, row_counts.table_name, row_counts.row_count
+    from history.row_counts as row_counts
+    inner join history.dbt_runs as runs on row_counts.run_id = runs.run_id
+    where row_counts.relation_kind = 'source' and list_contains($run_ids, row_counts.run_id)
+    order by row_counts.table_name, runs.started_at
+"""
+HISTORY_ALERTS_SQL = """
+    select anomaly_kind, subject, alert_message
+    from audit.audit_anomalies
+    order by anomaly_kind, subject
+"""
+
+
+def load_run_history(con: duckdb.DuckDBPyConnection) -> RunHistory | None:
+    present = {row[0] for row in con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_schema in ('history', 'audit')").fetchall()}
+    if not {"history.dbt_runs", "history.row_counts", "audit.audit_anomalies"} <= present:
+        return None
+    runs = con.execute(HISTORY_RUNS_SQL, {"runs": HISTORY_RUNS}).df()
+    return RunHistory(
+        runs=runs,
+        source_rows=con.execute(HISTORY_SOURCE_ROWS_SQL, {"run_ids": list(runs["run_id"])}).df(),
+        alerts=con.execute(HISTORY_ALERTS_SQL).df(),
+    )
+
+
 def open_warehouse(database: Path) -> duckdb.DuckDBPyConnection:
     """The warehouse, read-only, after checking it holds every mart the report reads."""
     if not database.is_file():
@@ -255,6 +308,7 @@ def load(database: Path) -> ReportData:
             feedback=con.execute(FEEDBACK_SQL).df(),
             feedback_all_countries=con.execute(FEEDBACK_ALL_COUNTRIES_SQL).df(),
             country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
+            run_history=load_run_history(con),
         )
     except duckdb.Error as error:
         raise ReportError(f"cannot read the marts of {database}: {error}") from error

@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from .data import RETENTION_SEGMENT_TYPES
+from .data import RETENTION_SEGMENT_TYPES, RunHistory
 
 TEMPLATE = "plotly_white"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -647,3 +647,58 @@ def feedback_figure(measure: FeedbackMeasure, feedback: pd.DataFrame, all_countr
     fig.update_xaxes(tickformat="%b %Y")
     fig.update_layout(legend=legend_on_right(), hovermode="closest")
     return Chart(fig)
+
+
+# --- g. run history ----------------------------------------------------------------------------
+
+NO_HISTORY = ("no run history in this file (schema `history`): dbt builds of this project on DuckDB record it; "
+              "a file built on Spark or before the history existed has none")
+
+
+def run_history_figure(history: RunHistory | None) -> Chart:
+    """The raw rows of each source table at each recorded run (log axis: the tables differ by
+    orders of magnitude), the latest run's volume alerts marked on their table's line."""
+    if history is None:
+        return no_data(NO_HISTORY)
+    rows = history.source_rows
+    if rows.empty:
+        return no_data("no row count in the run history (`history.row_counts`) of the latest target's runs")
+    alerted = {subject.removeprefix("source:"): message for kind, subject, message in
+               history.alerts[["anomaly_kind", "subject", "alert_message"]].itertuples(index=False)
+               if kind == "volume" and subject.startswith("source:")}
+    latest_run = history.runs["run_id"].iloc[0]
+    fig = go.Figure()
+    for i, (table, frame) in enumerate(rows.groupby("table_name", sort=True)):
+        color = PALETTE[i % len(PALETTE)]
+        fig.add_trace(go.Scatter(
+            x=[iso_timestamp(value) for value in frame["started_at"]],
+            y=ints(frame["row_count"]),
+            mode="lines+markers",
+            name=table,
+            line={"color": color, "width": 2},
+            customdata=list(frame["run_id"]),
+            meta={"table": table},
+            hovertemplate=f"{table}<br>run %{{customdata}}<br>%{{x}}<br>%{{y:,}} rows<extra></extra>",
+        ))
+        latest = frame[frame["run_id"] == latest_run]
+        if table in alerted and not latest.empty:
+            fig.add_trace(go.Scatter(
+                x=[iso_timestamp(latest["started_at"].iloc[0])],
+                y=ints(latest["row_count"]),
+                mode="markers",
+                name=f"{table}: alert",
+                marker={"color": "#d62728", "size": 16, "symbol": "x"},
+                meta={"table": table, "alert": alerted[table]},
+                hovertemplate=f"{alerted[table]}<extra>alert</extra>",
+            ))
+    alerts = len(history.alerts)
+    subtitle = (f"{len(history.runs)} run(s) of target {history.runs['target_name'].iloc[0]}; "
+                f"the latest: {alerts} alert(s)" + (", volume alerts marked ✕" if alerted else ""))
+    styled(fig, "Raw rows per run, by source table", subtitle, "Run started (UTC)", "Rows (log scale)", height=460)
+    fig.update_yaxes(type="log", tickformat=",d")
+    fig.update_layout(legend=legend_on_right())
+    return Chart(fig)
+
+
+def iso_timestamp(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")

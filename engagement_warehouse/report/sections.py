@@ -107,7 +107,38 @@ def build_sections(data: ReportData) -> list[Section]:
         ),
         *regional_sections(data, colors),
         *feedback_sections(data, colors),
+        run_history_section(data),
     ]
+
+
+def run_history_section(data: ReportData) -> Section:
+    """The run history and today's alerts: the alerts are written out in the guide, so the page
+    says them whatever the chart shows."""
+    history = data.run_history
+    if history is None or history.runs.empty:
+        alerts = "No run history: no alerts to show."
+    elif history.alerts.empty:
+        alerts = f"The latest run ({history.runs['run_id'].iloc[0]}) raised no alert."
+    else:
+        alerts = (f"The latest run ({history.runs['run_id'].iloc[0]}) raised {len(history.alerts)} alert(s): "
+                  + "; ".join(f"[{kind}] {message}" for kind, message in
+                              history.alerts[["anomaly_kind", "alert_message"]].itertuples(index=False)) + ".")
+    return Section(
+        id="run-history",
+        heading="Run history and today's alerts",
+        guide=(f"{alerts} Follow a table's line from run to run: a step down or up that the business "
+               "does not explain is an export that went wrong; a red cross marks a volume alert."),
+        definition=("Every dbt run on DuckDB appends its run, node timings, test results, the rows of each raw "
+                    "table and mart, and source freshness to the schema `history`; `audit_anomalies` compares "
+                    "the latest run with the earlier runs of the same target: a volume or freshness measure "
+                    "alerts when it moved beyond a robust z-score, 0.6745 × (value − median) ÷ MAD, and by more "
+                    "than a share of the median (volume) or a number of hours (freshness); a data test alerts "
+                    "while it fails, with its streak; a mart alerts when the quality checkpoint after the run "
+                    "failed an expectation (rules in the doc block anomaly_rules, thresholds in the vars "
+                    "history_* of dbt_project.yml). `engagement-warehouse alerts` prints the same alerts. "
+                    "Names, counts and timings only: the history holds no personal data."),
+        chart=figures.run_history_figure(history),
+    )
 
 
 REGIONAL_SUMS = ("net revenue (USD) and number of confirmed orders, new customers (persons with their first "
