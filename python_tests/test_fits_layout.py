@@ -75,8 +75,9 @@ def test_each_fit_is_an_intermediate_model_in_one_folder_per_engine_and_a_mart_s
 def test_one_folder_level_config_enables_each_engine_and_no_model_sets_its_own():
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
     assert project["models"]["latam_engagement"]["intermediate"]["fits"] == {
-        "python": {"+enabled": "{{ target.type != 'spark' }}"},
-        "spark": {"+enabled": "{{ target.type == 'spark' }}"},
+        # `target is defined`: dbt renders dbt_project.yml without a profile too (dbt debug)
+        "python": {"+enabled": "{{ target is not defined or target.type != 'spark' }}"},
+        "spark": {"+enabled": "{{ target is defined and target.type == 'spark' }}"},
     }
     assert (PROJECT_DIR / "dbt_project.yml").read_text().count("+enabled") == 2
     per_model = [str(path.relative_to(PROJECT_DIR)) for path in (PROJECT_DIR / "models").glob("**/*.sql")

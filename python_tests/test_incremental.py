@@ -24,12 +24,13 @@ EXPORT_DATE = date(2026, 9, 30)
 
 
 def tables(database) -> dict[str, list[str]]:
-    """Every table of the warehouse with its columns, loaded_at left out."""
+    """Every table of the warehouse with its columns, loaded_at left out, and the run history
+    (schema history: a record of the runs themselves, which differ by construction) left out."""
     with duckdb.connect(str(database), read_only=True) as con:
         rows = con.execute("""
             select schema_name || '.' || table_name, list(column_name order by column_index)
             from duckdb_columns()
-            where database_name = current_database() and column_name != 'loaded_at'
+            where database_name = current_database() and column_name != 'loaded_at' and schema_name != 'history'
                 and (schema_name, table_name) in (select schema_name, table_name from duckdb_tables())
             group by all
         """).fetchall()
