@@ -124,7 +124,7 @@ def test_the_dbt_tables_say_insufficient_data_and_predict_nothing_below_the_thre
     assert [(row["model"], row["parameter"]) for row in rows] == [
         ("bg_nbd", "r"), ("bg_nbd", "alpha"), ("bg_nbd", "a"), ("bg_nbd", "b"),
         ("gamma_gamma", "p"), ("gamma_gamma", "q"), ("gamma_gamma", "v")]
-    assert {row["status"] for row in rows} == {"insufficient_data"}
+    assert {row["model_status"] for row in rows} == {"insufficient_data"}
     assert all(row["estimate"] is None for row in rows)
     assert "10 repeat customers" in rows[0]["status_reason"]
     scores = tables.scores(rfm, params, annual_discount_rate=0.1)
@@ -247,7 +247,7 @@ def test_the_dbt_tables_of_a_boundary_fit_keep_the_numbers_but_predict_nothing()
     rfm = _rfm_table(x.astype(int).tolist(), t_x.tolist(), age.tolist(), np.where(x > 0, 40.0, 0.0).tolist())
     params = tables.model_params(rfm, min_repeat_customers=50)
     bg = {row["parameter"]: row for row in params.to_pylist() if row["model"] == "bg_nbd"}
-    assert {row["status"] for row in bg.values()} == {"boundary"}
+    assert {row["model_status"] for row in bg.values()} == {"boundary"}
     assert bg["a"]["estimate"] == pytest.approx(1e6, rel=1e-3)  # shown for review
     assert "parameter a = 1e+06 at the upper bound" in bg["a"]["status_reason"]
     assert tables.params_of(params, "bg_nbd") is None

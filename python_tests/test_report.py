@@ -318,8 +318,8 @@ def test_regional_bars_are_regional_engagement_over_its_twelve_months(page: Repo
 def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
     lines = {trace["meta"]["country_code"]: trace for trace in traces(page, "nps-trend") if "meta" in trace}
     countries = rows(marts, """
-        select country_code, list(strftime(submitted_month, '%Y-%m-%d') order by submitted_month),
-            list(nps order by submitted_month)
+        select country_code, list(strftime(activity_month, '%Y-%m-%d') order by activity_month),
+            list(nps order by activity_month)
         from marts.feedback_summary where nps is not null group by country_code""")
     assert set(lines) == {country for country, _, _ in countries} | {"all"}
     for country, months, values in countries:
@@ -327,9 +327,9 @@ def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBP
         assert x == months, country
         assert_same(y, values)
     overall = rows(marts, """
-        select strftime(submitted_month, '%Y-%m-%d'),
+        select strftime(activity_month, '%Y-%m-%d'),
             100.0 * (sum(promoters) - sum(detractors)) / sum(nps_responses)
-        from marts.feedback_summary where nps_responses > 0 group by submitted_month order by submitted_month""")
+        from marts.feedback_summary where nps_responses > 0 group by activity_month order by activity_month""")
     x, y = points(lines["all"])
     assert x == [month for month, _ in overall]
     assert_same(y, [float(value) for _, value in overall], RECOMPUTED)
@@ -403,8 +403,8 @@ def test_feedback_trend_points_are_feedback_summary(page: ReportPage, marts: duc
     column, answers, overall_sql, survey_type = FEEDBACK_CHARTS[section]
     lines = {trace["meta"]["country_code"]: trace for trace in traces(page, section)}
     countries = rows(marts, f"""
-        select country_code, list(strftime(submitted_month, '%Y-%m-%d') order by submitted_month),
-            list({column} order by submitted_month)
+        select country_code, list(strftime(activity_month, '%Y-%m-%d') order by activity_month),
+            list({column} order by activity_month)
         from marts.feedback_summary where {answers} > 0 group by country_code""")
     assert len(countries) > 1
     assert set(lines) == {country for country, _, _ in countries} | {"all"}

@@ -1,11 +1,11 @@
 -- fct_orders.is_confirmed_order is the order_statuses seed's is_confirmed for the order's status
--- (that every status is in the seed is the relationships test on status).
+-- (that every status is in the seed is the relationships test on order_status).
 select
     orders.order_id,
-    orders.status,
+    orders.order_status,
     orders.is_confirmed_order,
     statuses.is_confirmed
 from {{ ref('fct_orders') }} as orders
 inner join {{ ref('order_statuses') }} as statuses
-    on orders.status = statuses.status
+    on orders.order_status = statuses.status
 where orders.is_confirmed_order <> statuses.is_confirmed

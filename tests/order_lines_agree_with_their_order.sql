@@ -8,6 +8,6 @@ left join {{ ref('fct_orders') }} as orders
     on items.order_id = orders.order_id
 where
     orders.order_id is null
-    or orders.status <> items.status
+    or orders.order_status <> items.order_status
     or orders.is_confirmed_order <> items.is_confirmed_order
     or orders.person_key <> items.person_key

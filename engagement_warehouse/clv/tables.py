@@ -30,7 +30,7 @@ def model_params(rfm: pa.Table, min_repeat_customers: int, settings: FitSettings
             rows.append({
                 "model": model, "parameter": name, "estimate": None if np.isnan(value) else float(value),
                 "log_likelihood": None if np.isnan(fit.log_likelihood) else float(fit.log_likelihood),
-                "customers": int(customers), "status": fit.status.status, "status_reason": fit.status.reason,
+                "customers": int(customers), "model_status": fit.status.status, "status_reason": fit.status.reason,
             })
     correlation = spend.frequency_spend_correlation
     return _with_constants(pa.Table.from_pylist(rows), {
@@ -63,7 +63,7 @@ def params_of(params: pa.Table, model: str) -> tuple[float, ...] | None:
     a bound, unconverged or without data predicts nothing."""
     names = {"bg_nbd": bgnbd.PARAMETERS, "gamma_gamma": gamma_gamma.PARAMETERS}[model]
     estimates = {row["parameter"]: row["estimate"] for row in params.to_pylist()
-                 if row["model"] == model and row["status"] == CONVERGED}
+                 if row["model"] == model and row["model_status"] == CONVERGED}
     values = tuple(estimates.get(name) for name in names)
     return None if any(value is None for value in values) else values
 

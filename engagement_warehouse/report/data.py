@@ -176,7 +176,7 @@ REGIONAL_STATES_SQL = REGIONAL_SQL.format(keys="country_code, state_region")
 FEEDBACK_SQL = f"""
     select
         country_code,
-        submitted_month,
+        activity_month,
         nps_responses,
         promoters,
         passives,
@@ -190,14 +190,14 @@ FEEDBACK_SQL = f"""
         average_review_rating
     from {SCHEMA}.feedback_summary
     where nps_responses > 0 or csat_responses > 0 or reviews > 0
-    order by country_code, submitted_month
+    order by country_code, activity_month
 """
 
 # The same measures over all countries per month (see the module's docstring for the weighting).
 FEEDBACK_ALL_COUNTRIES_SQL = f"""
     select
         'all' as country_code,
-        submitted_month,
+        activity_month,
         sum(nps_responses) as nps_responses,
         sum(promoters) as promoters,
         sum(passives) as passives,
@@ -211,8 +211,8 @@ FEEDBACK_ALL_COUNTRIES_SQL = f"""
         sum(average_review_rating * reviews) / nullif(sum(reviews), 0) as average_review_rating
     from {SCHEMA}.feedback_summary
     where nps_responses > 0 or csat_responses > 0 or reviews > 0
-    group by submitted_month
-    order by submitted_month
+    group by activity_month
+    order by activity_month
 """
 
 

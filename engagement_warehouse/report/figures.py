@@ -600,12 +600,12 @@ def feedback_figure(measure: FeedbackMeasure, feedback: pd.DataFrame, all_countr
     overall = all_countries[all_countries[measure.answers] > 0]
     ranked = answered.groupby("country_code")[measure.answers].sum().sort_values(ascending=False).index
     several = len(ranked) > 1
-    months = pd.date_range(answered["submitted_month"].min(), answered["submitted_month"].max(), freq="MS")
+    months = pd.date_range(answered["activity_month"].min(), answered["activity_month"].max(), freq="MS")
 
     def monthly(frame: pd.DataFrame) -> pd.DataFrame:
         """One row per calendar month of the chart, empty where the frame has none: the line breaks
         there instead of bridging months without an answer."""
-        return frame.set_index(pd.to_datetime(frame["submitted_month"])).reindex(months)
+        return frame.set_index(pd.to_datetime(frame["activity_month"])).reindex(months)
 
     def customdata(frame: pd.DataFrame) -> list[list[float | int | None]]:
         columns: list[list[Any]] = [ints(frame[c]) for c in (measure.answers, *measure.counts)]

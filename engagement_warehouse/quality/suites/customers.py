@@ -23,7 +23,7 @@ dim_customers = MartSuite(
 
 fct_orders = MartSuite(
     mart="fct_orders",
-    categories=("status", "payment_method", "channel", "currency"),
+    categories=("order_status", "payment_method", "order_channel", "currency"),
     grain=("order_id",),
     expectations=(
         *at_least_zero("loyalty_points_redeemed", "days_since_previous_confirmed_order"),

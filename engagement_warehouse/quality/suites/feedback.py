@@ -11,7 +11,7 @@ from . import (
 
 fct_feedback = MartSuite(
     mart="fct_feedback",
-    categories=("survey_type", "channel", "nps_category"),
+    categories=("survey_type", "feedback_channel", "nps_category"),
     grain=("feedback_id",),
     expectations=(
         between("score", 0, 10),
@@ -22,13 +22,13 @@ fct_feedback = MartSuite(
 
 feedback_summary = MartSuite(
     mart="feedback_summary",
-    grain=("country_code", "submitted_month"),
+    grain=("country_code", "activity_month"),
     expectations=(
         *at_least_zero("confirmed_orders", "responses_per_confirmed_order", "promoters", "passives", "detractors"),
         between("responses", min_value=1),
         between("average_csat_score", 1, 5),
         between("average_review_rating", 1, 5),
-        *timestamps("submitted_month"),
+        *timestamps("activity_month"),
     ),
 )
 

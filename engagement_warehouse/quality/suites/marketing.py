@@ -23,7 +23,7 @@ loyalty_program_performance = MartSuite(
     mart="loyalty_program_performance",
     grain=("country_code", "activity_month"),
     expectations=(
-        *at_least_zero("members_to_date", "new_members", "points_earned", "points_redeemed", "redemption_rate",
+        *at_least_zero("members_to_date", "new_members", "loyalty_points_earned", "loyalty_points_redeemed", "redemption_rate",
                        "member_orders", "member_repeat_orders", "non_member_orders", "non_member_repeat_orders"),
         between("customers_to_date", min_value=1),
         *timestamps("activity_month"),

@@ -29,7 +29,7 @@ clv_model_params = MartSuite(
         *at_least_zero("customers"),
         between("frequency_spend_correlation", -1, 1),
         # every fit converged: a warning on the mix of statuses (dbt tests that each is a known one)
-        gxe.ExpectColumnDistinctValuesToBeInSet(column="status", value_set=["converged"], severity=WARNING),
+        gxe.ExpectColumnDistinctValuesToBeInSet(column="model_status", value_set=["converged"], severity=WARNING),
         # Gamma-Gamma assumes spend independent of frequency; far from 0 its predictions are biased
         between("frequency_spend_correlation", -0.3, 0.3, severity=WARNING),
     ),

@@ -25,7 +25,7 @@ final as (
 
         -- order context
         orders.order_date,
-        orders.status,
+        orders.status as order_status,
         orders.is_confirmed_order,
         orders.currency,
 

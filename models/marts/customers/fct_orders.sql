@@ -33,19 +33,19 @@ final as (
         data_end_date,
 
         -- what
-        status,
+        status as order_status,
         is_confirmed_order,
         payment_method,
         is_cash_on_delivery,
         is_cash_based_payment,
         installments,
         is_installment_order,
-        channel,
+        channel as order_channel,
         country_code,
         country_name,
         has_coupon,
         coupon_code,
-        loyalty_points_redeemed,
+        cast(loyalty_points_redeemed as {{ dbt.type_bigint() }}) as loyalty_points_redeemed,
         cod_confirmed_ts,
 
         -- amounts

@@ -70,7 +70,7 @@ final as (
             when with_person.survey_type = 'nps' then {{ nps_category('with_person.score') }}
         end as nps_category,
         case when with_person.survey_type = 'csat' then with_person.score >= 4 end as is_csat_satisfied,
-        with_person.channel,
+        with_person.channel as feedback_channel,
         with_person.language,
         with_person.comment is not null as has_comment,
         sentiment.sentiment_label,

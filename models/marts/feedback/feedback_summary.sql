@@ -51,7 +51,7 @@ final as (
     select
         counts.country_code,
         counts.country_name,
-        counts.submitted_month,
+        counts.submitted_month as activity_month,
         cast(counts.responses as {{ dbt.type_bigint() }}) as responses,
         cast(coalesce(orders.confirmed_orders, 0) as {{ dbt.type_bigint() }}) as confirmed_orders,
         cast(counts.responses as double) / nullif(orders.confirmed_orders, 0) as responses_per_confirmed_order,

@@ -133,8 +133,8 @@ final as (
         cast(coalesce(customer_counts.new_members, 0) as {{ dbt.type_bigint() }}) as new_members,
         cast(customer_counts.members_to_date as double) / nullif(customer_counts.customers_to_date, 0)
             as participation_rate,
-        cast(coalesce(points_earned.points_earned, 0) as {{ dbt.type_bigint() }}) as points_earned,
-        cast(coalesce(purchase_counts.points_redeemed, 0) as {{ dbt.type_bigint() }}) as points_redeemed,
+        cast(coalesce(points_earned.points_earned, 0) as {{ dbt.type_bigint() }}) as loyalty_points_earned,
+        cast(coalesce(purchase_counts.points_redeemed, 0) as {{ dbt.type_bigint() }}) as loyalty_points_redeemed,
         cast(purchase_counts.points_redeemed as double) / nullif(points_earned.points_earned, 0) as redemption_rate,
         cast(coalesce(purchase_counts.member_orders, 0) as {{ dbt.type_bigint() }}) as member_orders,
         cast(coalesce(purchase_counts.member_repeat_orders, 0) as {{ dbt.type_bigint() }}) as member_repeat_orders,

@@ -15,7 +15,7 @@ final as (
         cast(estimate as double) as estimate,
         cast(log_likelihood as double) as log_likelihood,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
-        cast(status as {{ dbt.type_string() }}) as status,
+        cast(model_status as {{ dbt.type_string() }}) as model_status,
         cast(status_reason as {{ dbt.type_string() }}) as status_reason,
         cast(time_unit as {{ dbt.type_string() }}) as time_unit,
         cast(observation_end_date as date) as observation_end_date,

@@ -33,9 +33,9 @@ params as (
 -- one row: the status and reason of each model's fit (the same on each of its parameter rows)
 fits as (
     select
-        max(case when params.model = 'bg_nbd' then params.status end) as purchase_model_status,
+        max(case when params.model = 'bg_nbd' then params.model_status end) as purchase_model_status,
         max(case when params.model = 'bg_nbd' then params.status_reason end) as purchase_model_reason,
-        max(case when params.model = 'gamma_gamma' then params.status end) as spend_model_status,
+        max(case when params.model = 'gamma_gamma' then params.model_status end) as spend_model_status,
         max(case when params.model = 'gamma_gamma' then params.status_reason end) as spend_model_reason
     from params
 ),

@@ -16,7 +16,7 @@ final as (
         cast(estimate as double) as estimate,
         cast(log_likelihood as double) as log_likelihood,
         cast(customers as bigint) as customers,
-        cast(status as string) as status,
+        cast(model_status as string) as model_status,
         cast(status_reason as string) as status_reason,
         cast(time_unit as string) as time_unit,
         cast(observation_end_date as date) as observation_end_date,
