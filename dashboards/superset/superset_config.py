@@ -28,7 +28,7 @@ SECRET_KEY = _secret_key()
 # Superset's own metadata (users, charts, dashboards): SQLite in the state folder.
 SQLALCHEMY_DATABASE_URI = f"sqlite:///{STATE_DIR / 'superset.db'}"
 
-# A closed machine, one local user: no telemetry, no calls out, no example data, no async workers.
+# A closed machine, one local user: no telemetry pixel (Scarf), no example data, no async workers.
 ENABLE_PROXY_FIX = False
 SCARF_ANALYTICS = False
 SUPERSET_WEBSERVER_TIMEOUT = 120
@@ -46,6 +46,5 @@ CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 300}
 DATA_CACHE_CONFIG = CACHE_CONFIG
 # Rate limiting of the login page wants a store; in memory is enough for one user.
 RATELIMIT_STORAGE_URI = "memory://"
-# The warehouse is opened read-only by the DuckDB connection of the import bundle; DML and uploads
-# stay off so that nobody writes to it from SQL Lab.
-PREVENT_UNSAFE_DB_CONNECTIONS = False
+# The warehouse itself is opened read-only, with DML and uploads off: the database of the import
+# bundle (dashboards/superset/bundle/databases/), not a setting here.
