@@ -78,7 +78,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet -c requirements.lock
 LIFETIMES_WHEEL := $(VENV)/test-data/Lifetimes-0.11.3-py3-none-any.whl
 LIFETIMES_SHA256 := 261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
 
-.PHONY: build install install-spark install-dev data dbt-build compact erasure-check quality alerts quality-assets node export docs docs-serve report bench bi-clients browser test \
+.PHONY: build install install-spark install-dev data dbt-build compact erasure-check quality alerts quality-assets node export docs docs-serve report bench bi-clients superset-env dashboards dashboards-serve browser test \
 	lint pytest dbt-test test-data build-spark test-spark java clean help
 
 help:
@@ -91,6 +91,7 @@ help:
 	@echo "make docs        dbt docs: the site in target/ and the single file target/static_index.html"
 	@echo "make docs-serve  serve the docs site on http://localhost:$(DOCS_PORT)"
 	@echo "make report      the HTML report for business readers: $(REPORT_DIR)/index.html"
+	@echo "make dashboards  the BI starter: Superset set up on $(DUCKDB_PATH) (make dashboards-serve: http://localhost:$(SUPERSET_PORT))"
 	@echo "make bench       benchmark at scales $(BENCH_SCALES): $(BENCH_DIR)/results.json and results.md"
 
 build: install data dbt-build compact quality alerts export erasure-check
@@ -217,6 +218,32 @@ $(BI_CLIENTS_STAMP): requirements-bi-clients.lock
 
 bi-clients: $(BI_CLIENTS_STAMP)
 
+# The BI starter: Apache Superset in an environment of its own (it pins SQLAlchemy 1.4, pandas 2.1,
+# numpy 1.26: not the project's), every package pinned in requirements-superset.lock. Not part of
+# make build. make dashboards sets it up on $(DUCKDB_PATH) (read-only) in $(SUPERSET_HOME): the
+# metadata database, an admin user (password in $(SUPERSET_HOME)/admin_password), the dashboard of
+# dashboards/superset/bundle; make dashboards-serve serves it on $(SUPERSET_PORT).
+SUPERSET_VENV := target/superset_env
+SUPERSET_STAMP := $(SUPERSET_VENV)/.installed
+SUPERSET_HOME ?= target/superset
+SUPERSET_PORT ?= 8088
+
+$(SUPERSET_STAMP): requirements-superset.lock
+	$(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade "pip>=23.1"
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet --no-deps -r requirements-superset.lock
+	touch $@
+
+superset-env: $(SUPERSET_STAMP)
+
+dashboards: install $(SUPERSET_STAMP)
+	$(BIN)/engagement-warehouse dashboards setup --database $(DUCKDB_PATH) --home $(SUPERSET_HOME) \
+		--superset $(SUPERSET_VENV)/bin/superset
+
+dashboards-serve: dashboards
+	$(BIN)/engagement-warehouse dashboards serve --home $(SUPERSET_HOME) --port $(SUPERSET_PORT) \
+		--superset $(SUPERSET_VENV)/bin/superset
+
 # Debian's Chromium and its WebDriver for the tests that render the docs and the report.
 browser:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; else \
@@ -230,8 +257,9 @@ lint: install-dev
 	@mkdir -p $(TEST_DIR)
 	DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
-pytest: install-dev test-data browser quality-assets bi-clients
-	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) BI_CLIENTS_PYTHON=$(BI_CLIENTS_VENV)/bin/python $(BIN)/python -m pytest
+pytest: install-dev test-data browser quality-assets bi-clients superset-env
+	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) BI_CLIENTS_PYTHON=$(BI_CLIENTS_VENV)/bin/python \
+		SUPERSET=$(SUPERSET_VENV)/bin/superset $(BIN)/python -m pytest
 
 test-data: $(LIFETIMES_WHEEL)
 

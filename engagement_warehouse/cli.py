@@ -141,6 +141,22 @@ def _bi_clients(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboards(args: argparse.Namespace) -> int:
+    from .dashboards import DashboardsError, serve, setup
+
+    if args.action == "serve":
+        return serve(args.home, args.port, args.superset)
+    try:
+        done = setup(args.database, args.home, args.superset)
+    except DashboardsError as error:
+        print(f"engagement-warehouse dashboards: {error}", file=sys.stderr)
+        return 1
+    steps = ", ".join(f"{step} {seconds:.0f} s" for step, seconds in done.seconds.items())
+    print(f"dashboards: Superset set up in {args.home} on {args.database} (read-only): {steps}; "
+          f"user admin, password in {done.password_file}")
+    return 0
+
+
 def _erasure_check(args: argparse.Namespace) -> int:
     from .erasure import ErasureError, find_leaks
 
@@ -331,6 +347,20 @@ def build_parser() -> argparse.ArgumentParser:
     bi.add_argument("--python", type=Path, default=None,
                     help="the client environment's Python (default: target/bi_clients/bin/python)")
     bi.set_defaults(func=_bi_clients)
+
+    dash = commands.add_parser(
+        "dashboards", help="the BI starter in Apache Superset (environment of `make superset-env`): `setup` "
+                           "creates its metadata database, an admin user and the dashboard on the warehouse "
+                           "(read-only); `serve` starts its web server")
+    dash.add_argument("action", choices=["setup", "serve"])
+    _warehouse_option(dash, "--database", "the DuckDB warehouse the dashboard reads (read-only)")
+    dash.add_argument("--home", type=Path, default=Path("target/superset"),
+                      help="Superset's state folder: metadata database, secret key, admin password "
+                           "(default: target/superset)")
+    dash.add_argument("--superset", type=Path, default=Path("target/superset_env/bin/superset"),
+                      help="the superset command of the Superset environment (default: target/superset_env/bin/superset)")
+    dash.add_argument("--port", type=int, default=8088, help="port of `serve` (default: 8088)")
+    dash.set_defaults(func=_dashboards)
 
     doc = commands.add_parser("contract-doc", help="render docs/raw_contract.md from the sources YAML")
     doc.set_defaults(func=_contract_doc)

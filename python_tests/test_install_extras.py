@@ -79,3 +79,17 @@ def test_the_demo_raw_folder_is_defined_once():
     from engagement_warehouse.cli import build_parser
     assert build_parser().parse_args(["generate"]).out == "data/raw"
     assert build_parser().parse_args(["append-day"]).out == "data/raw"
+
+
+def test_only_the_dashboards_and_pytest_install_the_superset_environment(tmp_path):
+    def dry_run(target: str) -> str:
+        run = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}",
+                              f"SUPERSET_VENV={tmp_path / 'superset_env'}"],
+                             cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        return run.stdout
+
+    install = "-m pip install --quiet --no-deps -r requirements-superset.lock"
+    assert install not in dry_run("build")
+    assert install in dry_run("dashboards")
+    assert install in dry_run("pytest")
