@@ -46,10 +46,38 @@ def superset_env(home: Path) -> dict[str, str]:
 
 
 def _run(superset: Path, args: list[str], home: Path, step: str) -> None:
-    result = subprocess.run([str(superset), *args], env=superset_env(home), capture_output=True, text=True)
+    _checked(subprocess.run([str(superset), *args], env=superset_env(home), capture_output=True, text=True),
+             f"`superset {' '.join(args[:2])}` ({step})")
+
+
+def _checked(result: subprocess.CompletedProcess, what: str) -> None:
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
-        raise DashboardsError(f"`superset {' '.join(args[:2])}` ({step}) exited {result.returncode}:\n{tail}")
+        raise DashboardsError(f"{what} exited {result.returncode}:\n{tail}")
+
+
+# The admin user, created as `superset fab create-admin` does (Flask-AppBuilder's security manager)
+# but with the password in the environment of the process, not on its command line, where every
+# user of the machine could read it in the process list while it runs.
+CREATE_ADMIN = """
+import os, sys
+from superset.app import create_app
+app = create_app()
+with app.app_context():
+    from superset import security_manager as sm
+    name = os.environ["DASHBOARDS_ADMIN_USER"]
+    if sm.find_user(username=name) is None and not sm.add_user(
+            name, "Admin", "User", "admin@localhost", sm.find_role(sm.auth_role_admin),
+            password=os.environ["DASHBOARDS_ADMIN_PASSWORD"]):
+        sys.exit("the admin user could not be created")
+"""
+
+
+def _create_admin(superset: Path, password: str, home: Path) -> None:
+    python = Path(superset).with_name("python")
+    env = {**superset_env(home), "DASHBOARDS_ADMIN_USER": ADMIN_USER, "DASHBOARDS_ADMIN_PASSWORD": password}
+    _checked(subprocess.run([str(python), "-c", CREATE_ADMIN], env=env, capture_output=True, text=True),
+             "creating the admin user (admin user)")
 
 
 def bundle_zip(database: Path, out: Path) -> Path:
@@ -82,8 +110,7 @@ def setup(database: Path, home: Path = DEFAULT_HOME, superset: Path = DEFAULT_SU
     if not password_file.exists():
         password = secrets.token_urlsafe(16)
         started = time.monotonic()
-        _run(superset, ["fab", "create-admin", "--username", ADMIN_USER, "--firstname", "Admin", "--lastname",
-                        "User", "--email", "admin@localhost", "--password", password], home, "admin user")
+        _create_admin(superset, password, home)
         password_file.touch(mode=0o600)
         password_file.write_text(password + "\n")
         seconds["create-admin"] = time.monotonic() - started
