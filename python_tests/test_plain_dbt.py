@@ -96,9 +96,9 @@ def test_dbt_build_of_the_staging_selector_in_a_fresh_clone(clone):
         schemas = {row[0] for row in connection.execute(
             "select distinct table_schema from information_schema.tables where table_catalog = 'warehouse'").fetchall()}
         countries = connection.execute("select count(*) from reference.countries").fetchone()[0]
-    # the raw files' views (shop), staging, the seeds, and the failing rows of staging's tests
-    # (audit); nothing of the other layers
-    assert schemas == {"shop", "staging", "reference", "audit"}
+    # the raw files' views (shop), staging, the seeds, the failing rows of staging's tests
+    # (audit) and the run history (history); nothing of the other layers
+    assert schemas == {"shop", "staging", "reference", "audit", "history"}
     seed_rows = sum(1 for _ in (PROJECT_DIR / "seeds" / "countries.csv").open()) - 1
     assert countries == seed_rows
 

@@ -60,7 +60,10 @@ def test_a_captured_export_prints_a_line_per_mart(tmp_path):
     assert in_ci.stderr.splitlines() == ["export [1/2] dim_customers", "export [2/2] fct_orders"]
 
 
-def test_on_a_terminal_one_bar_is_redrawn_in_place():
+def test_on_a_terminal_one_bar_is_redrawn_in_place(monkeypatch):
+    # as on a developer's terminal, also when the tests themselves run in CI
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("ENGAGEMENT_WAREHOUSE_PROGRESS", raising=False)
     terminal = Terminal()
     progress = Progress("export", stream=terminal)
     assert progress.mode == "bar"
