@@ -371,5 +371,5 @@ def changed_order(first_build, tmp_path_factory) -> Scenario:
 def test_an_old_orders_status_change_gives_the_rows_of_a_full_refresh(changed_order):
     incremental, full, facts = changed_order.incremental, changed_order.full, changed_order.facts
     for run in (incremental, full):
-        assert run.query(f"select status from marts.fct_orders where order_id = '{facts['order_id']}'") == [("returned",)]
+        assert run.query(f"select order_status from marts.fct_orders where order_id = '{facts['order_id']}'") == [("returned",)]
     assert differences(incremental, full) == {}

@@ -91,7 +91,8 @@ def test_each_run_appends_and_keeps_the_earlier_runs(three_days):
 
 def test_a_normal_day_has_no_alert(three_days):
     first, second, _ = three_days
-    run_id = second["history"]["dbt_runs"][-1][0]
+    # the latest run (the rows are sorted by run id, not by time): its start is the 4th column
+    run_id = max(second["history"]["dbt_runs"], key=lambda run: run[3])[0]
     assert first["alerts"] == {} and second["alerts"] == {}
     code, out = second["cli"]
     assert code == 0
@@ -142,8 +143,10 @@ def test_the_quality_checkpoint_appends_its_results_per_mart(built_warehouse, tm
     lines: list[str] = []
     report = run_checkpoint(database, tmp_path / "docs", marts=["fct_orders", "dim_customers"], echo=lines.append)
     with duckdb.connect(str(database), read_only=True) as con:
+        # this checkpoint's run: the shared warehouse holds the runs of other tests' checkpoints too
         rows = con.execute("select mart, expectations, failed, error_failures, warning_failures "
-                           "from history.quality_results order by mart").fetchall()
+                           "from history.quality_results "
+                           "where run_at = (select max(run_at) from history.quality_results) order by mart").fetchall()
     assert rows == [(o.mart, o.evaluated, o.failed, sum(f.severity == "error" for f in o.failures),
                      sum(f.severity == "warning" for f in o.failures))
                     for o in sorted(report.outcomes, key=lambda o: o.mart)]
