@@ -197,8 +197,9 @@ def test_the_shopify_layout_gives_the_contract_routes_staging_tables(tmp_path):
     shutil.copytree(tmp_path / "contract", tmp_path / "shopify_route")
     written = write_layouts(tmp_path / "shopify_route", ["shopify"])["shopify"]
     assert not (tmp_path / "shopify_route" / "orders.parquet").exists()
-    assert written["order"] == duckdb.sql(
-        f"select count(*) from '{tmp_path / 'contract' / 'orders.parquet'}'").fetchone()[0]
+    with duckdb.connect() as con:
+        contract_orders = con.execute(f"select count(*) from '{tmp_path / 'contract' / 'orders.parquet'}'").fetchone()[0]
+    assert written["order"] == contract_orders
     assert written["refund"] > 0 and written["fulfillment"] > 0 and written["customer_tag"] > 0
     select = ["--select", "+stg_shop__customers", "+stg_shop__orders", "+stg_shop__order_items",
               "+stg_shop__products", "+stg_shop__order_payments"]

@@ -49,7 +49,7 @@ default_addresses as (
     inner join addresses
         on
             customers_ids.customer_id = addresses.customer_id
-            and (addresses.address_id = customers_ids.default_address_id or addresses.is_default)
+            and (customers_ids.default_address_id = addresses.address_id or addresses.is_default)
 ),
 
 order_addresses as (

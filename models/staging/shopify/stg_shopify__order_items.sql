@@ -20,28 +20,30 @@ refunds as (
 
 refunded_lines as (
     select
-        {{ clean_text('lines.order_line_id') }} as order_line_id,
-        sum(coalesce({{ parse_integer('lines.quantity') }}, 0)) as refunded_quantity
-    from {{ source('shopify', 'order_line_refund') }} as lines
-    inner join refunds on {{ clean_text('lines.refund_id') }} = refunds.refund_id
-    group by {{ clean_text('lines.order_line_id') }}
+        {{ clean_text('refund_lines.order_line_id') }} as order_line_id,
+        sum(coalesce({{ parse_integer('refund_lines.quantity') }}, 0)) as refunded_quantity
+    from {{ source('shopify', 'order_line_refund') }} as refund_lines
+    inner join refunds on {{ clean_text('refund_lines.refund_id') }} = refunds.refund_id
+    group by {{ clean_text('refund_lines.order_line_id') }}
 ),
 
-lines as (
+parsed_lines as (
     select
-        {{ clean_text('source.id') }} as order_item_id,
-        {{ clean_text('source.order_id') }} as order_id,
-        {{ shopify_line_product_id('source') }} as product_id,
-        {{ clean_text('source.quantity') }} as quantity_text,
-        {{ parse_integer('source.quantity') }} as quantity,
-        {{ clean_text('source.price') }} as unit_price,
-        {{ clean_text('source.total_discount') }} as discount_text,
-        case when coalesce(orders.is_partially_refunded, false) then coalesce(refunded_lines.refunded_quantity, 0) else 0 end
+        {{ clean_text('order_lines.id') }} as order_item_id,
+        {{ clean_text('order_lines.order_id') }} as order_id,
+        {{ shopify_line_product_id('order_lines') }} as product_id,
+        {{ clean_text('order_lines.quantity') }} as quantity_text,
+        {{ parse_integer('order_lines.quantity') }} as quantity,
+        {{ clean_text('order_lines.price') }} as unit_price,
+        {{ clean_text('order_lines.total_discount') }} as discount_text,
+        case
+            when coalesce(orders.is_partially_refunded, false) then coalesce(refunded_lines.refunded_quantity, 0) else 0
+        end
             as refunded_quantity
-    from {{ source('shopify', 'order_line') }} as source
+    from {{ source('shopify', 'order_line') }} as order_lines
     -- a line of no order is carried, and base_shop__order_items rejects it (unknown_order)
-    left join orders on {{ clean_text('source.order_id') }} = orders.order_id
-    left join refunded_lines on {{ clean_text('source.id') }} = refunded_lines.order_line_id
+    left join orders on {{ clean_text('order_lines.order_id') }} = orders.order_id
+    left join refunded_lines on {{ clean_text('order_lines.id') }} = refunded_lines.order_line_id
     where not coalesce(orders.is_test, false)
 ),
 
@@ -59,13 +61,15 @@ final as (
             when refunded_quantity > 0
                 then cast(
                     round(
-                        {{ dbt.safe_cast('discount_text', 'decimal(18, 2)') }} * (quantity - refunded_quantity) / quantity,
+                        {{ dbt.safe_cast('discount_text', 'decimal(18, 2)') }}
+                        * (quantity - refunded_quantity)
+                        / quantity,
                         2
                     ) as varchar
                 )
             else discount_text
         end as discount_amount
-    from lines
+    from parsed_lines
     -- every unit refunded: folded into the refund
     where
         refunded_quantity = 0

@@ -14,20 +14,22 @@ orders as (
 
 payments as (
     select
-        {{ clean_text('source.order_id') }} as order_id,
-        {{ clean_text('source.id') }} as transaction_id,
-        {{ clean_text('source.gateway') }} as payment_method,
+        {{ clean_text('raw_transactions.order_id') }} as order_id,
+        {{ clean_text('raw_transactions.id') }} as transaction_id,
+        {{ clean_text('raw_transactions.gateway') }} as payment_method,
         case
-            when {{ is_valid_json(clean_text('source.receipt')) }}
-                then {{ json_extract_text(clean_text('source.receipt'), '$.installments') }}
+            when {{ is_valid_json(clean_text('raw_transactions.receipt')) }}
+                then {{ json_extract_text(clean_text('raw_transactions.receipt'), '$.installments') }}
         end as installments,
-        {{ clean_text('source.amount') }} as amount,
-        coalesce({{ clean_text('source.processed_at') }}, {{ clean_text('source.created_at') }}) as paid_at
-    from {{ source('shopify', 'transaction') }} as source
-    inner join orders on {{ clean_text('source.order_id') }} = orders.order_id
+        {{ clean_text('raw_transactions.amount') }} as amount,
+        coalesce(
+            {{ clean_text('raw_transactions.processed_at') }}, {{ clean_text('raw_transactions.created_at') }}
+        ) as paid_at
+    from {{ source('shopify', 'transaction') }} as raw_transactions
+    inner join orders on {{ clean_text('raw_transactions.order_id') }} = orders.order_id
     where
-        {{ clean_code('source.kind') }} in ('sale', 'capture')
-        and {{ clean_code('source.status') }} = 'success'
+        {{ clean_code('raw_transactions.kind') }} in ('sale', 'capture')
+        and {{ clean_code('raw_transactions.status') }} = 'success'
 ),
 
 counted as (

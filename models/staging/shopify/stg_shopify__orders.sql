@@ -41,16 +41,18 @@ payment_mappings as (
 
 transactions as (
     select
-        {{ clean_text('source.order_id') }} as order_id,
-        {{ clean_text('source.id') }} as transaction_id,
-        {{ clean_code('source.kind') }} as kind,
-        {{ clean_code('source.status') }} as status,
-        {{ clean_text('source.gateway') }} as gateway,
-        coalesce(payment_mappings.canonical_value, {{ clean_code('source.gateway') }}) as payment_method,
-        {{ clean_text('source.processed_at') }} as processed_at,
-        coalesce({{ clean_text('source.processed_at') }}, {{ clean_text('source.created_at') }}) as happened_at
-    from {{ source('shopify', 'transaction') }} as source
-    left join payment_mappings on {{ clean_code('source.gateway') }} = payment_mappings.source_value
+        {{ clean_text('raw_transactions.order_id') }} as order_id,
+        {{ clean_text('raw_transactions.id') }} as transaction_id,
+        {{ clean_code('raw_transactions.kind') }} as kind,
+        {{ clean_code('raw_transactions.status') }} as status,
+        {{ clean_text('raw_transactions.gateway') }} as gateway,
+        coalesce(payment_mappings.canonical_value, {{ clean_code('raw_transactions.gateway') }}) as payment_method,
+        {{ clean_text('raw_transactions.processed_at') }} as processed_at,
+        coalesce(
+            {{ clean_text('raw_transactions.processed_at') }}, {{ clean_text('raw_transactions.created_at') }}
+        ) as happened_at
+    from {{ source('shopify', 'transaction') }} as raw_transactions
+    left join payment_mappings on {{ clean_code('raw_transactions.gateway') }} = payment_mappings.source_value
 ),
 
 -- the order's own payment method: its first sale or authorisation, whatever came of it (an unpaid
@@ -89,11 +91,12 @@ refunds as (
 refunded_orders as (
     select
         refunds.order_id,
-        max(case when {{ clean_code('lines.restock_type') }} = 'return' then 1 else 0 end) = 1 as has_return,
-        sum(coalesce({{ dbt.safe_cast(clean_text('lines.subtotal'), 'decimal(18, 2)') }}, 0)) as refunded_subtotal,
-        sum(coalesce({{ dbt.safe_cast(clean_text('lines.total_tax'), 'decimal(18, 2)') }}, 0)) as refunded_tax
-    from {{ source('shopify', 'order_line_refund') }} as lines
-    inner join refunds on {{ clean_text('lines.refund_id') }} = refunds.refund_id
+        max(case when {{ clean_code('refund_lines.restock_type') }} = 'return' then 1 else 0 end) = 1 as has_return,
+        sum(coalesce({{ dbt.safe_cast(clean_text('refund_lines.subtotal'), 'decimal(18, 2)') }}, 0))
+            as refunded_subtotal,
+        sum(coalesce({{ dbt.safe_cast(clean_text('refund_lines.total_tax'), 'decimal(18, 2)') }}, 0)) as refunded_tax
+    from {{ source('shopify', 'order_line_refund') }} as refund_lines
+    inner join refunds on {{ clean_text('refund_lines.refund_id') }} = refunds.refund_id
     group by refunds.order_id
 ),
 
@@ -165,7 +168,11 @@ final as (
         -- amounts in the shop currency; a partial refund takes its lines off
         case
             when is_partially_refunded
-                then cast({{ dbt.safe_cast(clean_text('total_line_items_price'), 'decimal(18, 2)') }} - refunded_subtotal as varchar)
+                then
+                    cast(
+                        {{ dbt.safe_cast(clean_text('total_line_items_price'), 'decimal(18, 2)') }}
+                        - refunded_subtotal as varchar
+                    )
             else {{ clean_text('total_line_items_price') }}
         end as subtotal,
         {{ clean_text('total_discounts') }} as discount_amount,
@@ -177,13 +184,19 @@ final as (
         end as shipping_amount,
         case
             when is_partially_refunded
-                then cast(coalesce({{ dbt.safe_cast(clean_text('total_tax'), 'decimal(18, 2)') }}, 0) - refunded_tax as varchar)
+                then
+                    cast(
+                        coalesce({{ dbt.safe_cast(clean_text('total_tax'), 'decimal(18, 2)') }}, 0)
+                        - refunded_tax as varchar
+                    )
             else {{ clean_text('total_tax') }}
         end as tax_amount,
         case
             when is_partially_refunded
                 then cast(
-                    {{ dbt.safe_cast(clean_text('total_price'), 'decimal(18, 2)') }} - refunded_subtotal - refunded_tax as varchar
+                    {{ dbt.safe_cast(clean_text('total_price'), 'decimal(18, 2)') }}
+                    - refunded_subtotal
+                    - refunded_tax as varchar
                 )
             else {{ clean_text('total_price') }}
         end as total_amount,

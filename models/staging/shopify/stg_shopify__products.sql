@@ -58,15 +58,15 @@ catalogue as (
 
 deleted_product_lines as (
     select
-        {{ shopify_line_product_id('lines') }} as product_id,
-        {{ clean_text('lines.sku') }} as sku,
-        {{ clean_text('lines.title') }} as product_name,
+        {{ shopify_line_product_id('order_lines') }} as product_id,
+        {{ clean_text('order_lines.sku') }} as sku,
+        {{ clean_text('order_lines.title') }} as product_name,
         row_number() over (
-            partition by {{ shopify_line_product_id('lines') }}
-            order by {{ clean_text('lines.id') }} desc
+            partition by {{ shopify_line_product_id('order_lines') }}
+            order by {{ clean_text('order_lines.id') }} desc
         ) as line_rank
-    from {{ source('shopify', 'order_line') }} as lines
-    where {{ clean_text('lines.product_id') }} is null
+    from {{ source('shopify', 'order_line') }} as order_lines
+    where {{ clean_text('order_lines.product_id') }} is null
 ),
 
 deleted_products as (

@@ -24,67 +24,67 @@ product_ids as (
 
 refunds as (
     select
-        {{ clean_text('source.id') }} as refund_id,
+        {{ clean_text('vendor_row.id') }} as refund_id,
         case
             when orders.order_id is null then 'orphan_refund'
             when orders.is_test then 'test_order'
         end as rejection_rule
-    from {{ source('shopify', 'refund') }} as source
-    left join orders on {{ clean_text('source.order_id') }} = orders.order_id
+    from {{ source('shopify', 'refund') }} as vendor_row
+    left join orders on {{ clean_text('vendor_row.order_id') }} = orders.order_id
 ),
 
 {#- (table, rule when its order is not in the export, record key); an order line of no order is
     carried, and base_shop__order_items rejects it (unknown_order) -#}
 {%- set order_children = [
-    ('order_line', none, clean_text('source.id')),
-    ('transaction', 'orphan_transaction', clean_text('source.id')),
-    ('refund', 'orphan_refund', clean_text('source.id')),
-    ('fulfillment', 'orphan_fulfillment', clean_text('source.id')),
+    ('order_line', none, clean_text('vendor_row.id')),
+    ('transaction', 'orphan_transaction', clean_text('vendor_row.id')),
+    ('refund', 'orphan_refund', clean_text('vendor_row.id')),
+    ('fulfillment', 'orphan_fulfillment', clean_text('vendor_row.id')),
     ('order_note_attribute', 'orphan_note_attribute',
-        clean_text('source.order_id') ~ " || ':' || " ~ clean_text('source.name')),
+        clean_text('vendor_row.order_id') ~ " || ':' || " ~ clean_text('vendor_row.name')),
     ('order_discount_code', 'orphan_discount_code',
-        clean_text('source.order_id') ~ " || ':' || " ~ clean_text('source.code')),
+        clean_text('vendor_row.order_id') ~ " || ':' || " ~ clean_text('vendor_row.code')),
 ] %}
 
 rejected as (
     select
         'shopify.order' as source_table,
-        {{ clean_text('source.id') }} as record_key,
+        {{ clean_text('vendor_row.id') }} as record_key,
         'test_order' as rejection_rule,
         'test' as rejected_column,
-        {{ shopify_raw_record_json('order', 'source') }} as raw_record
-    from {{ source('shopify', 'order') }} as source
-    where coalesce({{ parse_boolean('source.test') }}, false)
+        {{ shopify_raw_record_json('order', 'vendor_row') }} as raw_record
+    from {{ source('shopify', 'order') }} as vendor_row
+    where coalesce({{ parse_boolean('vendor_row.test') }}, false)
     {%- for table_name, orphan_rule, key in order_children %}
 
-    union all
+        union all
 
-    select
-        'shopify.{{ table_name }}' as source_table,
-        {{ key }} as record_key,
-        {% if orphan_rule -%}
-        case when orders.order_id is null then '{{ orphan_rule }}' else 'test_order' end
-        {%- else -%}
-        'test_order'
-        {%- endif %} as rejection_rule,
-        'order_id' as rejected_column,
-        {{ shopify_raw_record_json(table_name, 'source') }} as raw_record
-    from {{ source('shopify', table_name) }} as source
-    left join orders on {{ clean_text('source.order_id') }} = orders.order_id
-    where
-        {% if orphan_rule %}orders.order_id is null or {% endif %}coalesce(orders.is_test, false)
+        select
+            'shopify.{{ table_name }}' as source_table,
+            {{ key }} as record_key,
+            {% if orphan_rule -%}
+                case when orders.order_id is null then '{{ orphan_rule }}' else 'test_order' end
+            {%- else -%}
+                'test_order'
+            {%- endif %} as rejection_rule,
+            'order_id' as rejected_column,
+            {{ shopify_raw_record_json(table_name, 'vendor_row') }} as raw_record
+        from {{ source('shopify', table_name) }} as vendor_row
+        left join orders on {{ clean_text('vendor_row.order_id') }} = orders.order_id
+        where
+            {% if orphan_rule %}orders.order_id is null or {% endif %}coalesce(orders.is_test, false)
     {%- endfor %}
 
     union all
 
     select
         'shopify.order_line_refund' as source_table,
-        {{ clean_text('source.id') }} as record_key,
+        {{ clean_text('vendor_row.id') }} as record_key,
         coalesce(refunds.rejection_rule, 'orphan_refund') as rejection_rule,
         'refund_id' as rejected_column,
-        {{ shopify_raw_record_json('order_line_refund', 'source') }} as raw_record
-    from {{ source('shopify', 'order_line_refund') }} as source
-    left join refunds on {{ clean_text('source.refund_id') }} = refunds.refund_id
+        {{ shopify_raw_record_json('order_line_refund', 'vendor_row') }} as raw_record
+    from {{ source('shopify', 'order_line_refund') }} as vendor_row
+    left join refunds on {{ clean_text('vendor_row.refund_id') }} = refunds.refund_id
     where
         refunds.refund_id is null
         or refunds.rejection_rule is not null
@@ -93,36 +93,36 @@ rejected as (
         ('customer_tag', 'orphan_customer_tag'),
     ] %}
 
-    union all
+        union all
 
-    select
-        'shopify.{{ table_name }}' as source_table,
-        {{ clean_text('source.id') if table_name == 'customer_address'
-            else clean_text('source.customer_id') ~ " || ':' || " ~ clean_text('source.value') }} as record_key,
-        '{{ orphan_rule }}' as rejection_rule,
-        'customer_id' as rejected_column,
-        {{ shopify_raw_record_json(table_name, 'source') }} as raw_record
-    from {{ source('shopify', table_name) }} as source
-    left join customer_ids on {{ clean_text('source.customer_id') }} = customer_ids.customer_id
-    where customer_ids.customer_id is null
+        select
+            'shopify.{{ table_name }}' as source_table,
+        {{ clean_text('vendor_row.id') if table_name == 'customer_address'
+            else clean_text('vendor_row.customer_id') ~ " || ':' || " ~ clean_text('vendor_row.value') }} as record_key,
+            '{{ orphan_rule }}' as rejection_rule,
+            'customer_id' as rejected_column,
+            {{ shopify_raw_record_json(table_name, 'vendor_row') }} as raw_record
+        from {{ source('shopify', table_name) }} as vendor_row
+        left join customer_ids on {{ clean_text('vendor_row.customer_id') }} = customer_ids.customer_id
+        where customer_ids.customer_id is null
     {%- endfor %}
     {%- for table_name, orphan_rule in [
         ('product_variant', 'orphan_product_variant'),
         ('product_tag', 'orphan_product_tag'),
     ] %}
 
-    union all
+        union all
 
-    select
-        'shopify.{{ table_name }}' as source_table,
-        {{ clean_text('source.id') if table_name == 'product_variant'
-            else clean_text('source.product_id') ~ " || ':' || " ~ clean_text('source.value') }} as record_key,
-        '{{ orphan_rule }}' as rejection_rule,
-        'product_id' as rejected_column,
-        {{ shopify_raw_record_json(table_name, 'source') }} as raw_record
-    from {{ source('shopify', table_name) }} as source
-    left join product_ids on {{ clean_text('source.product_id') }} = product_ids.product_id
-    where product_ids.product_id is null
+        select
+            'shopify.{{ table_name }}' as source_table,
+        {{ clean_text('vendor_row.id') if table_name == 'product_variant'
+            else clean_text('vendor_row.product_id') ~ " || ':' || " ~ clean_text('vendor_row.value') }} as record_key,
+            '{{ orphan_rule }}' as rejection_rule,
+            'product_id' as rejected_column,
+            {{ shopify_raw_record_json(table_name, 'vendor_row') }} as raw_record
+        from {{ source('shopify', table_name) }} as vendor_row
+        left join product_ids on {{ clean_text('vendor_row.product_id') }} = product_ids.product_id
+        where product_ids.product_id is null
     {%- endfor %}
 )
 
