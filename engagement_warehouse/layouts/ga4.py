@@ -99,13 +99,9 @@ def write(contract_dir: Path, out_dir: Path) -> dict[str, int]:
         _string_param("content_type", "case when event_type = 'lookbook_view' then 'lookbook' end"),
         _string_param("item_id", f"case when event_type not in {ITEM_EVENTS} then product_id end"),
     ])
-    produced = ("event_date", "event_timestamp", "event_name", "event_params", "user_id", "user_pseudo_id", "platform", "stream_id", "device", "geo", "items", "collected_traffic_source")
-    final_columns = ", ".join(
-        f"cast({name if name in produced else 'null'} as {data_type}) as {name}"
-        for name, data_type in export_columns().items())
     with duckdb.connect() as con:
         con.execute(f"""
-            copy (
+            create temp view ga4_export as
                 with
 
                 events as (
@@ -114,7 +110,8 @@ def write(contract_dir: Path, out_dir: Path) -> dict[str, int]:
                 ),
 
                 countries as (
-                    select country_code, country_name from read_csv('{COUNTRIES_SEED}', header = true, all_varchar = true)
+                    select country_code, country_name
+                    from read_csv('{COUNTRIES_SEED}', header = true, all_varchar = true)
                 ),
 
                 shaped as (
@@ -140,8 +137,10 @@ def write(contract_dir: Path, out_dir: Path) -> dict[str, int]:
                             when 'ios' then '2000000002' when 'android' then '2000000003' else '2000000001'
                         end as stream_id,
                         {{
-                            'category': case when events.platform in ('ios', 'android') then 'mobile' else 'desktop' end,
-                            'operating_system': case events.platform when 'ios' then 'iOS' when 'android' then 'Android' end
+                            'category': case when events.platform in ('ios', 'android')
+                                then 'mobile' else 'desktop' end,
+                            'operating_system': case events.platform
+                                when 'ios' then 'iOS' when 'android' then 'Android' end
                         }} as device,
                         case when events.country_code is not null then {{
                             'country': coalesce(countries.country_name, events.country_code)
@@ -161,11 +160,13 @@ def write(contract_dir: Path, out_dir: Path) -> dict[str, int]:
                     left join countries on upper(events.country_code) = countries.country_code
                 )
 
-                -- every column of the export schema, in its order and type (absent ones null)
-                select {final_columns}
-                from shaped
-                order by event_timestamp
-            ) to '{target}' (format parquet)
+                select * from shaped
         """)
+        produced = {column[0] for column in con.execute("select * from ga4_export limit 0").description}
+        # every column of the export schema, in its order and type (a column not produced is null)
+        final_columns = ", ".join(f"cast({name if name in produced else 'null'} as {data_type}) as {name}"
+                                  for name, data_type in export_columns().items())
+        con.execute(f"copy (select {final_columns} from ga4_export order by event_timestamp) "
+                    f"to '{target}' (format parquet)")
         rows = con.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
     return {"events": rows}

@@ -5,7 +5,7 @@
 {% macro ga4_country_name_key(expression) -%}
     regexp_replace(
         replace(replace(lower(strip_accents(trim({{ expression }}))), '’', ''''), '&', 'and'),
-        '^st\\. ',
+        '^st[.] ',
         'saint '
     )
 {%- endmacro %}

@@ -1,7 +1,8 @@
 {#- A GA4 export row as JSON text for stg_ga4__rejected_rows: every column of the source YAML,
     nested records as JSON; personal-data columns (meta.pii: geo with the city, device ids, user
-    properties) shown as '[redacted]' when they hold a value, and e-mail addresses and phone
-    numbers inside the event parameters masked. -#}
+    properties) shown as '[redacted]' when they hold a value, and e-mail addresses and
+    international phone numbers inside the event parameters masked (as in tracking text: other
+    digit runs are ids and counts, such as ga_session_id). -#}
 {% macro ga4_raw_record(relation_alias) -%}
     {%- set pairs = [] -%}
     {%- for name, column in raw_contract_table('events', 'ga4').columns.items() -%}
@@ -10,7 +11,8 @@
         {%- if column.meta.get('pii') -%}
             {%- do pairs.append((name, "case when " ~ expression ~ " is null then null else '[redacted]' end")) -%}
         {%- elif name == 'event_params' -%}
-            {%- do pairs.append((name, mask_contact_details("cast(to_json(" ~ expression ~ ") as " ~ dbt.type_string() ~ ")"))) -%}
+            {%- do pairs.append((name, mask_contact_details_in_tracking(
+                "cast(to_json(" ~ expression ~ ") as " ~ dbt.type_string() ~ ")", 'false'))) -%}
         {%- elif 'struct' in data_type or '[]' in data_type -%}
             {%- do pairs.append((name, "to_json(" ~ expression ~ ")")) -%}
         {%- else -%}
