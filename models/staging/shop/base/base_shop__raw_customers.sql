@@ -12,9 +12,19 @@ source as (
 
 final as (
     select
-        {%- for column in raw_contract_columns('customers') %}
-        {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        customer_id,
+        email,
+        phone,
+        full_name,
+        country_code,
+        state_region,
+        city,
+        signup_ts,
+        acquisition_channel,
+        referred_by_customer_id,
+        marketing_opt_in,
+        loyalty_joined_ts,
+        updated_at
     from source
 )
 
