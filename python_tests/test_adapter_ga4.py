@@ -6,7 +6,8 @@ JSON: INT64 values as quoted strings), 33 export rows with nested params of ever
 microsecond timestamps, a visitor who browses anonymously and then logs in (and out), ignored
 automatic events, an unknown event name, a purchase with two items, a row exported twice, a
 timestamp in milliseconds by mistake, one out of range and one missing, GA4 country names; beside
-them small contract files (customers, orders, order_items, products) so the whole warehouse builds.
+them small contract files (customers, orders, order_items, products, and privacy_requests with an
+erasure for C003) so the whole warehouse builds.
 Every expected value below is worked out by hand from those files."""
 
 from __future__ import annotations
@@ -186,6 +187,25 @@ def test_rejected_rows_keep_no_personal_data(fixture_build):
     assert "ana.souza@example.com" not in record and "[email]" in record
     assert '"geo":"[redacted]"' in record and "Sao Paulo" not in record
     assert "1717243200" in record  # ga_session_id, an id, is not masked
+
+
+def test_an_erased_customers_ga4_rows_carry_only_the_token(fixture_build):
+    """C003 asked for erasure (privacy_requests.csv): the adapter replaces the user_id by the
+    pseudonymous token before anything is stored, in carried and rejected rows alike (the build's
+    test erased_customers_have_no_personal_data_anywhere checks every relation too)."""
+    tokens = fixture_build.query("""
+        select event_type, customer_id from staging.stg_shop__events
+        where anonymous_id = 'c0ffee00c0ffee00c0ffee00c0ffee00' order by event_ts
+    """)
+    [(token,)] = fixture_build.query("select customer_id from staging.stg_shop__customers where country_code = 'CL'")
+    assert token.startswith("erased_") and tokens == [("lookbook_view", token), ("push_open", token)]
+    assert fixture_build.query("""
+        select count(*) from staging.base_ga4__events
+        where customer_id = 'C003' or raw_record like '%"C003"%'
+    """) == [(0,)]
+    [(record,)] = fixture_build.query(
+        "select raw_record from staging.stg_ga4__rejected_rows where raw_record like '%select_content%'")
+    assert f'"user_id":"{token}"' in record
 
 
 def test_the_parquet_export_reads_as_the_json_one(fixture_build, tmp_path):

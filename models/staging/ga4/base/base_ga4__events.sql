@@ -3,6 +3,7 @@
     stg_ga4__rejected_rows the others, so both read one numbering of the rows. -#}
 {{ config(materialized='table', enabled=adapter_in_use('ga4')) }}
 
+{%- set is_erased = 'erased_customers.customer_id is not null' %}
 {#- The event parameters read into contract columns (by their key). -#}
 {%- set column_params = ['event_id', 'platform', 'page_location', 'firebase_screen', 'item_id',
     'source', 'medium', 'campaign'] %}
@@ -27,6 +28,12 @@ event_mapping as (
 
 param_mapping as (
     select * from {{ ref('ga4_param_mapping') }}
+),
+
+-- customers with an erasure request: their id is replaced by its token here already, so that no
+-- table of the warehouse keeps it (base_shop__events does the same for the contract's own file)
+erased_customers as (
+    select customer_id from {{ ref('base_shop__erased_customers') }}
 ),
 
 countries as (
@@ -176,9 +183,10 @@ shaped as (
         numbered.event_name,
         numbered.event_timestamp,
         mapped_events.raw_row_number is not null as is_mapped_event_name,
+        {{ is_erased }} as is_erased,
 
         -- ids
-        {{ clean_text('numbered.user_id') }} as customer_id,
+        {{ pseudonymous_customer_id(clean_text('numbered.user_id'), is_erased) }} as customer_id,
         {{ clean_text('numbered.user_pseudo_id') }} as anonymous_id,
         coalesce(
             {{ clean_text('column_params.param_item_id') }},
@@ -254,12 +262,13 @@ shaped as (
         ) as event_id,
 
         -- the raw record kept for a rejected row: personal-data columns redacted, e-mail addresses
-        -- and phone numbers in the parameters masked
-        {{ ga4_raw_record('numbered') }} as raw_record
+        -- and phone numbers in the parameters masked, an erased customer's id replaced
+        {{ ga4_raw_record('numbered', is_erased) }} as raw_record
     from numbered
     left join mapped_events on numbered.raw_row_number = mapped_events.raw_row_number
     left join column_params on numbered.raw_row_number = column_params.raw_row_number
     left join properties on numbered.raw_row_number = properties.raw_row_number
+    left join erased_customers on {{ clean_text('numbered.user_id') }} = erased_customers.customer_id
     left join countries
         on {{ ga4_country_name_key('numbered.geo_country') }} = countries.country_name_key
     left join country_name_mappings
@@ -285,12 +294,13 @@ final as (
         event_type,
         platform,
         country_code,
-        page_path,
+        -- tracking text: e-mail addresses and phone numbers masked as base_shop__events masks them
+        {{ mask_contact_details_in_tracking('page_path', 'is_erased') }} as page_path,
         product_id,
         utm_source,
         utm_medium,
-        utm_campaign,
-        properties,
+        {{ mask_contact_details_in_tracking('utm_campaign', 'is_erased') }} as utm_campaign,
+        {{ mask_contact_details_in_tracking('properties', 'is_erased') }} as properties,
 
         -- the export row
         raw_row_number,
