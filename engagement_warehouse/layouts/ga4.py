@@ -6,7 +6,10 @@ What the contract has and GA4 does not is written where such a shop would send i
 cannot_know, docs/adapters/ga4.md): the event id as the `event_id` parameter, WhatsApp events as
 Measurement Protocol events with the `platform` parameter, e-mail opens and loyalty credits with a
 user_id and no user_pseudo_id, custom event names for the contract's types GA4 has no recommended
-event for. The event names are those of the ga4_event_mapping seed, read back by the adapter."""
+event for. The event names are those of the ga4_event_mapping seed, read back by the adapter.
+Lossless for the generator's clean rows; of its bad rows, one whose properties are not JSON cannot
+be typed parameters (the text goes into a string parameter `properties`, so it becomes a clean
+row), and one without an event id gets the adapter's generated id."""
 
 from __future__ import annotations
 
@@ -79,9 +82,12 @@ def write(contract_dir: Path, out_dir: Path) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "events.parquet"
     is_app = "platform in ('ios', 'android')"
-    # the contract's properties, one parameter per key, typed as GA4 types them
-    properties = "map_entries(from_json(coalesce(properties, '{}'), '\"MAP(VARCHAR, JSON)\"'))"
-    property_params = f"""list_transform({properties}, lambda entry: {{
+    # the contract's properties, one parameter per key, typed as GA4 types them; a text that is not
+    # a JSON object (a bad row of the generator) is sent as it is, in one string parameter
+    is_object = "coalesce(try(json_type(properties)) = 'OBJECT', properties is null)"
+    properties = f"map_entries(from_json(case when {is_object} then coalesce(properties, '{{}}') else '{{}}' end, " \
+                 "'\"MAP(VARCHAR, JSON)\"'))"
+    property_params = f"""case when {is_object} then list_transform({properties}, lambda entry: {{
             'key': coalesce({_case('entry.key', PARAM_NAMES)}, entry.key),
             'value': {{
                 'string_value': case when json_type(entry.value) = 'VARCHAR' then entry.value ->> '$' end,
@@ -90,7 +96,7 @@ def write(contract_dir: Path, out_dir: Path) -> dict[str, int]:
                 'float_value': null::double,
                 'double_value': case when json_type(entry.value) = 'DOUBLE' then cast(entry.value as double) end
             }}
-        }}::{PARAM})"""
+        }}::{PARAM}) else [{_string_param('properties', 'properties')}] end"""
     column_params = ", ".join([
         _string_param("event_id", "event_id"),
         _string_param("page_location", f"case when not {is_app} then '{SITE}' || page_path end"),
