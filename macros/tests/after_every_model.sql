@@ -7,6 +7,7 @@
         'audit_anomalies', 'audit_source_reconciliation', 'base_shop__customer_email_keys', 'clv_backtest', 'clv_cac_by_channel', 'clv_model_params',
         'customer_engagement_monthly', 'customer_rfm',
         'dim_customers', 'fct_order_attribution', 'fct_order_items', 'fct_orders', 'feedback_summary',
+        'ga4_event_mapping', 'ga4_param_mapping',
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine',
         'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',
         'retention_projection', 'structure_exceptions',
