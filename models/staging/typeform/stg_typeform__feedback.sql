@@ -1,3 +1,5 @@
+{{ config(enabled=adapter_in_use('typeform')) }}
+
 -- Typeform responses as contract feedback rows (one per answered score question), in the
 -- contract's column order, as text: base_shop__feedback validates them as it does a CSV file.
 with

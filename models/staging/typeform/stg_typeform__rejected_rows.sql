@@ -1,3 +1,5 @@
+{{ config(enabled=adapter_in_use('typeform')) }}
+
 -- The Typeform responses the adapter does not carry into feedback rows, with the rule they break.
 with
 

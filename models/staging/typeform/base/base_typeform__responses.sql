@@ -1,3 +1,5 @@
+{{ config(enabled=adapter_in_use('typeform'), materialized='table') }}
+
 -- Every raw Typeform response, resolved to its contract feedback rows: one row per answered score
 -- question of a response that passes the adapter's rules, one row (with rejection_rule) for a
 -- response it does not carry. stg_typeform__feedback and stg_typeform__rejected_rows split it.
