@@ -9,7 +9,7 @@
         'dim_customers', 'fct_order_attribution', 'fct_order_items', 'fct_orders', 'feedback_summary',
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine',
         'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',
-        'retention_projection', 'structure_exceptions',
+        'retention_projection', 'structure_exceptions', 'typeform_question_mapping',
     ] %}
 -- depends_on: {{ ref(model_name) }}
     {%- endfor %}

@@ -33,12 +33,8 @@ question_mapping as (
 ),
 
 customer_email_keys as (
-    -- one customer per e-mail key: the key model is unique by key, min() only guards a fan-out
-    select
-        email_key,
-        min(customer_id) as customer_id
-    from {{ ref('base_shop__customer_email_keys') }}
-    group by email_key
+    -- one customer per e-mail key (tested unique there)
+    select * from {{ ref('base_shop__customer_email_keys') }}
 ),
 
 keyed as (
