@@ -78,7 +78,8 @@ def test_no_email_leaves_staging_in_clear(fixture_build):
     unmatched = fixture_build.query(
         "select raw_record from audit.audit_rejected_rows where record_key = 'tf06unmatched'")[0][0]
     assert '"respondent_email":"[redacted]"' in unmatched
-    assert '"answered_fields":"recommend:nps_score, contact_email:email"' in unmatched
+    # two score answers, one rejected row
+    assert '"answered_fields":"recommend:nps_score, service_rating:csat_score, contact_email:email"' in unmatched
 
 
 def test_every_raw_response_is_accounted_for(fixture_build):

@@ -89,7 +89,7 @@ answer_roles as (
     left join question_mapping
         on
             answers.form_id = question_mapping.form_id
-            and coalesce(answers.field_ref, answers.field_id) = question_mapping.field_ref
+            and question_mapping.field_ref in (answers.field_ref, answers.field_id)
 ),
 
 score_answers as (
@@ -227,6 +227,8 @@ final as (
         end as raw_record
     from validated
     left join form_languages on {{ clean_text('validated.form_id') }} = form_languages.form_id
+    -- a rejected response is one row, however many score questions it answered
+    where validated.rejection_rule is null or coalesce(validated.score_rank, 1) = 1
 )
 
 select * from final
