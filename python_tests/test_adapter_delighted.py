@@ -81,4 +81,4 @@ def test_every_raw_response_is_accounted_for(fixture_build):
     carried = fixture_build.query("select count(*) from staging.stg_delighted__feedback")[0][0]
     rejected = fixture_build.query("select count(*) from staging.stg_delighted__rejected_rows")[0][0]
     assert (raw, carried, rejected) == (10, 6, 4)
-    assert "vendor_rows_accounted_for_stg_delighted__feedback" in fixture_build.output
+    assert "vendor_rows_accounted_for_delighted_survey_responses" in fixture_build.output

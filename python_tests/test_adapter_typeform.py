@@ -88,7 +88,7 @@ def test_every_raw_response_is_accounted_for(fixture_build):
     carried = fixture_build.query("select count(distinct response_key) from staging.stg_typeform__feedback")[0][0]
     rejected = fixture_build.query("select count(*) from staging.stg_typeform__rejected_rows")[0][0]
     assert (raw, carried, rejected) == (12, 7, 5)
-    assert "vendor_rows_accounted_for_stg_typeform__feedback" in fixture_build.output
+    assert "vendor_rows_accounted_for_typeform_responses" in fixture_build.output
     assert fixture_build.query("select count(*) from staging.stg_typeform__feedback")[0][0] == 8
 
 
