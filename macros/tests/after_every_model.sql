@@ -10,7 +10,7 @@
         'ga4_event_mapping', 'ga4_param_mapping',
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine',
         'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',
-        'retention_projection', 'structure_exceptions',
+        'retention_projection', 'structure_exceptions', 'typeform_question_mapping',
     ] %}
 -- depends_on: {{ ref(model_name) }}
     {%- endfor %}

@@ -1,0 +1,31 @@
+{{ config(enabled=adapter_in_use('typeform')) }}
+
+-- Typeform responses as contract feedback rows (one per answered score question), in the
+-- contract's column order, as text: base_shop__feedback validates them as it does a CSV file.
+with
+
+resolved as (
+    select * from {{ ref('base_typeform__responses') }}
+),
+
+final as (
+    select
+        -- the contract's columns
+        feedback_id,
+        customer_id,
+        order_id,
+        submitted_ts,
+        survey_type,
+        score,
+        comment,
+        channel,
+        language,
+
+        -- the Typeform response it comes from
+        response_key,
+        form_id
+    from resolved
+    where rejection_rule is null
+)
+
+select * from final
