@@ -11,8 +11,9 @@
     - `raw_row_count`: the aggregate that counts the raw rows over `raw` (the tested table), for a
       vendor table nested in another (VTEX's order items: sum(len(raw.items))). -#}
 {% test vendor_rows_accounted_for(model, source_table, rejected, carried=[], folded=[], raw_row_count='count(*)', carried_key=none) -%}
-    {%- set carried_list = carried if carried is not string and carried is iterable else [carried] -%}
-    {%- set folded_list = folded if folded is not string and folded is iterable else [folded] -%}
+    {#- a relation (it has an identifier) or a text or a number is one item; anything else a list -#}
+    {%- set carried_list = [carried] if carried is string or carried.identifier is defined else carried -%}
+    {%- set folded_list = [folded] if folded is string or folded is number or folded.identifier is defined else folded -%}
     with counts as (
         select
             (select {{ raw_row_count }} from {{ model }} as raw) as raw_rows,
