@@ -52,6 +52,28 @@ def test_each_answered_score_question_is_a_feedback_row(fixture_build):
     ]
 
 
+def test_the_same_export_as_parquet_with_nested_columns_gives_the_same_rows(fixture_build, tmp_path):
+    """What Airbyte's S3 / local destination writes in Parquet: answers, hidden and metadata as
+    nested structs, submitted_at a timestamp with time zone, numbers as doubles (9.0)."""
+    raw = tmp_path / "raw"
+    (raw / "typeform").mkdir(parents=True)
+    for contract_file in FIXTURE.glob("*.csv"):
+        shutil.copy(contract_file, raw / contract_file.name)
+    with duckdb.connect() as con:
+        for table in ("responses", "forms"):
+            con.execute(f"copy (select * from read_json('{FIXTURE / (table + '.jsonl')}', format = 'newline_delimited')) "
+                        f"to '{raw / 'typeform' / (table + '.parquet')}'")
+        nested = dict(con.execute(f"select column_name, column_type from (describe select * from "
+                                  f"'{raw / 'typeform' / 'responses.parquet'}')").fetchall())
+    assert nested["answers"].startswith("STRUCT(") and nested["submitted_at"] == "TIMESTAMP WITH TIME ZONE"
+    run = run_dbt(["build", "--indirect-selection", "cautious", "--select", "+stg_shop__feedback",
+                   "--vars", "{feedback_source: typeform}"], raw, tmp_path / "build", raw_format="csv")
+    assert run.returncode == 0, run.output[-3000:]
+    query = "select * exclude (submitted_date) from staging.stg_shop__feedback order by feedback_id"
+    assert run.query(query) == fixture_build.query(query)
+    assert len(run.query(query)) == 6
+
+
 def test_responses_not_carried_are_rejected_with_their_rule(fixture_build):
     rejected = fixture_build.query("""
         select source_table, record_key, rejection_rule, rejected_column, rejection_category
