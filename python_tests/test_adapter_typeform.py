@@ -24,8 +24,8 @@ WHOLE_BUILD = ["build", "--exclude", "clv_backtest"]
 @pytest.fixture(scope="module")
 def fixture_build(tmp_path_factory):
     work = tmp_path_factory.mktemp("typeform")
-    run = run_dbt([*WHOLE_BUILD, "--vars", f"{{feedback_source: typeform, source_data_dirs: {{typeform: {FIXTURE}}}}}"],
-                  FIXTURE, work, raw_format="csv")
+    dbt_vars = f"{{feedback_source: typeform, source_data_dirs: {{typeform: {FIXTURE}}}}}"
+    run = run_dbt([*WHOLE_BUILD, "--vars", dbt_vars], FIXTURE, work, raw_format="csv")
     assert run.returncode == 0, run.output[-4000:]
     return run
 
@@ -61,7 +61,8 @@ def test_the_same_export_as_parquet_with_nested_columns_gives_the_same_rows(fixt
         shutil.copy(contract_file, raw / contract_file.name)
     with duckdb.connect() as con:
         for table in ("responses", "forms"):
-            con.execute(f"copy (select * from read_json('{FIXTURE / (table + '.jsonl')}', format = 'newline_delimited')) "
+            source = FIXTURE / f"{table}.jsonl"
+            con.execute(f"copy (select * from read_json('{source}', format = 'newline_delimited')) "
                         f"to '{raw / 'typeform' / (table + '.parquet')}'")
         nested = dict(con.execute(f"select column_name, column_type from (describe select * from "
                                   f"'{raw / 'typeform' / 'responses.parquet'}')").fetchall())
@@ -126,11 +127,13 @@ def test_the_typeform_layout_gives_the_contracts_feedback(tmp_path):
     generate(tmp_path / "contract", scale=0.005, seed=31, bad_row_share=0.0)
     shutil.copytree(tmp_path / "contract", tmp_path / "typeform_route")
     written = write_layouts(tmp_path / "typeform_route", ["typeform"])
-    contract_rows = duckdb.sql(f"select count(*) from read_parquet('{tmp_path / 'contract' / 'feedback.parquet'}')").fetchall()[0][0]
+    contract_file = tmp_path / "contract" / "feedback.parquet"
+    contract_rows = duckdb.sql(f"select count(*) from read_parquet('{contract_file}')").fetchall()[0][0]
     assert written == {"typeform": {"responses": contract_rows, "forms": 4}}
     assert not (tmp_path / "typeform_route" / "feedback.parquet").exists()
 
-    selection = ["build", "--indirect-selection", "cautious", "--select", "+stg_shop__feedback", "typeform_question_mapping"]
+    selection = ["build", "--indirect-selection", "cautious",
+                 "--select", "+stg_shop__feedback", "typeform_question_mapping"]
     contract = run_dbt(selection, tmp_path / "contract", tmp_path / "build_contract")
     assert contract.returncode == 0, contract.output[-3000:]
     typeform = run_dbt([*selection, "stg_typeform__rejected_rows", "--vars", layout_vars(["typeform"])],
