@@ -19,8 +19,8 @@ WHOLE_BUILD = ["build", "--exclude", "clv_backtest"]
 @pytest.fixture(scope="module")
 def fixture_build(tmp_path_factory):
     work = tmp_path_factory.mktemp("delighted")
-    run = run_dbt([*WHOLE_BUILD, "--vars", f"{{feedback_source: delighted, source_data_dirs: {{delighted: {FIXTURE}}}}}"],
-                  FIXTURE, work, raw_format="csv")
+    dbt_vars = f"{{feedback_source: delighted, source_data_dirs: {{delighted: {FIXTURE}}}}}"
+    run = run_dbt([*WHOLE_BUILD, "--vars", dbt_vars], FIXTURE, work, raw_format="csv")
     assert run.returncode == 0, run.output[-4000:]
     return run
 

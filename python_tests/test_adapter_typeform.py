@@ -24,8 +24,8 @@ WHOLE_BUILD = ["build", "--exclude", "clv_backtest"]
 @pytest.fixture(scope="module")
 def fixture_build(tmp_path_factory):
     work = tmp_path_factory.mktemp("typeform")
-    run = run_dbt([*WHOLE_BUILD, "--vars", f"{{feedback_source: typeform, source_data_dirs: {{typeform: {FIXTURE}}}}}"],
-                  FIXTURE, work, raw_format="csv")
+    dbt_vars = f"{{feedback_source: typeform, source_data_dirs: {{typeform: {FIXTURE}}}}}"
+    run = run_dbt([*WHOLE_BUILD, "--vars", dbt_vars], FIXTURE, work, raw_format="csv")
     assert run.returncode == 0, run.output[-4000:]
     return run
 
@@ -50,6 +50,29 @@ def test_each_answered_score_question_is_a_feedback_row(fixture_build):
         # matched by the hidden e-mail; a score of 0 is a score
         ("tf11hiddenemail", "C001", None, "nps", 0, None, "web", "es", "2026-03-15 22:41:30"),
     ]
+
+
+def test_the_same_export_as_parquet_with_nested_columns_gives_the_same_rows(fixture_build, tmp_path):
+    """What Airbyte's S3 / local destination writes in Parquet: answers, hidden and metadata as
+    nested structs, submitted_at a timestamp with time zone, numbers as doubles (9.0)."""
+    raw = tmp_path / "raw"
+    (raw / "typeform").mkdir(parents=True)
+    for contract_file in FIXTURE.glob("*.csv"):
+        shutil.copy(contract_file, raw / contract_file.name)
+    with duckdb.connect() as con:
+        for table in ("responses", "forms"):
+            source = FIXTURE / f"{table}.jsonl"
+            con.execute(f"copy (select * from read_json('{source}', format = 'newline_delimited')) "
+                        f"to '{raw / 'typeform' / (table + '.parquet')}'")
+        nested = dict(con.execute(f"select column_name, column_type from (describe select * from "
+                                  f"'{raw / 'typeform' / 'responses.parquet'}')").fetchall())
+    assert nested["answers"].startswith("STRUCT(") and nested["submitted_at"] == "TIMESTAMP WITH TIME ZONE"
+    run = run_dbt(["build", "--indirect-selection", "cautious", "--select", "+stg_shop__feedback",
+                   "--vars", "{feedback_source: typeform}"], raw, tmp_path / "build", raw_format="csv")
+    assert run.returncode == 0, run.output[-3000:]
+    query = "select * exclude (submitted_date) from staging.stg_shop__feedback order by feedback_id"
+    assert run.query(query) == fixture_build.query(query)
+    assert len(run.query(query)) == 6
 
 
 def test_responses_not_carried_are_rejected_with_their_rule(fixture_build):
@@ -104,11 +127,13 @@ def test_the_typeform_layout_gives_the_contracts_feedback(tmp_path):
     generate(tmp_path / "contract", scale=0.005, seed=31, bad_row_share=0.0)
     shutil.copytree(tmp_path / "contract", tmp_path / "typeform_route")
     written = write_layouts(tmp_path / "typeform_route", ["typeform"])
-    contract_rows = duckdb.sql(f"select count(*) from read_parquet('{tmp_path / 'contract' / 'feedback.parquet'}')").fetchall()[0][0]
+    contract_file = tmp_path / "contract" / "feedback.parquet"
+    contract_rows = duckdb.sql(f"select count(*) from read_parquet('{contract_file}')").fetchall()[0][0]
     assert written == {"typeform": {"responses": contract_rows, "forms": 4}}
     assert not (tmp_path / "typeform_route" / "feedback.parquet").exists()
 
-    selection = ["build", "--indirect-selection", "cautious", "--select", "+stg_shop__feedback", "typeform_question_mapping"]
+    selection = ["build", "--indirect-selection", "cautious",
+                 "--select", "+stg_shop__feedback", "typeform_question_mapping"]
     contract = run_dbt(selection, tmp_path / "contract", tmp_path / "build_contract")
     assert contract.returncode == 0, contract.output[-3000:]
     typeform = run_dbt([*selection, "stg_typeform__rejected_rows", "--vars", layout_vars(["typeform"])],
