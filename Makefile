@@ -31,6 +31,11 @@ DUCKDB_PATH ?= data/warehouse.duckdb
 SCALE ?= 0.02
 SEED ?= 42
 BAD_ROW_SHARE ?= 0.005
+# dbt vars of make build's and make docs' dbt commands, e.g. DBT_VARS='{orders_source: shopify,
+# events_source: ga4}' to read vendors' exports through the source adapters (docs/adapters/);
+# empty: the vars of dbt_project.yml.
+DBT_VARS ?=
+DBT_VARS_ARG := $(if $(DBT_VARS),--vars '$(DBT_VARS)')
 
 # The small data set of `make test`, kept apart from the user's warehouse.
 TEST_DIR := target/test
@@ -130,10 +135,10 @@ endif
 dbt-build: install
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
-		$(DBT) build
+		$(DBT) build $(DBT_VARS_ARG)
 	@# warns (does not fail) when a raw table's newest row is older than its threshold
 	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
-		$(DBT) source freshness
+		$(DBT) source freshness $(DBT_VARS_ARG)
 
 # DuckDB keeps the bytes of replaced and deleted tables in the file until the space is reused, so a
 # person erased today could still be read from it: the warehouse is rewritten into a fresh file
@@ -189,7 +194,7 @@ export: install
 # opens without a server.
 docs: install
 	RAW_DATA_DIR=$(RAW_DATA_DIR) RAW_DATA_FORMAT=$(RAW_DATA_FORMAT) DUCKDB_PATH=$(DUCKDB_PATH) \
-		$(DBT) docs generate --static
+		$(DBT) docs generate --static $(DBT_VARS_ARG)
 
 docs-serve: docs
 	$(DBT) docs serve --port $(DOCS_PORT) --no-browser

@@ -23,6 +23,14 @@ def _generate(args: argparse.Namespace) -> int:
         progress.clear()
     progress.finish()
     _print_report(report)
+    if args.layout:
+        from .layouts import layout_vars, write_layouts
+
+        systems = [name.strip() for name in args.layout.split(",") if name.strip()]
+        for system, tables in write_layouts(args.out, systems).items():
+            rows = ", ".join(f"{table} {count:,}" for table, count in tables.items())
+            print(f"  {system} layout in {Path(args.out) / system}: {rows}")
+        print(f"build it with --vars '{layout_vars(systems)}'")
     return 0
 
 
@@ -305,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), help="first day (UTC)")
     gen.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 1), help="export date: rows that arrived before it (UTC)")
     gen.add_argument("--threads", type=int, default=None, help=THREADS_HELP)
+    gen.add_argument("--layout", default="",
+                     help="write these areas in vendors' export layouts instead of the contract's files, "
+                          "comma separated (e.g. shopify,ga4,typeform): each into <out>/<system>/, "
+                          "read by the source adapter of that name")
     gen.set_defaults(func=_generate)
 
     day = commands.add_parser("append-day", help="re-export a generated folder one day later (new rows, late events)")

@@ -63,7 +63,7 @@ def erased_personal_values(database: str | Path) -> list[PersonalValue]:
                 raw as (
                     select trim(customer_id) as customer_id, trim(email) as email, trim(phone) as phone,
                            trim(full_name) as full_name
-                    from shop.customers
+                    from staging.base_shop__raw_customers
                 ),
                 names_of_others as (
                     select full_name from raw where customer_id not in (select customer_id from erased)

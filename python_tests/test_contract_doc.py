@@ -27,3 +27,11 @@ def test_static_table_list_matches_the_sources_yaml():
     macro = (PROJECT_DIR / "macros" / "staging" / "raw_contract.sql").read_text()
     listed = re.search(r"macro shop_raw_tables\(\).*?return\(\[(.*?)\]\)", macro, re.S).group(1)
     assert re.findall(r"'(\w+)'", listed) == tables
+
+
+def test_every_adapter_page_matches_its_sources_yaml():
+    from engagement_warehouse.contract import rendered_docs
+
+    stale = sorted(str(page) for page, text in rendered_docs().items()
+                   if not page.exists() or page.read_text(encoding="utf-8") != text)
+    assert stale == [], f"stale or missing pages {stale}: run `.venv/bin/engagement-warehouse contract-doc`"

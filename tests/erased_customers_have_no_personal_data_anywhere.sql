@@ -26,7 +26,7 @@ erasure_requests as (
 ),
 
 raw_customers as (
-    select * from {{ source('shop', 'customers') }}
+    select * from {{ ref('base_shop__raw_customers') }}
 ),
 
 erased_raw as (

@@ -24,7 +24,7 @@
         {{ clean_text('customer_id') }} as customer_id,
         {{ normalize_email('email') }} as email,
         {{ normalize_phone('phone') }} as phone
-    from {{ source('shop', 'customers') }}
+    from {{ ref('base_shop__raw_customers') }}
 {%- endmacro %}
 
 {#- Salted SHA-256 of a normalised value; null stays null. -#}

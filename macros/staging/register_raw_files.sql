@@ -44,8 +44,9 @@
     {%- if raw_files_are_read() -%}
         {%- set raw_dir = raw_data_dir() -%}
         {%- set formats = raw_file_formats() -%}
+        {%- set fed = adapter_fed_tables() -%}
         {%- set dir_found = run_query("select count(*) from glob('" ~ raw_dir ~ "/*')").columns[0].values()[0] -%}
-        {%- if dir_found == 0 -%}
+        {%- if dir_found == 0 and raw_required_tables() | reject('in', fed) | list -%}
             {{ exceptions.raise_compiler_error(
                 "RAW_DATA_DIR=" ~ raw_dir ~ " holds no files (or does not exist). The raw data contract "
                 ~ "(docs/raw_contract.md) needs one file per table, <table>.parquet or <table>.csv with a header row: "
@@ -57,14 +58,19 @@
         {%- set views = [] -%}
         {%- for node in raw_source_tables() -%}
             {%- set found = [] -%}
-            {%- for file_format in formats -%}
+            {%- if node.name in fed -%}
+                {#- read from the adapter's model instead (macro contract_source): an empty relation here -#}
+                {%- do views.append((node, none, none, [])) -%}
+            {%- endif -%}
+            {%- for file_format in formats if node.name not in fed -%}
                 {%- set path = raw_dir ~ '/' ~ node.name ~ '.' ~ file_format -%}
                 {%- set sizes = run_query("select size from read_blob('" ~ path ~ "')") if run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] > 0 else none -%}
                 {%- if sizes is not none -%}
                     {%- do found.append({'path': path, 'format': file_format, 'size': sizes.columns[0].values()[0]}) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- if found | length > 1 -%}
+            {%- if node.name in fed -%}
+            {%- elif found | length > 1 -%}
                 {%- do problems.append("both " ~ found | map(attribute='path') | join(' and ') ~ ": remove one, or set RAW_DATA_FORMAT to choose") -%}
             {%- elif found | length == 0 or found[0].size == 0 -%}
                 {%- if node.meta.get('optional') -%}
@@ -98,8 +104,11 @@
             {%- do run_query("create or replace view " ~ adapter.quote(node.schema) ~ "." ~ adapter.quote(node.identifier)
                 ~ " as " ~ raw_relation_select(node, path, file_format, present)) -%}
         {%- endfor -%}
-        {%- do log("Raw files in " ~ raw_dir ~ ": " ~ chosen | join(', ')
+        {%- do log("Raw files in " ~ raw_dir ~ ": " ~ (chosen | join(', ') or 'none')
             ~ ((". Optional tables absent or empty, read as empty: " ~ empty | join(', ')) if empty else ""), info=True) -%}
+        {%- for system in adapter_systems_in_use() -%}
+            {%- do register_adapter_files(system) -%}
+        {%- endfor -%}
     {%- endif -%}
     select 1
 {%- endmacro %}
@@ -228,6 +237,11 @@
     optional column a file lacks is null, through a view over the file. -#}
 {% macro spark__register_raw_files() -%}
     {%- if raw_files_are_read() -%}
+        {%- if adapter_systems_in_use() -%}
+            {{ exceptions.raise_compiler_error("Source adapters (" ~ adapter_systems_in_use() | join(', ')
+                ~ ") run on DuckDB only for now: on Spark, every area reads the raw contract's own files "
+                ~ "(set orders_source, events_source and feedback_source to shop; docs/adapters/)") }}
+        {%- endif -%}
         {%- set raw_dir = raw_data_dir() -%}
         {%- if not (raw_dir.startswith('/') or '://' in raw_dir) -%}
             {#- Spark would resolve it against its warehouse folder, not the working directory -#}

@@ -17,6 +17,17 @@ unioned as (
         where rejection_rule is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+    {%- for system in adapter_systems_in_use() %}
+        union all
+        -- vendor rows the {{ system }} adapter did not carry into a contract row
+        select
+            source_table,
+            record_key,
+            rejection_rule,
+            rejected_column,
+            raw_record
+        from {{ ref('stg_' ~ system ~ '__rejected_rows') }}
+    {%- endfor %}
 ),
 
 numbered as (
@@ -40,6 +51,8 @@ final as (
         {{ json_extract_text_at('raw_record', "'$.' || rejected_column") }} as rejected_value,
         case
             when rejection_rule = 'duplicate_key_superseded' then 'collapsed_duplicate'
+            -- a vendor row an adapter's mapping seed deliberately leaves out (e.g. GA4's session_start)
+            when rejection_rule like '%\_not\_mapped' escape '\' then 'not_mapped'
             else 'rejected'
         end as rejection_category,
         raw_record

@@ -10,7 +10,7 @@ raw_counts as (
         select
             '{{ raw_table }}' as source_table,
             count(*) as raw_rows
-        from {{ source('shop', raw_table) }}
+        from {{ contract_source(raw_table) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -19,7 +19,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'customers') }}
+    select * from {{ contract_source('customers') }}
 ),
 
 erased_customers as (

@@ -12,7 +12,7 @@
 with
 
 requests as (
-    select * from {{ source('shop', 'privacy_requests') }}
+    select * from {{ contract_source('privacy_requests') }}
 ),
 
 customers as (

@@ -29,12 +29,12 @@
     unique_key="coalesce(event_id, '')",
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where coalesce(event_id, '') not in
-        (select coalesce({{ clean_text('event_id') }}, '') from {{ source('shop', 'events') }}){% endif %}",
+        (select coalesce({{ clean_text('event_id') }}, '') from {{ contract_source('events') }}){% endif %}",
 ) }}
 
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
     performance notes). -#}
-{%- set raw_events = source('shop', 'events') %}
+{%- set raw_events = contract_source('events') %}
 {%- set is_erased = 'erased_customers.customer_id is not null' %}
 
 with

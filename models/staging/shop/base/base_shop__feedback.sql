@@ -26,7 +26,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'feedback') }}
+    select * from {{ contract_source('feedback') }}
 ),
 
 erased_customers as (

@@ -13,7 +13,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'fx_rates') }}
+    select * from {{ contract_source('fx_rates') }}
 ),
 
 parsed as (

@@ -17,7 +17,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'marketing_spend') }}
+    select * from {{ contract_source('marketing_spend') }}
 ),
 
 countries as (

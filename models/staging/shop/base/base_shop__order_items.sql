@@ -19,7 +19,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'order_items') }}
+    select * from {{ contract_source('order_items') }}
 ),
 
 orders as (

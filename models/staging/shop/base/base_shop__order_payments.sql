@@ -18,7 +18,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'order_payments') }}
+    select * from {{ contract_source('order_payments') }}
 ),
 
 orders as (

@@ -45,14 +45,14 @@
 with
 
 source as (
-    select * from {{ source('shop', 'orders') }}
+    select * from {{ contract_source('orders') }}
 ),
 
 -- orders paid through rows of the optional order_payments table, whose own payment method and
 -- instalments may then be blank (stg_shop__orders derives them from the payments)
 orders_with_payments as (
     select distinct {{ clean_text('order_id') }} as order_id
-    from {{ source('shop', 'order_payments') }}
+    from {{ contract_source('order_payments') }}
 ),
 
 erased_customers as (

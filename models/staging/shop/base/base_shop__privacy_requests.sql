@@ -15,7 +15,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'privacy_requests') }}
+    select * from {{ contract_source('privacy_requests') }}
 ),
 
 erased_customers as (

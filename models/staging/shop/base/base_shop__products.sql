@@ -11,7 +11,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'products') }}
+    select * from {{ contract_source('products') }}
 ),
 
 parsed as (
