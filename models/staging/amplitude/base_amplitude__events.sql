@@ -4,6 +4,8 @@
 -- without one); the country name through the countries seed and value_mappings (macro
 -- join_country_name). A re-delivered event keeps its uuid: every copy is passed on and
 -- base_shop__events keeps one (rule duplicate_key_superseded).
+{{ config(enabled=adapter_in_use('amplitude')) }}
+
 {%- set properties_read = {
     'product_id': none, '$productId': none, '[Amplitude] Page Path': none, 'page_path': none,
     'utm_source': none, 'utm_medium': none, 'utm_campaign': none,
