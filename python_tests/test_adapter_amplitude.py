@@ -10,7 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from .adapter_fixtures import build_on_fixture, jsonl_rows
+from .adapter_fixtures import build_on_fixture, vendor_row_outcomes
+from .adapter_fixtures import clean_event as clean_row
 
 DEVICE = "7d3f5b2e-1c4a-4e8b-9a61-0b1d2c3e4f51"
 UUID = "2f0b6c1e-5a3d-4c8e-9b7a-0000000000{:02d}"
@@ -24,11 +25,7 @@ def built(tmp_path_factory):
 
 
 def clean_event(built, number: int) -> dict:
-    rows = built.query(f"select * from staging.stg_shop__events where event_id = '{UUID.format(number)}'")
-    assert len(rows) == 1, (number, rows)
-    with_names = built.query("select column_name from duckdb_columns() where schema_name = 'staging' "
-                             "and table_name = 'stg_shop__events' order by column_index")
-    return dict(zip([name for (name,) in with_names], rows[0]))
+    return clean_row(built, UUID.format(number))
 
 
 def test_event_times_keep_their_microseconds_in_utc(built):
@@ -118,13 +115,5 @@ def test_rejected_vendor_rows_show_no_personal_data(built):
 
 
 def test_every_vendor_row_is_carried_or_rejected(built):
-    raw = jsonl_rows("amplitude", "events")
-    carried = built.query("select count(*) from staging.stg_amplitude__events")[0][0]
-    rejected = built.query("select count(*) from staging.stg_amplitude__rejected_rows")[0][0]
-    assert (raw, carried, rejected) == (27, 22, 5)
-    # the carried rows: 18 clean, 3 rejected by the contract's rules, 1 re-delivered copy collapsed
-    assert built.query("""
-        select count(*) filter (where rejection_rule is null),
-            count(*) filter (where rejection_rule is not null and rejection_rule <> 'duplicate_key_superseded'),
-            count(*) filter (where rejection_rule = 'duplicate_key_superseded')
-        from staging.base_shop__events""") == [(18, 3, 1)]
+    # 27 raw = 22 carried + 5 rejected; the 22 carried: 18 clean, 3 rejected by the contract's rules, 1 re-delivered copy collapsed
+    assert vendor_row_outcomes(built, "amplitude", "events", "events") == (27, 22, 5, 18, 3, 1)

@@ -24,23 +24,10 @@ event_mapping as (
 mapped as (
     select
         source.*,
-        conditional_mapping.event_name is not null or plain_mapping.event_name is not null as is_listed,
-        case
-            when conditional_mapping.event_name is not null then conditional_mapping.event_type
-            else plain_mapping.event_type
-        end as mapped_event_type,
+        {{ event_mapping_columns() | indent(8) }},
         {{ country_code_of_name('source.country', 'country') }} as mapped_country_code
     from source
-    left join event_mapping as conditional_mapping
-        on
-            source.event_type = conditional_mapping.event_name
-            and conditional_mapping.property_name is not null
-            and {{ json_extract_text_at('source.event_properties',
-                "'$.\"' || conditional_mapping.property_name || '\"'") }} = conditional_mapping.property_value
-    left join event_mapping as plain_mapping
-        on
-            source.event_type = plain_mapping.event_name
-            and plain_mapping.property_name is null
+    {{ event_mapping_joins('event_mapping', 'source.event_type', 'source.event_properties') }}
     {{ join_country_name('source.country', 'country') }}
 ),
 
@@ -62,10 +49,7 @@ renamed as (
         coalesce(
             {{ json_extract_text('event_properties', '$."[Amplitude] Page Path"') }},
             {{ json_extract_text('event_properties', '$.page_path') }},
-            regexp_extract(
-                {{ json_extract_text('event_properties', '$."[Amplitude] Page URL"') }},
-                '^[A-Za-z]+://[^/?#]+([^?#]*)', 1
-            )
+            {{ url_path(json_extract_text('event_properties', '$."[Amplitude] Page URL"')) }}
         ) as page_path,
         coalesce(
             {{ json_extract_text('event_properties', '$.utm_source') }},
@@ -96,34 +80,13 @@ renamed as (
         ) as delivery_number,
 
         -- adapter rules
-        case
-            when not is_listed then 'unknown_event_name'
-            when mapped_event_type is null then 'event_not_mapped'
-        end as rejection_rule,
+        {{ event_mapping_rejection_rule() }} as rejection_rule,
         {{ vendor_raw_record_json('amplitude', 'events') }} as raw_record
     from mapped
 ),
 
 final as (
-    select
-        event_id,
-        event_ts,
-        customer_id,
-        anonymous_id,
-        event_type,
-        platform,
-        country_code,
-        page_path,
-        product_id,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        properties,
-        delivery_number,
-        rejection_rule,
-        case when rejection_rule is not null then 'event_type' end as rejected_column,
-        case when rejection_rule is not null then raw_record end as raw_record
-    from renamed
+    {{ event_adapter_rows('renamed', 'event_type') | indent(4) }}
 )
 
 select * from final

@@ -3,18 +3,4 @@
 -- 'amplitude'. The events the event mapping does not carry are in stg_amplitude__rejected_rows.
 {{ config(enabled=adapter_in_use('amplitude')) }}
 
-with
-
-events as (
-    select * from {{ ref('base_amplitude__events') }}
-),
-
-carried as (
-    select
-        {{ raw_contract_columns('events') | join(',\n        ') }},
-        delivery_number
-    from events
-    where rejection_rule is null
-)
-
-select * from carried
+{{ adapter_contract_rows('base_amplitude__events', 'events') }}
