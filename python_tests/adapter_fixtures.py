@@ -11,12 +11,14 @@ from .conftest import DbtRun, run_dbt
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "adapters"
 
 
-def build_on_fixture(system: str, area: str, work_dir: Path) -> DbtRun:
-    """`dbt build` (seeds, models, tests) with var <area>_source = system, the vendor's files and the
-    contract's CSV files both read from the fixture folder."""
+def build_on_fixture(system: str, area: str, work_dir: Path, selection: list[str] = (),
+                     more_vars: dict | None = None) -> DbtRun:
+    """`dbt build` (seeds, models, tests; all unless `selection` says otherwise) with var
+    <area>_source = system, the vendor's files and the contract's CSV files both read from the
+    fixture folder."""
     folder = FIXTURES / system
-    variables = {f"{area}_source": system, "source_data_dirs": {system: str(folder)}}
-    return run_dbt(["build", "--vars", json.dumps(variables)], folder, work_dir, raw_format="csv")
+    variables = {f"{area}_source": system, "source_data_dirs": {system: str(folder)}, **(more_vars or {})}
+    return run_dbt(["build", *selection, "--vars", json.dumps(variables)], folder, work_dir, raw_format="csv")
 
 
 def clean_event(run: DbtRun, event_id: str) -> dict:

@@ -111,3 +111,13 @@ def test_rejected_vendor_rows_show_no_personal_data(built):
 def test_every_vendor_row_is_carried_or_rejected(built):
     # 26 raw = 22 carried + 4 rejected; the 22 carried: 17 clean, 3 rejected by the contract's rules, 2 re-delivered copies collapsed
     assert vendor_row_outcomes(built, "mixpanel", "events", "events") == (26, 22, 4, 17, 3, 2)
+
+
+def test_an_older_projects_local_times_are_converted_to_utc(tmp_path):
+    # var mixpanel_project_timezone: 1773512527 read as 18:22:07 in São Paulo (UTC-3) is 21:22:07 UTC
+    run = build_on_fixture("mixpanel", "events", tmp_path,
+                           ["--select", "+base_mixpanel__events", "--exclude-resource-type", "test"],
+                           {"mixpanel_project_timezone": "America/Sao_Paulo"})
+    assert run.returncode == 0, run.output[-4000:]
+    assert run.query(f"select event_ts from staging.base_mixpanel__events where event_id = '{WEB.format(1)}'") == [
+        ("2026-03-14 21:22:07.000000",)]
