@@ -115,5 +115,6 @@ def test_rejected_vendor_rows_show_no_personal_data(built):
 
 
 def test_every_vendor_row_is_carried_or_rejected(built):
-    # 27 raw = 22 carried + 5 rejected; the 22 carried: 18 clean, 3 rejected by the contract's rules, 1 re-delivered copy collapsed
+    # 27 raw = 22 carried + 5 rejected; the 22 carried: 18 clean, 3 rejected by the contract's
+    # rules, 1 re-delivered copy collapsed
     assert vendor_row_outcomes(built, "amplitude", "events", "events") == (27, 22, 5, 18, 3, 1)

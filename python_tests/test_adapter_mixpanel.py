@@ -104,12 +104,14 @@ def test_rejected_vendor_rows_show_no_personal_data(built):
     banner = next(record for record in records if record["event"] == "Banner Clicked")
     properties = json.loads(banner["properties"])
     assert properties["$city"] == "[redacted]"
-    assert (properties["banner"], properties["mp_country_code"], properties["time"]) == ("verano-2026", "CO", 1773669780)
+    assert (properties["banner"], properties["mp_country_code"], properties["time"]) == (
+        "verano-2026", "CO", 1773669780)
     assert not any("Bogotá" in json.dumps(record, ensure_ascii=False) for record in records)  # $city
 
 
 def test_every_vendor_row_is_carried_or_rejected(built):
-    # 26 raw = 22 carried + 4 rejected; the 22 carried: 17 clean, 3 rejected by the contract's rules, 2 re-delivered copies collapsed
+    # 26 raw = 22 carried + 4 rejected; the 22 carried: 17 clean, 3 rejected by the contract's
+    # rules, 2 re-delivered copies collapsed
     assert vendor_row_outcomes(built, "mixpanel", "events", "events") == (26, 22, 4, 17, 3, 2)
 
 
