@@ -39,7 +39,7 @@ erased_customers as (
 countries as (
     select
         country_code,
-        {{ ga4_country_name_key('country_name') }} as country_name_key
+        {{ country_name_key('country_name') }} as country_name_key
     from {{ ref('countries') }}
 ),
 
@@ -270,9 +270,9 @@ shaped as (
     left join properties on numbered.raw_row_number = properties.raw_row_number
     left join erased_customers on {{ clean_text('numbered.user_id') }} = erased_customers.customer_id
     left join countries
-        on {{ ga4_country_name_key('numbered.geo_country') }} = countries.country_name_key
+        on {{ country_name_key('numbered.geo_country') }} = countries.country_name_key
     left join country_name_mappings
-        on {{ ga4_country_name_key('numbered.geo_country') }} = country_name_mappings.source_value
+        on {{ country_name_key('numbered.geo_country') }} = country_name_mappings.source_value
 ),
 
 validated as (
