@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import run_dbt
+from .conftest import MODELS_AND_SEEDS, run_dbt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "vtex"
 # The fixture spans January to April 2026, shorter than clv_backtest's default 182-day holdout:
@@ -35,6 +35,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "vtex"
 VARS = "{orders_source: vtex, clv_holdout_days: 60}"
 ANA = "0a1b2c3d-0001-4000-8000-000000000001"
 KARINA = "0a1b2c3d-0012-4000-8000-000000000012"
+
+
+STAGING = ["stg_shop__customers", "stg_shop__orders", "stg_shop__order_items", "stg_shop__products",
+           "stg_shop__order_payments", "stg_vtex__rejected_rows"]
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +222,32 @@ def test_products_and_items(warehouse):
 def test_the_marts_count_the_confirmed_orders(warehouse):
     """Confirmed = paid or later: of the 19 clean orders, 3 are not (two cancelled, one boleto not paid)."""
     assert rows(warehouse, "select count(*), count(*) filter (where is_confirmed_order) from marts.fct_orders") == [(19, 16)]
+
+
+def test_the_same_documents_as_parquet_give_the_same_staging(warehouse, tmp_path):
+    """orders.parquet written by DuckDB from the JSON lines (its own types: numbers, a timestamp with
+    time zone, and the mixed value column as JSON) gives the same clean rows and the same rejected
+    rows, rule for rule, as orders.jsonl."""
+    raw = tmp_path / "raw"
+    (raw / "vtex").mkdir(parents=True)
+    shutil.copy(FIXTURE / "fx_rates.csv", raw / "fx_rates.csv")
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * from read_json_auto('{FIXTURE / 'orders.jsonl'}', format = 'newline_delimited'))"
+                    f" to '{raw / 'vtex' / 'orders.parquet'}' (format parquet)")
+        assert con.execute(f"select typeof(\"creationDate\") from '{raw / 'vtex' / 'orders.parquet'}' limit 1"
+                           ).fetchall() == [("TIMESTAMP WITH TIME ZONE",)]
+    selection = ["--select", *[f"+{model}" for model in STAGING]]
+    run = run_dbt([*MODELS_AND_SEEDS, "--vars", VARS, *selection], raw, tmp_path / "build", raw_format="csv")
+    assert run.returncode == 0, run.output[-3000:]
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse}' as from_jsonl (read_only)")
+        con.execute(f"attach '{tmp_path / 'build' / 'warehouse.duckdb'}' as from_parquet (read_only)")
+        for model in STAGING:
+            columns = ", ".join(f'"{name}"' for (name,) in con.execute(
+                "select column_name from duckdb_columns() where database_name = 'from_jsonl' and table_name = ?"
+                " and column_name != 'raw_record' order by column_index", [model]).fetchall())
+            jsonl = f"select {columns} from from_jsonl.staging.{model}"
+            parquet = f"select {columns} from from_parquet.staging.{model}"
+            assert con.execute(f"select count(*) from ({jsonl})").fetchall()[0][0] > 0, model
+            assert con.execute(f"select count(*) from ({jsonl} except all {parquet})").fetchall() == [(0,)], model
+            assert con.execute(f"select count(*) from ({parquet} except all {jsonl})").fetchall() == [(0,)], model

@@ -1,10 +1,15 @@
 {#- VTEX writes amounts as integers in cents. The adapter's models read them as text (a JSON number
-    arrives as its digits) so that a value that is not whole cents is quarantined, never rounded
-    nor divided silently: `vtex_cents_amount` is the amount in currency units (cents / 100) of
-    a whole number of cents (123 or 123.0), else null; `vtex_cents_rule` the rule such a value
-    breaks (non_integer_value for 12.5 or 1e3, non_numeric_value for other text), else null. -#}
+    arrives as its digits; a Parquet number or JSON-typed value as its text, a string in double
+    quotes) so that a value that is not whole cents is quarantined, never rounded nor divided
+    silently: `vtex_cents_amount` is the amount in currency units (cents / 100) of a whole number
+    of cents (123, 123.0, "123"), else null; `vtex_cents_rule` the rule such a value breaks
+    (non_integer_value for 12.5 or 1e3, non_numeric_value for other text), else null. -#}
+{% macro vtex_cents_text(expression) -%}
+    nullif(trim(cast({{ expression }} as {{ dbt.type_string() }}), ' "'), '')
+{%- endmacro %}
+
 {% macro vtex_cents_amount(expression) -%}
-    {%- set text = clean_text(expression) -%}
+    {%- set text = vtex_cents_text(expression) -%}
     case
         when {{ regexp_contains(text, '^[+-]?[0-9]+([.]0+)?$') }}
             then cast({{ regexp_replace_all(text, '[.]0+$', '') }} as decimal(18, 0)) * 0.01
@@ -13,8 +18,8 @@
 
 {% macro vtex_cents_rule(expression) -%}
     case
-        when {{ is_non_integer_number(expression) }} then 'non_integer_value'
-        when {{ did_not_parse(expression, vtex_cents_amount(expression)) }} then 'non_numeric_value'
+        when {{ is_non_integer_number(vtex_cents_text(expression)) }} then 'non_integer_value'
+        when {{ did_not_parse(vtex_cents_text(expression), vtex_cents_amount(expression)) }} then 'non_numeric_value'
     end
 {%- endmacro %}
 
