@@ -1,4 +1,4 @@
-{{ config(materialized='table', enabled=adapter_in_use('vtex')) }}
+{{ config(enabled=adapter_in_use('vtex')) }}
 {%- set rules = [
     ('missing_primary_key', 'orderId', 'order_id is null'),
     ('duplicate_key_superseded', 'lastChange', 'version_rank > 1'),
