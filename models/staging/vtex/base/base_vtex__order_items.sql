@@ -1,4 +1,4 @@
-{{ config(enabled=adapter_in_use('vtex')) }}
+{{ config(materialized='table', enabled=adapter_in_use('vtex')) }}
 {%- set rules = vtex_order_line_rules() + [
     ('non_integer_value', 'price', "price_rule = 'non_integer_value'"),
     ('non_numeric_value', 'price', "price_rule = 'non_numeric_value'"),

@@ -1,4 +1,4 @@
-{{ config(enabled=adapter_in_use('vtex')) }}
+{{ config(materialized='table', enabled=adapter_in_use('vtex')) }}
 {%- set rules = vtex_order_line_rules() + [
     ('inactive_transaction', 'isActive', 'not is_active_transaction'),
     ('non_integer_value', 'value', "value_rule = 'non_integer_value'"),
