@@ -2,19 +2,26 @@
 -- seed, nor of the run history (source history). The personal values are read from the raw files
 -- (the only place they may remain) in the forms the warehouse could hold them: as entered,
 -- normalised, and hashed; e-mail addresses and phone numbers are also looked for inside longer
--- text (a page path, a comment). Two exceptions,
+-- text (a page path, a comment). Exceptions,
 -- on purpose: base_shop__erased_customers is the erasure list itself and base_shop__raw_customers
--- the raw customer rows it is matched on (views over the raw files, so their values are not stored
--- in the warehouse), and a full name that a customer who did not ask
--- for erasure also has is not evidence (names are not unique).
+-- the raw customer rows it is matched on, and a source adapter's views (models/staging/<system>/
+-- materialized as views) reshape the vendor's raw files: views over the raw files, so their values
+-- are not stored in the warehouse (an adapter's tables are scanned like any other); and a full
+-- name that a customer who did not ask for erasure also has is not evidence (names are not unique).
 --
 -- It must run after every model it scans, or it reads the tables of the previous build, which
 -- still hold a newly erased person (after_every_model). Its failing rows name the relation, the
 -- column and the kind of value, never the value.
 {{ after_every_model() }}
 {#- the run history is kept on DuckDB only (create_history_tables) -#}
+{%- set raw_views = ['base_shop__erased_customers', 'base_shop__raw_customers'] %}
+{%- for node in graph.nodes.values() if execute and node.resource_type == 'model'
+    and node.fqn[1] == 'staging' and node.fqn[2] not in ('shop', 'reference')
+    and node.config.materialized == 'view' %}
+    {%- do raw_views.append(node.name) %}
+{%- endfor %}
 {%- set checked = built_string_columns(
-    ('model', 'seed'), exclude=['base_shop__erased_customers', 'base_shop__raw_customers'],
+    ('model', 'seed'), exclude=raw_views,
     source_names=['history'] if target.type == 'duckdb' else []
 ) %}
 {%- set email_pattern = email_address_pattern() %}

@@ -115,8 +115,10 @@
 {%- endmacro %}
 
 {% macro adapter_json_column_type(column) -%}
-    {%- set data_type = (column.data_type or 'varchar') | lower -%}
-    {{ return('varchar' if data_type in ('timestamp', 'date', 'timestamptz') else data_type) }}
+    {#- not lower-cased: JSON keys are case-sensitive, so a struct's field names (VTEX's
+        currencyCode) must keep their case -#}
+    {%- set data_type = column.data_type or 'varchar' -%}
+    {{ return('varchar' if data_type | lower in ('timestamp', 'date', 'timestamptz') else data_type) }}
 {%- endmacro %}
 
 {#- The select behind a vendor table's relation: the YAML's columns, null (of its data_type) for
@@ -124,7 +126,7 @@
 {% macro adapter_relation_select(node, path, file_format, present) -%}
     select
     {%- for name, column in node.columns.items() %}
-        {% if path is not none and (file_format == 'jsonl' or name in present) -%}
+        {% if path is not none and (file_format == 'jsonl' or name | lower in present) -%}
             {{ adapter.quote(name) }}
         {%- else -%}
             cast(null as {{ adapter_json_column_type(column) if file_format == 'jsonl' else (column.data_type or dbt.type_string()) }}) as {{ adapter.quote(name) }}

@@ -155,7 +155,7 @@
     case), as a list of at most one problem line. A column that is not required may be absent. -#}
 {% macro raw_file_column_problems(node, path, present) -%}
     {%- set missing = [] -%}
-    {%- for name, column in node.columns.items() if name not in present and column.meta.get('required') -%}
+    {%- for name, column in node.columns.items() if name | lower not in present and column.meta.get('required') -%}
         {%- do missing.append(name) -%}
     {%- endfor -%}
     {{ return([path ~ " lacks column(s) " ~ missing | join(', ')] if missing else []) }}
@@ -174,7 +174,7 @@
 {% macro raw_timestamp_format_problems(node, relation, path, present) -%}
     {%- set columns = [] -%}
     {%- for name, column in node.columns.items()
-        if name in present and (column.data_type or '') | lower in ('timestamp', 'date') -%}
+        if name | lower in present and (column.data_type or '') | lower in ('timestamp', 'date') -%}
         {%- do columns.append(name) -%}
     {%- endfor -%}
     {%- if not columns -%}
