@@ -3,8 +3,9 @@
 -- (the only place they may remain) in the forms the warehouse could hold them: as entered,
 -- normalised, and hashed; e-mail addresses and phone numbers are also looked for inside longer
 -- text (a page path, a comment). Two exceptions,
--- on purpose: base_shop__erased_customers is the erasure list itself (a view over the raw files,
--- so its ids are not stored in the warehouse), and a full name that a customer who did not ask
+-- on purpose: views over the raw files (base_shop__erased_customers, the erasure list itself;
+-- base_shop__raw_customers; a source adapter's staging views), whose values are not stored in the
+-- warehouse, and a full name that a customer who did not ask
 -- for erasure also has is not evidence (names are not unique).
 --
 -- It must run after every model it scans, or it reads the tables of the previous build, which
@@ -12,8 +13,16 @@
 -- column and the kind of value, never the value.
 {{ after_every_model() }}
 {#- the run history is kept on DuckDB only (create_history_tables) -#}
+{#- views over the raw files, which store no value: the erasure list, the raw customers, and a
+    source adapter's models (models/staging/<system>/, views over the vendor's files) -#}
+{%- set raw_views = ['base_shop__erased_customers', 'base_shop__raw_customers'] %}
+{%- for node in graph.nodes.values()
+    if node.resource_type == 'model' and node.fqn[1] == 'staging' and node.fqn[2] in adapter_systems_in_use()
+    and node.config.materialized == 'view' %}
+    {%- do raw_views.append(node.name) %}
+{%- endfor %}
 {%- set checked = built_string_columns(
-    ('model', 'seed'), exclude=['base_shop__erased_customers'],
+    ('model', 'seed'), exclude=raw_views,
     source_names=['history'] if target.type == 'duckdb' else []
 ) %}
 {%- set email_pattern = email_address_pattern() %}
