@@ -224,3 +224,19 @@ def test_the_shopify_layout_gives_the_contract_routes_staging_tables(tmp_path):
         """).fetchone()
         assert (only_contract, only_shopify) == (0, 0), table
     assert shopify.query("select count(*) from staging.stg_shopify__rejected_rows") == [(0,)]
+
+
+def test_an_erased_customers_shopify_rows_keep_no_personal_data(tmp_path):
+    """An erasure request for customer 1001 (privacy_requests, the contract's own file): the whole
+    build passes its erasure test (no value of 1001 stored anywhere), and the rejected test order
+    4009 of 1001 keeps its customer id only as the pseudonymous token."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE, raw)
+    (raw / "privacy_requests.csv").write_text(
+        "request_id,customer_id,request_type,requested_ts\nPR1,1001,erasure,2025-06-10 10:00:00\n", encoding="utf-8")
+    run = run_dbt(["build", *VARS], raw, tmp_path / "build", raw_format="csv")
+    assert run.returncode == 0, run.output[-4000:]
+    assert "erased_customers_have_no_personal_data_anywhere" in run.output
+    record = run.query("select raw_record from audit.audit_rejected_rows where source_table = 'shopify.order'")[0][0]
+    assert '"customer_id":"erased_' in record.replace(" ", "") and "1001" not in record
+    assert run.query("select count(*) from staging.stg_shop__customers where customer_id = '1001'") == [(0,)]

@@ -17,6 +17,11 @@ customer_ids as (
     from {{ source('shopify', 'customer') }}
 ),
 
+-- an erased customer's id is kept only as its pseudonymous token, as in base_shop's rejected rows
+erased_customers as (
+    select customer_id from {{ ref('base_shop__erased_customers') }}
+),
+
 product_ids as (
     select distinct {{ clean_text('id') }} as product_id
     from {{ source('shopify', 'product') }}
@@ -32,6 +37,10 @@ refunds as (
     from {{ source('shopify', 'refund') }} as vendor_row
     left join orders on {{ clean_text('vendor_row.order_id') }} = orders.order_id
 ),
+
+{%- set customer_token = pseudonymous_customer_id(
+    clean_text('vendor_row.customer_id'), 'erased_customers.customer_id is not null'
+) %}
 
 {#- (table, rule when its order is not in the export, record key); an order line of no order is
     carried, and base_shop__order_items rejects it (unknown_order) -#}
@@ -52,8 +61,9 @@ rejected as (
         {{ clean_text('vendor_row.id') }} as record_key,
         'test_order' as rejection_rule,
         'test' as rejected_column,
-        {{ shopify_raw_record_json('order', 'vendor_row') }} as raw_record
+        {{ shopify_raw_record_json('order', 'vendor_row', {'customer_id': customer_token}) }} as raw_record
     from {{ source('shopify', 'order') }} as vendor_row
+    left join erased_customers on {{ clean_text('vendor_row.customer_id') }} = erased_customers.customer_id
     where coalesce({{ parse_boolean('vendor_row.test') }}, false)
     {%- for table_name, orphan_rule, key in order_children %}
 
@@ -98,12 +108,13 @@ rejected as (
         select
             'shopify.{{ table_name }}' as source_table,
         {{ clean_text('vendor_row.id') if table_name == 'customer_address'
-            else clean_text('vendor_row.customer_id') ~ " || ':' || " ~ clean_text('vendor_row.value') }} as record_key,
+            else customer_token ~ " || ':' || " ~ clean_text('vendor_row.value') }} as record_key,
             '{{ orphan_rule }}' as rejection_rule,
             'customer_id' as rejected_column,
-            {{ shopify_raw_record_json(table_name, 'vendor_row') }} as raw_record
+            {{ shopify_raw_record_json(table_name, 'vendor_row', {'customer_id': customer_token}) }} as raw_record
         from {{ source('shopify', table_name) }} as vendor_row
         left join customer_ids on {{ clean_text('vendor_row.customer_id') }} = customer_ids.customer_id
+        left join erased_customers on {{ clean_text('vendor_row.customer_id') }} = erased_customers.customer_id
         where customer_ids.customer_id is null
     {%- endfor %}
     {%- for table_name, orphan_rule in [
