@@ -20,17 +20,28 @@ from engagement_warehouse.layouts import write_layouts
 from .conftest import MODELS_AND_SEEDS, run_dbt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "shopify"
-VARS = ["--vars", "{orders_source: shopify, clv_holdout_days: 14}"]
+VARS = ["--vars", "{orders_source: shopify}"]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     # RAW_DATA_DIR holds the retailer's FX rates (fx_rates.csv) and the Shopify export in shopify/.
-    # The fixture spans one month: a 14-day CLV holdout leaves the backtest a calibration period.
+    # The fixture spans about a month, less than the CLV backtest's 182-day holdout (the default).
     work = tmp_path_factory.mktemp("shopify_fixture")
     run = run_dbt(["build", *VARS], FIXTURE, work, raw_format="csv")
     assert run.returncode == 0, run.output[-4000:]
     return run
+
+
+def test_data_shorter_than_the_clv_holdout_still_builds_the_backtest_with_its_dates(built):
+    """No person bought before the calibration end (observation end - 182 days): the backtest says
+    insufficient_data with the configured dates (they were null, failing its not_null tests)."""
+    from datetime import date
+
+    assert built.query("""
+        select customers, calibration_end_date, observation_end_date, holdout_length, model_status
+        from marts.clv_backtest where frequency_bucket = 'all'
+    """) == [(0, date(2024, 10, 28), date(2025, 4, 28), 182.0, "insufficient_data")]
 
 
 def test_orders_after_refunds_cancellations_and_payments(built):

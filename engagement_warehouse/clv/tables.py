@@ -118,7 +118,8 @@ def backtest(calibration: pa.Table, min_repeat_customers: int, settings: FitSett
     t_x = calibration.column("recency").to_numpy().astype(float)
     t = calibration.column("customer_age").to_numpy().astype(float)
     actual = calibration.column("holdout_purchases").to_numpy().astype(float)
-    holdout_length = float(_single(calibration, "holdout_length") or 0.0)
+    holdout = _single(calibration, "holdout_length")  # None without persons (the mart gives the configured one)
+    holdout_length = float(holdout or 0.0)
     fit = bgnbd.fit(x, t_x, t, min_repeat_customers, settings)
     predicted = (bgnbd.expected_purchases(fit.params, holdout_length, x, t_x, t) if fit.status.is_converged
                  else np.full(x.size, np.nan))
@@ -144,7 +145,7 @@ def backtest(calibration: pa.Table, min_repeat_customers: int, settings: FitSett
     return _with_constants(pa.Table.from_pylist(rows), {
         "calibration_end_date": (_single(calibration, "calibration_end_date"), pa.date32()),
         "observation_end_date": (_single(calibration, "observation_end_date"), pa.date32()),
-        "holdout_length": (holdout_length, pa.float64()),
+        "holdout_length": (None if holdout is None else holdout_length, pa.float64()),
         "time_unit": (_single(calibration, "time_unit"), pa.string()),
         "model_status": (fit.status.status, pa.string()),
         "status_reason": (fit.status.reason, pa.string()),

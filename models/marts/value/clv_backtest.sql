@@ -18,10 +18,15 @@ final as (
         cast(actual_per_customer as double) as actual_per_customer,
         cast(predicted_per_customer as double) as predicted_per_customer,
         cast(predicted_to_actual_ratio as double) as predicted_to_actual_ratio,
-        cast(calibration_end_date as date) as calibration_end_date,
-        cast(observation_end_date as date) as observation_end_date,
-        cast(holdout_length as double) as holdout_length,
-        cast(time_unit as {{ dbt.type_string() }}) as time_unit,
+        -- the dates come with the persons of the calibration period; with none (data shorter than
+        -- the holdout, clv_holdout_days) they are still the configured ones
+        coalesce(cast(calibration_end_date as date), {{ clv_calibration_end() }}) as calibration_end_date,
+        coalesce(cast(observation_end_date as date), {{ clv_observation_end() }}) as observation_end_date,
+        coalesce(
+            cast(holdout_length as double),
+            {{ clv_units_between(clv_period(clv_calibration_end()), clv_period(clv_observation_end())) }}
+        ) as holdout_length,
+        coalesce(cast(time_unit as {{ dbt.type_string() }}), '{{ var("clv_time_unit") }}') as time_unit,
         cast(model_status as {{ dbt.type_string() }}) as model_status,
         cast(status_reason as {{ dbt.type_string() }}) as status_reason
     from fitted
