@@ -43,13 +43,14 @@ def _rewrite(raw: Path, table: str, sql: str) -> None:
 
 def _all_text_cells(database: Path, values: list[str], digits: list[str]) -> list[tuple]:
     """Independent scan (not the dbt test's SQL): every text column of every table and view in
-    every schema but the raw views (shop) and the erasure list, whole values and substrings."""
+    every schema but the raw views (shop, and base_shop__raw_customers: the raw customer rows,
+    whichever system exports them) and the erasure list, whole values and substrings."""
     found = []
     with duckdb.connect(str(database), read_only=True) as con:
         columns = con.execute("""
             select table_schema, table_name, column_name from information_schema.columns
             where data_type = 'VARCHAR' and table_schema not in ('shop')
-              and table_name <> 'base_shop__erased_customers'""").fetchall()
+              and table_name not in ('base_shop__erased_customers', 'base_shop__raw_customers')""").fetchall()
         for schema, table, column in columns:
             cell = f'"{schema}"."{table}"."{column}"'
             conditions = [f"contains(lower(replace({cell}, '%40', '@')), '{v.lower()}')" for v in values]
