@@ -263,3 +263,23 @@ def test_the_generated_events_round_trip_through_the_ga4_layout(tmp_path):
     rows, only_contract, only_ga4, rejected = counts
     assert (only_contract, only_ga4, rejected) == (0, 0, 0), counts
     assert rows == written["ga4"]["events"] > 10_000
+
+
+def test_the_layout_writes_the_generators_bad_rows_too(tmp_path):
+    """At the default share of bad rows, an event whose properties are not JSON ('{"broken": ')
+    cannot be typed parameters: it is written with its text in a string parameter `properties`,
+    and every event is written."""
+    generate(tmp_path, scale=0.005, seed=7)
+    written = ga4_layout.write(tmp_path, tmp_path / "ga4")
+    with duckdb.connect() as con:
+        events, broken = con.execute(f"""
+            select count(*), count(*) filter (where try(json_type(properties)) is distinct from 'OBJECT')
+            from read_parquet('{tmp_path / "events.parquet"}')
+        """).fetchone()
+        texts = con.execute(f"""
+            select param.value.string_value, count(*)
+            from (select unnest(event_params) as param from read_parquet('{tmp_path / "ga4" / "events.parquet"}'))
+            where param.key = 'properties' group by all
+        """).fetchall()
+    assert written == {"events": events} and broken > 0
+    assert texts == [('{"broken": ', broken)]

@@ -4,6 +4,8 @@
 {{ config(materialized='table', enabled=adapter_in_use('ga4')) }}
 
 {%- set is_erased = 'erased_customers.customer_id is not null' %}
+{#- The microseconds of 9999-12-31 23:59:59.999999: beyond it no timestamp type holds the value. -#}
+{%- set last_microsecond = 253402300799999999 %}
 {#- The event parameters read into contract columns (by their key). -#}
 {%- set column_params = ['event_id', 'platform', 'page_location', 'firebase_screen', 'item_id',
     'source', 'medium', 'campaign'] %}
@@ -12,7 +14,7 @@
     ('event_not_mapped', 'event_name', 'is_mapped_event_name and event_type is null'),
     ('unknown_event_name', 'event_name', 'not is_mapped_event_name'),
     ('missing_required_value', 'event_timestamp', 'event_timestamp is null'),
-    ('unparseable_timestamp', 'event_timestamp', 'not event_timestamp between 0 and 253402300799999999'),
+    ('unparseable_timestamp', 'event_timestamp', 'not event_timestamp between 0 and ' ~ last_microsecond),
     ('missing_visitor_id', 'user_id', 'customer_id is null and anonymous_id is null'),
 ] %}
 
@@ -236,7 +238,7 @@ shaped as (
 
         -- timestamps: microseconds since the epoch, exactly (a value out of range stays null)
         case
-            when numbered.event_timestamp between 0 and 253402300799999999
+            when numbered.event_timestamp between 0 and {{ last_microsecond }}
                 then {{ timestamp_from_epoch_microseconds('numbered.event_timestamp') }}
         end as event_ts,
 
