@@ -7,8 +7,8 @@
         'audit_anomalies', 'audit_source_reconciliation', 'base_shop__customer_email_keys', 'clv_backtest', 'clv_cac_by_channel', 'clv_model_params',
         'customer_engagement_monthly', 'customer_rfm',
         'dim_customers', 'fct_order_attribution', 'fct_order_items', 'fct_orders', 'feedback_summary',
-        'ga4_event_mapping', 'ga4_param_mapping',
-        'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine',
+        'amplitude_event_mapping', 'ga4_event_mapping', 'ga4_param_mapping',
+        'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine', 'mixpanel_event_mapping',
         'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',
         'retention_projection', 'structure_exceptions', 'typeform_question_mapping',
     ] %}
