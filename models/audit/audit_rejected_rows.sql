@@ -52,7 +52,7 @@ final as (
         case
             when rejection_rule = 'duplicate_key_superseded' then 'collapsed_duplicate'
             -- a vendor row an adapter's mapping seed deliberately leaves out (e.g. GA4's session_start)
-            when rejection_rule like '%\_not\_mapped' escape '\' then 'not_mapped'
+            when {{ dbt.right('rejection_rule', 11) }} = '_not_mapped' then 'not_mapped'
             else 'rejected'
         end as rejection_category,
         raw_record
