@@ -93,3 +93,16 @@ def test_the_adapter_route_accounts_for_every_vendor_row(two_routes):
         where source_table like '%.%' group by 1
     """))
     assert set(categories) <= {"not_mapped"}, categories
+
+
+def test_erasure_holds_on_the_adapter_route(two_routes):
+    """The generated privacy requests erase customers who also answered surveys and browsed: none
+    of their personal data or raw ids is stored anywhere on the adapter route either (an adapter's
+    table holding the raw customer ids of Typeform's hidden fields failed this)."""
+    work, _, _, vendors = two_routes
+    erased = vendors.query("select count(*) from staging.base_shop__erased_customers")[0][0]
+    assert erased > 0
+    run = run_dbt(["test", "--select", "erased_customers_have_no_personal_data_anywhere",
+                   "--vars", layout_vars(LAYOUTS)], work / "vendors", work / "build_vendors")
+    assert run.returncode == 0, run.output[-3000:]
+    assert "PASS=1" in run.output

@@ -21,26 +21,36 @@
 
     carried_keys as (
         {% if carried is not none -%}
-            select distinct cast({{ carried_key }} as {{ dbt.type_string() }}) as record_key
+            select distinct
+                cast({{ carried_key }} as {{ dbt.type_string() }}) as record_key,
+                true as is_found
             from {{ carried }}
         {%- else -%}
-            select cast(null as {{ dbt.type_string() }}) as record_key
+            select
+                cast(null as {{ dbt.type_string() }}) as record_key,
+                true as is_found
             where 1 = 0
         {%- endif %}
     ),
 
     folded_keys as (
         {% if folded_into is not none -%}
-            select distinct cast({{ folded_key }} as {{ dbt.type_string() }}) as parent_key
+            select distinct
+                cast({{ folded_key }} as {{ dbt.type_string() }}) as parent_key,
+                true as is_found
             from {{ folded_into }}
         {%- else -%}
-            select cast(null as {{ dbt.type_string() }}) as parent_key
+            select
+                cast(null as {{ dbt.type_string() }}) as parent_key,
+                true as is_found
             where 1 = 0
         {%- endif %}
     ),
 
     rejected_keys as (
-        select distinct record_key
+        select distinct
+            record_key,
+            true as is_found
         from {{ rejected_rows }}
         where source_table = '{{ source_table }}'
     ),
@@ -48,13 +58,15 @@
     fates as (
         select
             raw_rows.record_key,
-            carried_keys.record_key is not null as is_carried,
-            folded_keys.parent_key is not null as is_folded,
-            rejected_keys.record_key is not null as is_rejected
+            coalesce(carried_keys.is_found, false) as is_carried,
+            coalesce(folded_keys.is_found, false) as is_folded,
+            coalesce(rejected_keys.is_found, false) as is_rejected
         from raw_rows
-        left join carried_keys on raw_rows.record_key = carried_keys.record_key
-        left join folded_keys on raw_rows.parent_key = folded_keys.parent_key
-        left join rejected_keys on raw_rows.record_key = rejected_keys.record_key
+        -- null-safe: a raw row without a key is carried (base_shop rejects it, missing_primary_key)
+        -- or rejected with a null record_key, and must be found either way
+        left join carried_keys on raw_rows.record_key is not distinct from carried_keys.record_key
+        left join folded_keys on raw_rows.parent_key is not distinct from folded_keys.parent_key
+        left join rejected_keys on raw_rows.record_key is not distinct from rejected_keys.record_key
     )
 
     select *

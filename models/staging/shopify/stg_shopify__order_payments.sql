@@ -6,8 +6,9 @@
 {{ config(enabled=adapter_in_use('shopify')) }}
 with
 
+-- one row per order id (an export landed in append mode may hold several versions of an order)
 orders as (
-    select {{ clean_text('id') }} as order_id
+    select distinct {{ clean_text('id') }} as order_id
     from {{ source('shopify', 'order') }}
     where not coalesce({{ parse_boolean('test') }}, false)
 ),

@@ -1,4 +1,6 @@
-{{ config(enabled=adapter_in_use('delighted'), materialized='table') }}
+{#- a view: it holds the respondents' e-mails and raw customer ids, which must not be stored in
+    the warehouse file (an erased person's would stay there); base_shop__feedback stores the result -#}
+{{ config(enabled=adapter_in_use('delighted'), materialized='view') }}
 
 -- Every raw Delighted survey response, resolved once: its contract feedback row when the adapter
 -- carries it (rejection_rule null), else the rule it breaks. stg_delighted__feedback and

@@ -1,4 +1,6 @@
-{{ config(enabled=adapter_in_use('typeform'), materialized='table') }}
+{#- a view: it holds the respondents' e-mails and raw customer ids, which must not be stored in
+    the warehouse file (an erased person's would stay there); base_shop__feedback stores the result -#}
+{{ config(enabled=adapter_in_use('typeform'), materialized='view') }}
 
 -- Every raw Typeform response, resolved to its contract feedback rows: one row per answered score
 -- question of a response that passes the adapter's rules, one row (with rejection_rule) for a
