@@ -1,6 +1,4 @@
-{#- a view: it holds the respondents' e-mails and raw customer ids, which must not be stored in
-    the warehouse file (an erased person's would stay there); base_shop__feedback stores the result -#}
-{{ config(enabled=adapter_in_use('delighted'), materialized='view') }}
+{{ config(enabled=adapter_in_use('delighted'), materialized='table') }}
 
 -- Every raw Delighted survey response, resolved once: its contract feedback row when the adapter
 -- carries it (rejection_rule null), else the rule it breaks. stg_delighted__feedback and
@@ -118,11 +116,23 @@ validated as (
     from matched
 ),
 
+-- an erased customer's raw id (a person property) only as its token: this table is stored
+tokenised as (
+    select
+        validated.*,
+        {{ pseudonymous_customer_id(
+            'validated.property_customer_id', 'erased_customers.customer_id is not null'
+        ) }} as property_customer_token
+    from validated
+    left join {{ ref('base_shop__erased_customers') }} as erased_customers
+        on validated.property_customer_id = erased_customers.customer_id
+),
+
 final as (
     select
         -- the contract's feedback columns, as text (base_shop__feedback parses them)
         response_id as feedback_id,
-        coalesce(property_customer_id, matched_customer_id) as customer_id,
+        coalesce(property_customer_token, matched_customer_id) as customer_id,
         property_order_id as order_id,
         submitted_ts,
         mapped_survey_type as survey_type,
@@ -145,13 +155,13 @@ final as (
                     ('score', 'score'),
                     ('created_at', 'created_at'),
                     ('updated_at', 'updated_at'),
-                    ('customer_id', 'property_customer_id'),
+                    ('customer_id', 'property_customer_token'),
                     ('order_id', 'property_order_id'),
                     ('delighted_source', 'source_channel'),
                     ('locale', json_extract_text('person_properties', '$.locale')),
                 ]) }}
         end as raw_record
-    from validated
+    from tokenised
 )
 
 select * from final

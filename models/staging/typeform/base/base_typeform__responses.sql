@@ -1,6 +1,4 @@
-{#- a view: it holds the respondents' e-mails and raw customer ids, which must not be stored in
-    the warehouse file (an erased person's would stay there); base_shop__feedback stores the result -#}
-{{ config(enabled=adapter_in_use('typeform'), materialized='view') }}
+{{ config(enabled=adapter_in_use('typeform'), materialized='table') }}
 
 -- Every raw Typeform response, resolved to its contract feedback rows: one row per answered score
 -- question of a response that passes the adapter's rules, one row (with rejection_rule) for a
@@ -187,6 +185,10 @@ validated as (
     from matched
 ),
 
+{%- set hidden_customer_token = pseudonymous_customer_id(
+    'validated.hidden_customer_id', 'erased_customers.customer_id is not null'
+) %}
+
 final as (
     select
         -- the contract's feedback columns, as text (base_shop__feedback parses them)
@@ -195,7 +197,11 @@ final as (
                 then validated.response_key || '-' || validated.survey_type
             when validated.rejection_rule is null then validated.response_key
         end as feedback_id,
-        coalesce(validated.hidden_customer_id, validated.matched_customer_id) as customer_id,
+        -- an erased customer's raw id (a hidden field) only as its token: this table is stored
+        coalesce(
+            {{ hidden_customer_token }},
+            validated.matched_customer_id
+        ) as customer_id,
         {{ clean_text(json_extract_text('validated.hidden', '$.order_id')) }} as order_id,
         validated.submitted_at_text as submitted_ts,
         validated.survey_type,
@@ -221,7 +227,7 @@ final as (
                     ('landed_at', 'validated.landed_at'),
                     ('submitted_at', 'validated.submitted_at'),
                     ('response_type', 'validated.response_type'),
-                    ('hidden_customer_id', 'validated.hidden_customer_id'),
+                    ('hidden_customer_id', hidden_customer_token),
                     ('hidden_order_id', json_extract_text('validated.hidden', '$.order_id')),
                     ('respondent_email', "case when validated.respondent_email is not null then '[redacted]' end"),
                     ('answered_fields', 'validated.answered_fields'),
@@ -229,6 +235,8 @@ final as (
         end as raw_record
     from validated
     left join form_languages on {{ clean_text('validated.form_id') }} = form_languages.form_id
+    left join {{ ref('base_shop__erased_customers') }} as erased_customers
+        on validated.hidden_customer_id = erased_customers.customer_id
     -- a rejected response is one row, however many score questions it answered
     where validated.rejection_rule is null or coalesce(validated.score_rank, 1) = 1
 )
