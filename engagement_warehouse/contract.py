@@ -8,16 +8,13 @@ from pathlib import Path
 
 import yaml
 
+from .layouts import AREA_TABLES
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SOURCES_YAML = PROJECT_DIR / "models" / "staging" / "shop" / "_shop__sources.yml"
 CONTRACT_DOC = PROJECT_DIR / "docs" / "raw_contract.md"
 STAGING_DIR = PROJECT_DIR / "models" / "staging"
 ADAPTER_DOCS_DIR = PROJECT_DIR / "docs" / "adapters"
-AREA_TABLES = {
-    "orders": "customers, orders, order_items, products, order_payments",
-    "events": "events",
-    "feedback": "feedback",
-}
 
 
 def render_contract(sources_yaml: Path = SOURCES_YAML) -> str:
@@ -87,7 +84,7 @@ def render_adapter(sources_yaml: Path) -> str:
         "",
         _text(source.get("description")),
         "",
-        f"- Feeds the contract's **{area}** area ({AREA_TABLES.get(area, '')}): set the var "
+        f"- Feeds the contract's **{area}** area ({', '.join(AREA_TABLES.get(area, ()))}): set the var "
         f"`{area}_source: {system}` (in dbt_project.yml, or `--vars '{{{area}_source: {system}}}'`, "
         f"or `make build DBT_VARS='{{{area}_source: {system}}}'`).",
         f"- Reads the files in `RAW_DATA_DIR/{system}/` (or the folder var `source_data_dirs: {{{system}: <folder>}}` names).",
