@@ -1,11 +1,11 @@
 """The dbt Python models on Spark.
 
 dbt-spark runs Python models only on Databricks clusters, not in session mode, so on the spark
-target the four Python models (models/intermediate/fits/python) are disabled and the SQL models
+target the Python models (models/intermediate/fits/python) are disabled and the SQL models
 of the same names (models/intermediate/fits/spark) enabled, by one folder-level config each in
 dbt_project.yml; each SQL model reads what this job writes. The job reads the models' inputs
 (intermediate models) from the warehouse, calls the same fitting code as the Python models
-(engagement_warehouse.clv) and writes one table per model into the schema of the dbt source
+(engagement_warehouse.clv, engagement_warehouse.churn) and writes one table per model into the schema of the dbt source
 `python_fits`. Settings (the models' meta) and table names come from
 dbt's manifest, so nothing here repeats the YAML. `build.py` runs it between the two halves of
 the dbt build.
@@ -20,6 +20,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..churn.model import ChurnSettings
+from ..churn.tables import evaluation as churn_evaluation
+from ..churn.tables import scores as churn_scores
 from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
 from ..clv.tables import backtest, model_params, scores
@@ -75,6 +78,13 @@ def run_fits(spark, manifest_path: Path) -> list[FittedTable]:
                                             int(backtest_meta["clv_min_repeat_customers"]),
                                             FitSettings.from_meta(backtest_meta)),
     }
+    features, labels = read("int_persons_churn_features"), read("int_persons_churn_labels")
+    evaluated_meta = manifest.meta("int_churn_model_evaluated")
+    outputs["int_churn_model_evaluated"] = churn_evaluation(
+        features, labels, ChurnSettings.from_meta(evaluated_meta), int(evaluated_meta["clv_min_repeat_customers"]),
+        FitSettings.from_meta(evaluated_meta))
+    outputs["int_persons_churn_scored"] = churn_scores(features, labels,
+                                                       ChurnSettings.from_meta(manifest.meta("int_persons_churn_scored")))
     with duckdb.connect() as con:
         cohorts = read("int_cohort_retention_measured")
         outputs["int_cohort_retention_projected"] = projection(

@@ -4,8 +4,8 @@
     the tables of the previous build. A pytest checks this list against the manifest. -#}
 {% macro after_every_model() -%}
     {%- for model_name in [
-        'audit_anomalies', 'audit_source_reconciliation', 'base_shop__customer_email_keys', 'clv_backtest', 'clv_cac_by_channel', 'clv_model_params',
-        'customer_engagement_monthly', 'customer_rfm',
+        'audit_anomalies', 'audit_source_reconciliation', 'base_shop__customer_email_keys', 'churn_model_evaluation', 'clv_backtest', 'clv_cac_by_channel', 'clv_model_params',
+        'customer_churn_risk', 'customer_engagement_monthly', 'customer_rfm',
         'dim_customers', 'fct_order_attribution', 'fct_order_items', 'fct_orders', 'feedback_summary',
         'amplitude_event_mapping', 'ga4_event_mapping', 'ga4_param_mapping',
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine', 'mixpanel_event_mapping',

@@ -1,5 +1,5 @@
 """Suites of models/marts/retention: cohort_retention, retention_curves, repeat_purchase_summary,
-retention_projection."""
+retention_projection, customer_churn_risk, churn_model_evaluation."""
 
 from __future__ import annotations
 
@@ -54,4 +54,26 @@ retention_projection = MartSuite(
     ),
 )
 
-SUITES = [cohort_retention, retention_curves, repeat_purchase_summary, retention_projection]
+customer_churn_risk = MartSuite(
+    mart="customer_churn_risk",
+    grain=("person_key",),
+    expectations=(
+        between("churn_probability", min_value=0, max_value=1),
+        *timestamps("snapshot_date"),
+    ),
+)
+
+
+churn_model_evaluation = MartSuite(
+    mart="churn_model_evaluation",
+    grain=("scorer", "country_code", "decile"),
+    expectations=(
+        between("decile", min_value=1, max_value=10),
+        between("auc", min_value=0, max_value=1),
+        between("brier_score", min_value=0, max_value=1),
+        *at_least_zero("persons", "churners", "top_decile_lift"),
+    ),
+)
+
+SUITES = [cohort_retention, retention_curves, repeat_purchase_summary, retention_projection, customer_churn_risk,
+          churn_model_evaluation]
