@@ -51,7 +51,7 @@ class Market:
     extra: dict[str, float] = field(default_factory=dict)
     # Churn design (issue 20; engagement.py, feedback.py): after a person drops out, their
     # browsing sessions keep this share of their rate (for CHURN_FADE_DAYS days, then none) ...
-    churn_session_fade: float = 0.5
+    churn_session_fade: float = 0.3
     # ... and a browsing event of these types is, with this probability, not sent any more (it
     # becomes a product view): the market's signature signals stop at the dropout
     churn_signal_stop: dict[str, float] = field(default_factory=dict)
@@ -68,7 +68,7 @@ MARKETS: tuple[Market, ...] = (
            {"credit_card": 0.44, "pix": 0.30, "boleto": 0.12, "debit_card": 0.05, "wallet": 0.06, "bank_transfer": 0.03},
            {"web": 0.42, "app": 0.26, "whatsapp": 0.14, "instagram": 0.10, "marketplace": 0.06, "store": 0.02},
            0.70, 1.6, 1.4, shipping_local=19.9,
-           churn_signal_stop={"social_share": 0.97, "whatsapp_message": 0.9}, churn_detractor_share=0.35),
+           churn_signal_stop={"social_share": 0.97, "whatsapp_message": 0.97}, churn_detractor_share=0.35),
     Market("mx", 0.24, "MXN", 19.5, "es",
            (("Ciudad de México", "Ciudad de México"), ("Jalisco", "Guadalajara"), ("Nuevo León", "Monterrey"),
             ("Puebla", "Puebla"), ("Yucatán", "Mérida"), ("Estado de México", "Toluca")),
