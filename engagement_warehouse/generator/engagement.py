@@ -5,6 +5,13 @@ browse while they are active (the loyal ones more, so engagement predicts retent
 browse before they sign up (anonymously, with the device's anonymous_id that later carries their
 customer_id too), opted-in customers open and click e-mails, loyalty members earn points, and
 some visitors never identify at all.
+
+Churn design (issue 20, strengths per market in markets.py): a buyer still alive browses to the
+end of the simulation; a buyer who dropped out (people.dropout_s) browses at
+Market.churn_session_fade of their rate from that moment and stops CHURN_FADE_DAYS days later,
+and the market's signature signals (Market.churn_signal_stop: social shares and WhatsApp in
+Brazil, referrals in Mexico) mostly stop at the dropout: such an event becomes a product view.
+So engagement tells alive from dead where purchase timing cannot yet.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .commerce import Orders
-from .markets import MARKETS, ORDER_CHANNELS
+from .markets import CHURN_FADE_DAYS, MARKETS, ORDER_CHANNELS
 from .people import People
 from .timeline import DAY, Timeline
 
@@ -155,18 +162,24 @@ def draw_events(rng: np.random.Generator, timeline: Timeline, people: People, or
     parts.append(dict(time_s=t, customer=customer, anonymous=customer, event_type=kinds, platform=platform,
                       market=market_of[customer], utm=_utm_per_visit(rng, length)))
 
-    # 2. browsing while active: from 20 days before sign-up to 60 days after the last order
+    # 2. browsing while active: from 20 days before sign-up; a buyer alive at the end browses to
+    # the end, one who dropped out browses less from the dropout and stops CHURN_FADE_DAYS later;
+    # a visitor who never buys, to 60 days after sign-up
     n_orders = np.bincount(orders.customer, minlength=people.n)
-    last_order = np.full(people.n, -np.inf)
-    np.maximum.at(last_order, orders.customer, orders.time_s)
-    last_order = np.where(n_orders > 0, np.maximum(last_order, people.signup_s), people.signup_s)
+    dropped = ~np.isnan(people.dropout_s)
+    last_active = np.where(n_orders > 0, timeline.end_s, people.signup_s + 60 * DAY)
+    last_active = np.where(dropped, people.dropout_s + CHURN_FADE_DAYS * DAY, last_active)
     window_start = np.maximum(people.signup_s - 20 * DAY, timeline.start_s)
-    window_end = np.minimum(last_order + 60 * DAY, timeline.end_s - 3600.0)
+    window_end = np.minimum(last_active, timeline.end_s - 3600.0)
     active_days = np.maximum(window_end - window_start, 0) / DAY
     intensity = BROWSE_SESSIONS_PER_ACTIVE_DAY * np.where(people.loyal_prone, 1.8, 1.0) * (~people.is_guest)
     n_visits = rng.poisson(active_days * intensity)
     owner = np.repeat(np.arange(people.n, dtype=np.int32), n_visits)
     start = window_start[owner] + rng.random(owner.size) * (window_end - window_start)[owner]
+    after_dropout = start > np.nan_to_num(people.dropout_s[owner], nan=np.inf)
+    session_fade = np.array([m.churn_session_fade for m in MARKETS])[people.market[owner]]
+    kept = ~after_dropout | (rng.random(owner.size) < session_fade)
+    owner, start, after_dropout = owner[kept], start[kept], after_dropout[kept]
     length = rng.geometric(1 / 6.0, owner.size)
     t, first = _expand_visits(rng, start, length)
     customer = np.repeat(owner, length)
@@ -175,9 +188,17 @@ def draw_events(rng: np.random.Generator, timeline: Timeline, people: People, or
     weights = np.tile([BROWSE_WEIGHTS[name] for name in names], (len(MARKETS), 1))
     weights[:, names.index("whatsapp_message")] *= [m.whatsapp_affinity for m in MARKETS]
     weights[:, names.index("social_share")] *= [m.social_affinity for m in MARKETS]
+    weights[:, names.index("referral_sent")] *= [m.referral_affinity for m in MARKETS]
     event_type_of_name = np.array([EVENT_TYPES.index(name) for name in names], dtype=np.int8)
     kinds = event_type_of_name[_draw_by_group(rng, market, weights)]
     kinds[first] = 0
+    # after the dropout the market's signature signals mostly stop (they become product views)
+    stop = np.zeros((len(MARKETS), len(EVENT_TYPES)))
+    for index, m in enumerate(MARKETS):
+        for name, share in m.churn_signal_stop.items():
+            stop[index, EVENT_TYPES.index(name)] = share
+    stopped = np.repeat(after_dropout, length) & (rng.random(t.size) < stop[market, kinds])
+    kinds[stopped] = EVENT_TYPES.index("product_view")
     visit_platform = rng.choice(np.arange(3, dtype=np.int8), owner.size, p=[0.55, 0.2, 0.25])
     platform = np.repeat(visit_platform, length)
     platform[kinds == EVENT_TYPES.index("whatsapp_message")] = PLATFORMS.index("whatsapp")

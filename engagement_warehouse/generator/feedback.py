@@ -70,6 +70,13 @@ def draw_feedback(rng: np.random.Generator, timeline: Timeline, people: People, 
     propensity = 1.0 - people.dropout_p[customer]
     nps = np.clip(np.round(rng.normal(3.0 + 7.0 * propensity, 1.6)), 0, 10)
     stars = np.clip(np.round(rng.normal(2.4 + 2.6 * propensity, 0.8)), 1, 5)
+    # the answer about the order a person drops out after is often a detractor's (issue 20,
+    # Market.churn_detractor_share): a soured answer says churn where timing cannot yet
+    final_order = orders.time_s[order] == people.dropout_s[customer]
+    detractor_share = np.array([m.churn_detractor_share for m in MARKETS])[people.market[customer]]
+    soured = final_order & (rng.random(customer.size) < detractor_share)
+    nps = np.where(soured, np.minimum(nps, rng.integers(0, 7, customer.size)), nps)
+    stars = np.where(soured, np.minimum(stars, rng.integers(1, 3, customer.size)), stars)
     score = np.where(survey == 0, nps, stars).astype(np.int64)
     sentiment = np.where(survey == 0, np.digitize(score, [7, 9]), np.digitize(score, [3, 5]))
 

@@ -3,6 +3,16 @@
 The numbers are invented but shaped after what is known of Latin-American e-commerce: pix and
 boleto in Brazil, OXXO and cash on delivery in Mexico, cash on delivery in Colombia and Peru,
 instalments on credit cards in Brazil and Argentina, WhatsApp and Instagram as sales channels.
+
+Churn design (issue 20): what a person does after dropping out of the buying process (see
+people.py) differs by market, so a churn model has something to find beyond BG/NBD's purchase
+timing. The per-market strengths are the `churn_*` fields of Market (and `referral_affinity`);
+CHURN_DRIVERS_BY_MARKET names, per market, the churn-model features this design makes predictive,
+strongest first. In short: everywhere a person's browsing falls to `churn_session_fade` of its
+rate at the moment they drop out and stops CHURN_FADE_DAYS later (a person still alive browses to
+the end of the simulation); in Brazil social shares and WhatsApp messages stop almost entirely;
+in Mexico referrals stop (and alive Mexicans send several times more of them); the survey
+answered after a person's final order is a detractor's with probability `churn_detractor_share`.
 """
 
 from __future__ import annotations
@@ -39,6 +49,15 @@ class Market:
     tax_rate: float = 0.0
     shipping_local: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
+    # Churn design (issue 20; engagement.py, feedback.py): after a person drops out, their
+    # browsing sessions keep this share of their rate (for CHURN_FADE_DAYS days, then none) ...
+    churn_session_fade: float = 0.3
+    # ... and a browsing event of these types is, with this probability, not sent any more (it
+    # becomes a product view): the market's signature signals stop at the dropout
+    churn_signal_stop: dict[str, float] = field(default_factory=dict)
+    # probability that the survey answered after the final order is a detractor's (NPS 0-6, 1-2 stars)
+    churn_detractor_share: float = 0.35
+    referral_affinity: float = 1.0  # weight of referral_sent among browsing events
 
 
 MARKETS: tuple[Market, ...] = (
@@ -48,20 +67,22 @@ MARKETS: tuple[Market, ...] = (
             ("Pernambuco", "Recife"), ("Ceará", "Fortaleza")),
            {"credit_card": 0.44, "pix": 0.30, "boleto": 0.12, "debit_card": 0.05, "wallet": 0.06, "bank_transfer": 0.03},
            {"web": 0.42, "app": 0.26, "whatsapp": 0.14, "instagram": 0.10, "marketplace": 0.06, "store": 0.02},
-           0.70, 1.6, 1.4, shipping_local=19.9),
+           0.70, 1.6, 1.4, shipping_local=19.9,
+           churn_signal_stop={"social_share": 0.97, "whatsapp_message": 0.97}, churn_detractor_share=0.35),
     Market("mx", 0.24, "MXN", 19.5, "es",
            (("Ciudad de México", "Ciudad de México"), ("Jalisco", "Guadalajara"), ("Nuevo León", "Monterrey"),
             ("Puebla", "Puebla"), ("Yucatán", "Mérida"), ("Estado de México", "Toluca")),
            {"credit_card": 0.33, "debit_card": 0.15, "oxxo": 0.20, "cash_on_delivery": 0.14, "wallet": 0.12,
             "bank_transfer": 0.06},
            {"web": 0.40, "app": 0.22, "whatsapp": 0.14, "instagram": 0.14, "marketplace": 0.08, "store": 0.02},
-           0.45, 1.5, 1.5, shipping_local=99.0),
+           0.45, 1.5, 1.5, shipping_local=99.0,
+           churn_signal_stop={"referral_sent": 0.97}, referral_affinity=4.0, churn_detractor_share=0.35),
     Market("co", 0.12, "COP", 4000.0, "es",
            (("Bogotá D.C.", "Bogotá"), ("Antioquia", "Medellín"), ("Valle del Cauca", "Cali"),
             ("Atlántico", "Barranquilla"), ("Santander", "Bucaramanga")),
            {"credit_card": 0.28, "debit_card": 0.14, "cash_on_delivery": 0.26, "wallet": 0.10, "bank_transfer": 0.22},
            {"web": 0.38, "app": 0.18, "whatsapp": 0.24, "instagram": 0.12, "marketplace": 0.06, "store": 0.02},
-           0.30, 1.8, 1.1, shipping_local=12000.0),
+           0.30, 1.8, 1.1, shipping_local=12000.0, churn_detractor_share=0.6),
     Market("ar", 0.09, "ARS", 900.0, "es",
            (("Buenos Aires", "Buenos Aires"), ("Córdoba", "Córdoba"), ("Santa Fe", "Rosario"),
             ("Mendoza", "Mendoza"), ("Tucumán", "San Miguel de Tucumán")),
@@ -78,7 +99,7 @@ MARKETS: tuple[Market, ...] = (
            (("Lima", "Lima"), ("Arequipa", "Arequipa"), ("La Libertad", "Trujillo"), ("Cusco", "Cusco")),
            {"credit_card": 0.33, "debit_card": 0.15, "wallet": 0.22, "cash_on_delivery": 0.20, "bank_transfer": 0.10},
            {"web": 0.36, "app": 0.18, "whatsapp": 0.26, "instagram": 0.12, "marketplace": 0.06, "store": 0.02},
-           0.25, 1.7, 1.2, shipping_local=15.0),
+           0.25, 1.7, 1.2, shipping_local=15.0, churn_detractor_share=0.6),
     Market("uy", 0.015, "UYU", 40.0, "es", (("Montevideo", "Montevideo"), ("Canelones", "Las Piedras")),
            {"credit_card": 0.55, "debit_card": 0.25, "wallet": 0.10, "bank_transfer": 0.10},
            {"web": 0.55, "app": 0.25, "whatsapp": 0.10, "instagram": 0.08, "store": 0.02},
@@ -104,6 +125,23 @@ MARKETS: tuple[Market, ...] = (
            {"web": 0.60, "app": 0.28, "whatsapp": 0.04, "instagram": 0.08},
            0.10, 0.6, 1.0, tax_rate=0.21, shipping_local=4.9),
 )
+
+# Browsing of a person who dropped out stops this many days after the dropout (issue 20).
+CHURN_FADE_DAYS = 60
+
+# The churn-model features (names of the churn model's feature columns) that the design above
+# makes predictive of churn beyond purchase timing, per market, strongest first. A trend is the
+# person's count in the 30 days before a snapshot against the 90 days before those. Read by the
+# churn model's tests ("the top drivers per market match the generator's design").
+CHURN_DRIVERS_BY_MARKET: dict[str, list[str]] = {
+    "br": ["social_shares_trend", "whatsapp_messages_trend", "sessions_trend", "product_views_trend",
+           "latest_nps", "is_detractor"],
+    "mx": ["referrals_sent", "frequency", "sessions_trend", "product_views_trend", "latest_nps", "is_detractor"],
+    "co": ["is_detractor", "latest_nps", "sessions_trend", "product_views_trend"],
+    "pe": ["is_detractor", "latest_nps", "sessions_trend", "product_views_trend"],
+    **{code: ["sessions_trend", "product_views_trend", "latest_nps", "is_detractor"]
+       for code in ("ar", "cl", "uy", "ec", "cr", "pa", "us", "es")},
+}
 
 # Jewellery calendar: relative order intensity on given (month, first day, last day) windows.
 SEASONAL_PEAKS = (

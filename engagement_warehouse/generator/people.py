@@ -5,6 +5,11 @@ personal rate lambda; after each purchase the person drops out with a personal p
 Most people are "one-and-done" (p near 0.75); a loyal minority has a small p and buys for
 years. Loyalty members and promoters are drawn from the same latent loyalty, so the marts have
 real differences to find (members retain better, NPS predicts reordering).
+
+The moment a person drops out is kept (`dropout_s`: the time of the final purchase of their drawn
+sequence when that sequence ended before the end of the simulation; nan for a person still alive
+at the end, and for a person who never buys), so the other parts can make behaviour change at
+that moment (issue 20's churn design: engagement fades and the last survey sours, see markets.py).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ class People:
     person: np.ndarray  # person index: a guest duplicate shares it with the account
     is_guest: np.ndarray
     updated_s: np.ndarray
+    dropout_s: np.ndarray  # when the person dropped out (their final purchase); nan while alive
 
 
 @dataclass
@@ -81,6 +87,10 @@ def draw_people(rng: np.random.Generator, timeline: Timeline, scale: float) -> t
     u = first_u[owner] + cumulative - offsets
     time_s = timeline.to_calendar(u)
     keep = time_s < timeline.end_s
+    # a buyer whose drawn sequence ends inside the simulation dropped out at its final purchase
+    final = starts[n_alive > 0] + n_alive[n_alive > 0] - 1
+    dropout_s = np.full(n, np.nan)
+    dropout_s[n_alive > 0] = np.where(keep[final], time_s[final], np.nan)
     owner, time_s, sequence = owner[keep], time_s[keep], sequence[keep]
     purchases = Purchases(owner, time_s, sequence)
 
@@ -107,7 +117,7 @@ def draw_people(rng: np.random.Generator, timeline: Timeline, scale: float) -> t
         n=n, market=market, signup_s=signup, loyal_prone=loyal, dropout_p=dropout, purchase_rate=rate,
         is_loyalty_member=is_member, loyalty_joined_s=joined, acquisition=acquisition,
         referred_by=referred_by, marketing_opt_in=opt_in, person=np.arange(n),
-        is_guest=np.zeros(n, dtype=bool), updated_s=updated,
+        is_guest=np.zeros(n, dtype=bool), updated_s=updated, dropout_s=dropout_s,
     )
     return _split_guest_checkouts(rng, people, purchases, n_purchases)
 
@@ -157,6 +167,7 @@ def _split_guest_checkouts(rng: np.random.Generator, people: People, purchases: 
         person=extend(people.person, chosen),
         is_guest=extend(people.is_guest, np.ones(chosen.size, dtype=bool)),
         updated_s=extend(updated, guest_signup + 1.0),
+        dropout_s=extend(people.dropout_s, people.dropout_s[chosen]),
     )
     order = np.lexsort((purchases.time_s, customer))
     return merged, Purchases(customer[order], purchases.time_s[order], sequence[order])
