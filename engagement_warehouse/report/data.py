@@ -32,6 +32,7 @@ REQUIRED_MARTS = (
     "clv_cac_by_channel",
     "regional_engagement",
     "feedback_summary",
+    "churn_model_evaluation",
 )
 # The report reads monthly cohorts only (the marts also hold ISO-week cohorts).
 COHORT_GRAIN = "month"
@@ -58,6 +59,7 @@ class ReportData:
     regional_months: tuple[date, date]
     feedback: pd.DataFrame
     feedback_all_countries: pd.DataFrame
+    churn: pd.DataFrame
     country_names: dict[str, str]
     # None when the file holds no run history (not built by dbt on DuckDB)
     run_history: RunHistory | None = None
@@ -216,6 +218,31 @@ FEEDBACK_ALL_COUNTRIES_SQL = f"""
 """
 
 
+# The churn model beside the BG/NBD baseline on the time split, as the mart has it: per scorer and
+# segment (all, or a country) ten decile rows with the segment's metrics on each.
+CHURN_EVALUATION_SQL = f"""
+    select
+        scorer,
+        country_code,
+        decile,
+        evaluation_status,
+        persons,
+        churners,
+        auc,
+        pr_auc,
+        brier_score,
+        top_decile_lift,
+        top_decile_capture_rate,
+        decile_mean_predicted,
+        decile_observed_churn_rate,
+        cumulative_capture_rate,
+        evaluation_snapshot_date,
+        label_end_date
+    from {SCHEMA}.churn_model_evaluation
+    order by country_code, scorer, decile
+"""
+
+
 # The run history (doc block run_history): the last HISTORY_RUNS runs of the target of the latest
 # run, the raw rows counted at each, and the latest run's alerts as `engagement-warehouse alerts`
 # prints them.
@@ -307,6 +334,7 @@ def load(database: Path) -> ReportData:
             regional_months=(first_month, last_month),
             feedback=con.execute(FEEDBACK_SQL).df(),
             feedback_all_countries=con.execute(FEEDBACK_ALL_COUNTRIES_SQL).df(),
+            churn=con.execute(CHURN_EVALUATION_SQL).df(),
             country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
             run_history=load_run_history(con),
         )

@@ -702,3 +702,98 @@ def run_history_figure(history: RunHistory | None) -> Chart:
 
 def iso_timestamp(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- churn model against the BG/NBD baseline ------------------------------------------------------
+
+CHURN_SCORERS = {"churn_model": ("Churn model", "#1f77b4"), "bgnbd_baseline": ("BG/NBD baseline (1 - P(alive))", "#ff7f0e")}
+
+
+def churn_segments(churn: pd.DataFrame) -> list[str]:
+    """'all' first, then the countries where both scorers were measured (status ok), largest first."""
+    first = churn[(churn["decile"] == 1) & (churn["evaluation_status"] == "ok")]
+    measured = first.groupby("country_code")["scorer"].nunique()
+    persons = first.groupby("country_code")["persons"].max()
+    ok = [c for c in measured.index if measured[c] == len(CHURN_SCORERS)]
+    return sorted(ok, key=lambda c: (c != "all", -int(persons[c]), c))
+
+
+def churn_curves_figure(churn: pd.DataFrame, names: dict[str, str]) -> Chart:
+    from plotly.subplots import make_subplots
+    segments = churn_segments(churn)
+    if not segments:
+        return no_data("no segment of `churn_model_evaluation` with status ok (too few active persons or "
+                       "churners at the evaluation snapshot, or no fit)")
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
+                        subplot_titles=("Churners captured by the highest-scored share of persons",
+                                        "Calibration: predicted against observed churn by decile"))
+    groups = []
+    for segment in segments:
+        label = "All countries" if segment == "all" else country_label(segment, names)
+        for scorer, (name, color) in CHURN_SCORERS.items():
+            rows = churn[(churn["country_code"] == segment) & (churn["scorer"] == scorer)].sort_values("decile")
+            fig.add_trace(go.Scatter(
+                x=[0.0] + [d / 10 for d in rows["decile"]], y=[0.0] + floats(rows["cumulative_capture_rate"]),
+                mode="lines+markers", name=name, line={"color": color}, legendgroup=scorer,
+                showlegend=True, visible=segment == segments[0], meta={"segment": segment, "scorer": scorer},
+                hovertemplate=f"{label}, {name}<br>Top %{{x:.0%}} of persons: %{{y:.1%}} of churners<extra></extra>",
+            ), row=1, col=1)
+            fig.add_trace(go.Scatter(
+                x=floats(rows["decile_mean_predicted"]), y=floats(rows["decile_observed_churn_rate"]),
+                mode="markers+lines", name=name, line={"color": color, "dash": "dot"}, legendgroup=scorer,
+                showlegend=False, visible=segment == segments[0], meta={"segment": segment, "scorer": scorer},
+                customdata=ints(rows["decile"]),
+                hovertemplate=(f"{label}, {name}<br>Decile %{{customdata}}: predicted %{{x:.1%}}, "
+                               "observed %{y:.1%}<extra></extra>"),
+            ), row=1, col=2)
+            groups += [segment, segment]
+    for col in (1, 2):
+        fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"color": "grey", "dash": "dash", "width": 1},
+                                 name="Random ranking / perfect calibration", showlegend=col == 1,
+                                 hoverinfo="skip"), row=1, col=col)
+        groups.append(None)
+    buttons = [{"label": "All countries" if s == "all" else country_label(s, names), "method": "update",
+                "args": [{"visible": [g is None or g == s for g in groups]}]} for s in segments]
+    first = churn[(churn["decile"] == 1)]
+    as_of = first["evaluation_snapshot_date"].dropna()
+    subtitle = (f"Persons active at {iso_date(as_of.iloc[0])}, churn = no confirmed order in the following window"
+                if not as_of.empty else "Persons active at the evaluation snapshot")
+    styled(fig, "Churn model against the BG/NBD baseline", subtitle, "", "", height=560, top_margin=150)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    fig.update_xaxes(title_text="Share of persons, highest scores first", row=1, col=1)
+    fig.update_yaxes(title_text="Share of churners captured", row=1, col=1)
+    fig.update_xaxes(title_text="Mean predicted churn probability", row=1, col=2)
+    fig.update_yaxes(title_text="Observed churn rate", row=1, col=2)
+    fig.update_layout(legend=legend_on_right(),
+                      updatemenus=[{"type": "buttons", "direction": "right", "buttons": buttons, "active": 0,
+                                    "x": 0, "xanchor": "left", "y": 1.12, "yanchor": "bottom", "showactive": True,
+                                    "pad": {"b": 4}}])
+    return Chart(fig)
+
+
+def churn_metrics_figure(churn: pd.DataFrame, names: dict[str, str]) -> Chart:
+    first = churn[churn["decile"] == 1]
+    if first.empty:
+        return no_data("no row in `churn_model_evaluation` (no person active at the evaluation snapshot)")
+    order = {s: i for i, s in enumerate(churn_segments(churn))}
+    first = first.assign(position=[order.get(c, len(order)) for c in first["country_code"]]) \
+        .sort_values(["position", "country_code", "scorer"], ascending=[True, True, False])
+
+    def fmt(values, pattern):
+        return ["–" if v is None or pd.isna(v) else pattern.format(v) for v in values]
+
+    fig = go.Figure(go.Table(
+        header={"values": ["Segment", "Scorer", "Status", "Persons", "Churners", "AUC", "PR-AUC", "Brier",
+                           "Top-decile lift", "Top-decile capture"], "align": "left"},
+        cells={"values": [
+            ["All countries" if c == "all" else country_label(c, names) for c in first["country_code"]],
+            [CHURN_SCORERS.get(s, (s,))[0] for s in first["scorer"]],
+            list(first["evaluation_status"]), fmt(first["persons"], "{:,.0f}"), fmt(first["churners"], "{:,.0f}"),
+            fmt(first["auc"], "{:.3f}"), fmt(first["pr_auc"], "{:.3f}"), fmt(first["brier_score"], "{:.3f}"),
+            fmt(first["top_decile_lift"], "{:.2f}"), fmt(first["top_decile_capture_rate"], "{:.1%}"),
+        ], "align": "left"},
+    ))
+    fig.update_layout(title={"text": "Churn model and BG/NBD baseline: metrics on the time split"},
+                      height=120 + 24 * len(first), margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return Chart(fig)

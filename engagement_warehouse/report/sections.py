@@ -105,9 +105,43 @@ def build_sections(data: ReportData) -> list[Section]:
                         "far above 1 as 0.1 is below."),
             chart=figures.clv_to_cac_figure(data.clv_cac, names, colors),
         ),
+        *churn_sections(data),
         *regional_sections(data, colors),
         *feedback_sections(data, colors),
         run_history_section(data),
+    ]
+
+
+def churn_sections(data: ReportData) -> list[Section]:
+    names = data.country_names
+    definition = ("Churn: no confirmed order in the 90 days (var churn_horizon_days) after a snapshot. The model "
+                  "(`churn_model` in `churn_model_evaluation`) is trained on the persons active 180 days before the "
+                  "as-of date and their churn in the next 90 days, and measured on those active 90 days before it "
+                  "and their churn up to the as-of date, never the reverse; the baseline (`bgnbd_baseline`) is 1 - "
+                  "the BG/NBD probability alive of the same persons, fitted on the orders up to that snapshot. "
+                  "A person is active with a confirmed order in the 365 days before the snapshot. Countries with "
+                  "too few active persons or churners are not measured.")
+    return [
+        Section(
+            id="churn-curves",
+            heading="Churn model against the BG/NBD baseline",
+            guide=("Left: the higher a curve, the more churners the scorer finds among the persons it ranks "
+                   "first; right: the closer to the dashed line, the more a predicted probability reads as a rate."),
+            definition=(f"{definition} Left: cumulative share of churners (`cumulative_capture_rate`) in the "
+                        "deciles down to the x value; right: per decile, mean predicted (`decile_mean_predicted`) "
+                        "against observed churn rate (`decile_observed_churn_rate`)."),
+            chart=figures.churn_curves_figure(data.churn, names),
+        ),
+        Section(
+            id="churn-metrics",
+            heading="Churn model metrics",
+            guide=("Compare each segment's churn model row with its baseline row: higher AUC, PR-AUC and lift, "
+                   "lower Brier."),
+            definition=(f"{definition} AUC: chance that a churner is scored above a non-churner; PR-AUC: average "
+                        "precision; Brier: mean squared error of the probability; top-decile lift and capture: "
+                        "churn rate of the 10% scored highest over the overall rate, and their share of churners."),
+            chart=figures.churn_metrics_figure(data.churn, names),
+        ),
     ]
 
 
