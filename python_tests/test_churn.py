@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -188,7 +189,8 @@ def built(tmp_path_factory):
 
 def test_the_snapshots_split_time_in_two_label_windows(built):
     _, run, train, evaluate, end = built
-    (train_end,), = run.query("select label_end_date from intermediate.int_churn_snapshots where snapshot_role = 'train'")
+    (train_end,), = run.query(
+        "select label_end_date from intermediate.int_churn_snapshots where snapshot_role = 'train'")
     assert train_end == evaluate and (evaluate - train).days == 90 and (end - evaluate).days == 90
     assert run.query("select max(order_date) from staging.stg_shop__orders") == [(end,)]
 
@@ -204,7 +206,8 @@ def test_changes_after_the_snapshot_leave_its_features_unchanged_and_changes_bef
     _rewrite(later, "events", f"update t set event_ts = event_ts - interval 1 day "
                               f"where event_ts > date '{train}' + interval 4 day")
     _rewrite(later, "orders", f"update t set status = 'cancelled', subtotal = subtotal * 2 "
-                              f"where order_ts > date '{train}' + interval 3 day and order_ts < date '{end}' - interval 3 day")
+                              f"where order_ts > date '{train}' + interval 3 day "
+                              f"and order_ts < date '{end}' - interval 3 day")
     changed = run_dbt(CHAIN, later, work / "later")
     assert changed.returncode == 0, changed.output[-3000:]
     assert _train_features(changed.database) == before
@@ -267,3 +270,35 @@ def test_each_main_markets_strongest_designed_signal_is_one_of_its_own_drivers_a
         # NPS, whose fall the design puts after a churned person's last order in every market, is
         # among the three strongest of them everywhere
         assert "latest_nps" in designed_ranking[:3], (country, designed_ranking)
+
+
+# --- the report section ------------------------------------------------------------------------------
+
+def test_the_report_draws_the_marts_lift_and_calibration_values_and_leaves_the_section_out_without_them():
+    from engagement_warehouse.report import figures
+    features, labels = synthetic(400)
+    measured = churn_tables.evaluation(features, labels, ChurnSettings(), 100, FitSettings()).to_pandas()
+    # the synthetic persons give BG/NBD nothing to fit: the baseline's rows stand in, halved
+    model_rows = measured[measured["scorer"] == "churn_model"]
+    baseline_rows = model_rows.assign(scorer="bgnbd_baseline",
+                                      cumulative_capture_rate=model_rows["cumulative_capture_rate"] / 2)
+    evaluation = pd.concat([model_rows, baseline_rows], ignore_index=True)
+    assert figures.churn_segments(evaluation) == ["all", "BR", "MX"]
+    chart = figures.churn_curves_figure(evaluation, {})
+    drawn = {(trace.meta["segment"], trace.meta["scorer"], trace.xaxis): trace for trace in chart.figure.data
+             if trace.meta}
+    assert list(drawn[("all", "bgnbd_baseline", "x")].y) == \
+        [0.0] + list(baseline_rows[baseline_rows["country_code"] == "all"]["cumulative_capture_rate"])
+    rows = evaluation[(evaluation["country_code"] == "all") & (evaluation["scorer"] == "churn_model")]
+    lift = drawn[("all", "churn_model", "x")]
+    assert list(lift.y) == [0.0] + list(rows["cumulative_capture_rate"])
+    calibration = drawn[("all", "churn_model", "x2")]
+    assert list(calibration.x) == list(rows["decile_mean_predicted"])
+    assert list(calibration.y) == list(rows["decile_observed_churn_rate"])
+    table = figures.churn_metrics_figure(evaluation, {}).figure.data[0]
+    auc = rows["auc"].iloc[0]
+    assert f"{auc:.3f}" in table.cells.values[5]
+    # a warehouse too small to measure anything: no churn section (the statuses are in the mart)
+    small_features, small_labels = synthetic(50)
+    small = churn_tables.evaluation(small_features, small_labels, ChurnSettings(), 100, FitSettings()).to_pandas()
+    assert figures.churn_segments(small) == []

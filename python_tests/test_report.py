@@ -28,7 +28,7 @@ from .browser import headless_chromium
 from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
-               "churn-curves", "churn-metrics", "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "run-history")
+               "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.

@@ -706,7 +706,8 @@ def iso_timestamp(value: Any) -> str:
 
 # --- churn model against the BG/NBD baseline ------------------------------------------------------
 
-CHURN_SCORERS = {"churn_model": ("Churn model", "#1f77b4"), "bgnbd_baseline": ("BG/NBD baseline (1 - P(alive))", "#ff7f0e")}
+CHURN_SCORERS = {"churn_model": ("Churn model", "#1f77b4"),
+                 "bgnbd_baseline": ("BG/NBD baseline (1 - P(alive))", "#ff7f0e")}
 
 
 def churn_segments(churn: pd.DataFrame) -> list[str]:

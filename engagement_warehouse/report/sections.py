@@ -2,8 +2,10 @@
 the definition of what it plots (kept consistent with the doc blocks of models/docs.md, which
 the marts' columns cite), and its chart. `code` in backticks names a mart or column.
 
-Which sections there are depends on the data in one place only, the regional view
-(`regional_sections`); every other section is always there, with "No data: <why>" in place of its
+Which sections there are depends on the data in two places only, the regional view
+(`regional_sections`) and the churn model (`churn_sections`: only when `churn_model_evaluation`
+measured the model and the baseline on a segment, which a small warehouse does not reach); every
+other section is always there, with "No data: <why>" in place of its
 chart when the marts have nothing for it."""
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ def build_sections(data: ReportData) -> list[Section]:
 
 
 def churn_sections(data: ReportData) -> list[Section]:
+    """The churn model beside the BG/NBD baseline, when both were measured on some segment."""
+    if not figures.churn_segments(data.churn):
+        return []
     names = data.country_names
     definition = ("Churn: no confirmed order in the 90 days (var churn_horizon_days) after a snapshot. The model "
                   "(`churn_model` in `churn_model_evaluation`) is trained on the persons active 180 days before the "

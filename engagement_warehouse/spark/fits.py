@@ -83,8 +83,8 @@ def run_fits(spark, manifest_path: Path) -> list[FittedTable]:
     outputs["int_churn_model_evaluated"] = churn_evaluation(
         features, labels, ChurnSettings.from_meta(evaluated_meta), int(evaluated_meta["clv_min_repeat_customers"]),
         FitSettings.from_meta(evaluated_meta))
-    outputs["int_persons_churn_scored"] = churn_scores(features, labels,
-                                                       ChurnSettings.from_meta(manifest.meta("int_persons_churn_scored")))
+    scored_meta = manifest.meta("int_persons_churn_scored")
+    outputs["int_persons_churn_scored"] = churn_scores(features, labels, ChurnSettings.from_meta(scored_meta))
     with duckdb.connect() as con:
         cohorts = read("int_cohort_retention_measured")
         outputs["int_cohort_retention_projected"] = projection(
