@@ -2,9 +2,13 @@
 -- upper-case ISO codes of the countries seed only, so a BI filter on 'BR' finds every Brazilian
 -- row. Null is allowed (a visitor without a country); so are the roll-up markers 'all' and
 -- 'unknown' of regional_engagement (sub-region rows, never-identified visitors), and 'all' of
--- churn_model_evaluation (the metrics over every country), which name no country. One row per mart, column and offending value.
+-- churn_model_evaluation (the metrics over every country), which name no country. One row per
+-- mart, column and offending value.
 {{ after_every_model() }}
-{%- set roll_up_markers = {'regional_engagement': ['all', 'unknown'], 'churn_model_evaluation': ['all']} -%}
+{%- set roll_up_markers = {
+    'regional_engagement': ['all', 'unknown'],
+    'churn_model_evaluation': ['all'],
+} -%}
 {%- set checked = [] -%}
 {%- for mart, relation, column in built_string_columns(layer='marts') -%}
     {%- if column | lower == 'country_code' or column | lower == 'country' or (column | lower).endswith('_country_code') -%}
