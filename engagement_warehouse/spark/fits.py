@@ -1,11 +1,11 @@
 """The dbt Python models on Spark.
 
 dbt-spark runs Python models only on Databricks clusters, not in session mode, so on the spark
-target the four Python models (models/intermediate/fits/python) are disabled and the SQL models
+target the Python models (models/intermediate/fits/python) are disabled and the SQL models
 of the same names (models/intermediate/fits/spark) enabled, by one folder-level config each in
 dbt_project.yml; each SQL model reads what this job writes. The job reads the models' inputs
 (intermediate models) from the warehouse, calls the same fitting code as the Python models
-(engagement_warehouse.clv) and writes one table per model into the schema of the dbt source
+(engagement_warehouse.clv, engagement_warehouse.sentiment) and writes one table per model into the schema of the dbt source
 `python_fits`. Settings (the models' meta) and table names come from
 dbt's manifest, so nothing here repeats the YAML. `build.py` runs it between the two halves of
 the dbt build.
@@ -23,6 +23,8 @@ import pyarrow as pa
 from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
 from ..clv.tables import backtest, model_params, scores
+from ..sentiment.tables import Settings as SentimentSettings
+from ..sentiment.tables import evaluation, scored_comments
 
 PROJECT = "latam_engagement"
 SOURCE = "python_fits"
@@ -53,6 +55,9 @@ class Manifest:
     def relation(self, name: str) -> str:
         return self.model(name)["relation_name"]
 
+    def seed_relation(self, name: str) -> str:
+        return self.data["nodes"][f"seed.{PROJECT}.{name}"]["relation_name"]
+
     def fit_table(self, name: str) -> str:
         source = self.data["sources"][f"source.{PROJECT}.{SOURCE}.{name}"]
         return f"{source['schema']}.{source['identifier']}"
@@ -75,6 +80,11 @@ def run_fits(spark, manifest_path: Path) -> list[FittedTable]:
                                             int(backtest_meta["clv_min_repeat_customers"]),
                                             FitSettings.from_meta(backtest_meta)),
     }
+    feedback, lexicon = read("stg_shop__feedback"), spark.table(manifest.seed_relation("sentiment_lexicon")).toArrow()
+    sentiment = SentimentSettings.from_meta(manifest.meta("int_feedback_sentiment_scored"))
+    outputs["int_feedback_sentiment_scored"] = scored_comments(feedback, lexicon, sentiment)
+    outputs["int_sentiment_model_evaluated"] = evaluation(
+        feedback, lexicon, SentimentSettings.from_meta(manifest.meta("int_sentiment_model_evaluated")))
     with duckdb.connect() as con:
         cohorts = read("int_cohort_retention_measured")
         outputs["int_cohort_retention_projected"] = projection(
