@@ -355,6 +355,34 @@ def bin_width(values: pd.Series) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
 
 
+# The columns of the sentiment table: (column of sentiment_model_evaluation, header)
+SENTIMENT_COLUMNS = (
+    ("language", "Language"), ("sentiment_method", "Method"), ("is_method_in_use", "In use"),
+    ("scoring_status", "Language status"), ("comments", "Comments"), ("rated_comments", "Rated comments"),
+    ("negative_comments", "Negative (1-2 stars)"), ("positive_comments", "Positive (4-5 stars)"),
+    ("auc", "AUC"), ("precision_negative", "Precision (negative)"), ("recall_negative", "Recall (negative)"),
+)
+
+
+def sentiment_table(sentiment: pd.DataFrame) -> Chart:
+    """sentiment_model_evaluation as a table, one row per language and method, values as the mart has them."""
+    if sentiment.empty:
+        return no_data("no comment in `sentiment_model_evaluation` (the feedback data holds no comment)")
+    cells = []
+    for column, _ in SENTIMENT_COLUMNS:
+        values = sentiment[column].astype(object).where(sentiment[column].notna(), None).tolist()
+        if column == "is_method_in_use":
+            values = ["yes" if value else "no" for value in values]
+        cells.append([value.item() if hasattr(value, "item") else value for value in values])
+    fig = go.Figure(go.Table(
+        header={"values": [header for _, header in SENTIMENT_COLUMNS], "align": "left", "font": {"size": 12}},
+        cells={"values": cells, "align": "left", "format": [None] * 8 + [".3f"] * 3, "font": {"size": 12}},
+    ))
+    fig.update_layout(template=TEMPLATE, font={"family": FONT}, height=120 + 28 * len(sentiment),
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return Chart(fig)
+
+
 def clv_histogram(clv: pd.DataFrame) -> Chart:
     predicted = clv["predicted_clv_12m_usd"].dropna()
     statuses = ", ".join(sorted(clv["model_status"].dropna().unique()))
