@@ -316,17 +316,19 @@ def test_regional_bars_are_regional_engagement_over_its_twelve_months(page: Repo
         assert values == sorted(values, reverse=True), f"{metric}: bars not sorted"
 
 
-def test_sentiment_table_is_sentiment_model_evaluation(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
-    (table,) = traces(page, "sentiment-evaluation")
-    columns = table["cells"]["values"]
-    expected = rows(marts, """
-        select language, sentiment_method, rated_comments, negative_comments, auc, recall_negative
-        from marts.sentiment_model_evaluation order by language, sentiment_method""")
-    assert len(expected) >= 4  # es and pt, each with both methods
-    assert columns[0] == [row[0] for row in expected] and columns[1] == [row[1] for row in expected]
-    assert columns[5] == [row[2] for row in expected] and columns[6] == [row[3] for row in expected]
-    assert_same(columns[8], [row[4] for row in expected])
-    assert_same(columns[10], [row[5] for row in expected])
+def test_sentiment_bars_are_sentiment_model_evaluation(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    bars = {trace["meta"]["sentiment_method"]: trace for trace in traces(page, "sentiment-evaluation")}
+    assert set(bars) == {"classifier", "lexicon"}
+    for method, bar in bars.items():
+        expected = rows(marts, f"""
+            select language, auc, rated_comments, negative_comments, recall_negative
+            from marts.sentiment_model_evaluation where sentiment_method = '{method}' order by language""")
+        assert len(expected) >= 2, method  # es and pt at least
+        assert bar["x"] == [row[0] for row in expected], method
+        assert_same(bar["y"], [row[1] for row in expected])
+        assert [c[0] for c in bar["customdata"]] == [row[2] for row in expected]
+        assert [c[1] for c in bar["customdata"]] == [row[3] for row in expected]
+        assert_same([c[3] for c in bar["customdata"]], [row[4] for row in expected])
 
 
 def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
