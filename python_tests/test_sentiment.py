@@ -196,6 +196,17 @@ def _feedback(rows: list[tuple]) -> pa.Table:
     return pa.Table.from_pylist([dict(zip(schema.names, row)) for row in rows], schema=schema)
 
 
+def test_the_evaluation_does_not_depend_on_the_row_order():
+    """DuckDB and Spark hand the fit the same rows in different orders (make test-spark differed)."""
+    stars = np.random.default_rng(5).choice([1, 2, 4, 5], 300, p=[0.15, 0.1, 0.25, 0.5])
+    texts = compose_comments(np.random.default_rng(6), ["es"] * 300, np.where(stars <= 2, 0, 2))
+    rows = [(f"r{i:03d}", "product_review", int(star), text, "es") for i, (star, text) in enumerate(zip(stars, texts))]
+    settings, lexicon = Settings(min_rated_comments=20, neutral_band=BAND), lexicon_table()
+    forward = evaluation(_feedback(rows), lexicon, settings).to_pylist()
+    assert forward == evaluation(_feedback(rows[::-1]), lexicon, settings).to_pylist()
+    assert forward[0]["scoring_status"] == "classifier"
+
+
 def test_edge_cases_give_a_status_not_a_stack_trace():
     settings = Settings(min_rated_comments=20, neutral_band=BAND)
     lexicon = lexicon_table()

@@ -71,7 +71,10 @@ class Language:
 
 
 def _languages(feedback: pa.Table, settings: Settings) -> list[Language]:
-    rows = feedback.select(["feedback_id", "survey_type", "score", "comment", "language"]).to_pylist()
+    # sorted by id: the folds of the cross-validation follow the row order, which differs between
+    # engines (DuckDB and Spark gave different metrics before)
+    rows = sorted(feedback.select(["feedback_id", "survey_type", "score", "comment", "language"]).to_pylist(),
+                  key=lambda row: str(row["feedback_id"]))
     grouped: dict[str, list[dict]] = {}
     for row in rows:
         if row["comment"] is None:
