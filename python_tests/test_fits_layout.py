@@ -21,6 +21,7 @@ MART_OF_FIT = {
     "int_clv_backtest_fitted": "clv_backtest",
     "int_cohort_retention_projected": "retention_projection",
     "int_persons_clv_scored": "customer_lifetime_value",
+    "int_sentiment_model_evaluated": "sentiment_model_evaluation",
 }
 
 

@@ -28,7 +28,8 @@ from .browser import headless_chromium
 from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
-               "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "run-history")
+               "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "sentiment-evaluation",
+               "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -315,6 +316,21 @@ def test_regional_bars_are_regional_engagement_over_its_twelve_months(page: Repo
         assert values == sorted(values, reverse=True), f"{metric}: bars not sorted"
 
 
+def test_sentiment_bars_are_sentiment_model_evaluation(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    bars = {trace["meta"]["sentiment_method"]: trace for trace in traces(page, "sentiment-evaluation")}
+    assert set(bars) == {"classifier", "lexicon"}
+    for method, bar in bars.items():
+        expected = rows(marts, f"""
+            select language, auc, rated_comments, negative_comments, recall_negative
+            from marts.sentiment_model_evaluation where sentiment_method = '{method}' order by language""")
+        assert len(expected) >= 2, method  # es and pt at least
+        assert bar["x"] == [row[0] for row in expected], method
+        assert_same(bar["y"], [row[1] for row in expected])
+        assert [c[0] for c in bar["customdata"]] == [row[2] for row in expected]
+        assert [c[1] for c in bar["customdata"]] == [row[3] for row in expected]
+        assert_same([c[3] for c in bar["customdata"]], [row[4] for row in expected])
+
+
 def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
     lines = {trace["meta"]["country_code"]: trace for trace in traces(page, "nps-trend") if "meta" in trace}
     countries = rows(marts, """
@@ -512,6 +528,7 @@ EMPTY_MESSAGES = {
     "nps-trend": "No data: no NPS answer in feedback_summary",
     "csat-trend": "No data: no CSAT answer in feedback_summary",
     "review-trend": "No data: no product review in feedback_summary",
+    "sentiment-evaluation": "No data: no comment in sentiment_model_evaluation (the feedback data holds no comment)",
 }
 
 

@@ -22,7 +22,9 @@ FITS = PROJECT_DIR / "models/intermediate/fits"
 COLUMNS_OF = {"int_clv_model_params_fitted": "clv_model_params", "int_clv_backtest_fitted": "clv_backtest",
               "int_cohort_retention_projected": "retention_projection",
               "int_persons_clv_scored": "int_persons_clv_scored",
-              "int_churn_model_evaluated": "churn_model_evaluation", "int_persons_churn_scored": "int_persons_churn_scored"}
+              "int_churn_model_evaluated": "churn_model_evaluation", "int_persons_churn_scored": "int_persons_churn_scored",
+              "int_feedback_sentiment_scored": "int_feedback_sentiment_scored",
+              "int_sentiment_model_evaluated": "sentiment_model_evaluation"}
 
 
 def mart(keys: list[str], amounts: list[str], rates: list[float], loaded: list[str] | None = None) -> pa.Table:

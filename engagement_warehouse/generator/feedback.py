@@ -1,4 +1,5 @@
-"""Survey answers (NPS, CSAT) and product reviews, with comments in three languages.
+"""Survey answers (NPS, CSAT) and product reviews, with comments in three languages (composed in
+comments.py).
 
 Scores come from the same latent loyalty as the buying process: people who will keep buying
 answer higher, so NPS predicts reordering in the marts.
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .comments import compose_comments
 from .commerce import Orders, OrderItems
 from .markets import MARKETS
 from .people import People
@@ -18,25 +20,6 @@ from .timeline import DAY, Timeline
 SURVEY_TYPES = ["nps", "csat", "product_review"]
 LANGUAGES = ["es", "pt", "en"]
 FEEDBACK_CHANNELS = ["email", "app", "web", "whatsapp", "sms"]
-# (language, sentiment) -> comments; sentiment 0 negative, 1 neutral, 2 positive
-COMMENTS: dict[tuple[str, int], list[str]] = {
-    ("es", 0): ["El collar llegó dañado 😞", "Tardó demasiado el envío, nadie respondió por WhatsApp",
-                "La plata se oscureció en una semana", "No me devolvieron el dinero todavía"],
-    ("es", 1): ["Está bien, el empaque podría mejorar", "Normal, esperaba algo más brillante",
-                "Llegó a tiempo", "El anillo es un poco más pequeño de lo que pensé"],
-    ("es", 2): ["¡Me encantó el anillo! 💍", "Precioso, mi mamá quedó feliz ❤️",
-                "Excelente atención por WhatsApp, súper rápida", "Calidad increíble, volveré a comprar ✨"],
-    ("pt", 0): ["O colar chegou quebrado 😡", "Demorou muito e ninguém respondeu no WhatsApp",
-                "A prata escureceu em poucos dias", "Paguei o boleto e o pedido não saiu"],
-    ("pt", 1): ["Ok, a embalagem poderia ser melhor", "Chegou no prazo", "É bonito, mas menor do que parece"],
-    ("pt", 2): ["Amei o brinco! 😍", "Minha mãe adorou o presente ❤️", "Atendimento ótimo pelo WhatsApp",
-                "Qualidade excelente, já quero comprar de novo ✨"],
-    ("en", 0): ["The necklace arrived broken", "Shipping took far too long 😞", "Tarnished after a week"],
-    ("en", 1): ["It's fine, packaging could be better", "Arrived on time", "A bit smaller than expected"],
-    ("en", 2): ["Love it! 💖", "Beautiful ring, fast delivery", "Great service, will buy again ✨"],
-}
-
-
 @dataclass
 class Feedback:
     customer: np.ndarray
@@ -82,14 +65,13 @@ def draw_feedback(rng: np.random.Generator, timeline: Timeline, people: People, 
 
     home_language = np.array([LANGUAGES.index(m.language) for m in MARKETS])[people.market[customer]]
     language = np.where(rng.random(customer.size) < 0.06, LANGUAGES.index("en"), home_language)
-    texts: list[str] = []
-    lookup = np.full((len(LANGUAGES), 3, 2), 0, dtype=np.int64)  # (start, count) per language, sentiment
-    for (lang, mood), options in COMMENTS.items():
-        lookup[LANGUAGES.index(lang), mood] = (len(texts), len(options))
-        texts.extend(options)
-    start, count = lookup[language, sentiment, 0], lookup[language, sentiment, 1]
-    comment = start + np.floor(rng.random(customer.size) * count).astype(np.int64)
-    comment = np.where(rng.random(customer.size) < 0.55, comment, -1)
+    # comments composed from parts with the score's mood (generator/comments.py), each its own text
+    has_comment = rng.random(customer.size) < 0.55
+    commented = np.flatnonzero(has_comment)
+    texts = compose_comments(np.random.default_rng(rng.integers(2**63)),
+                             [LANGUAGES[code] for code in language[commented]], sentiment[commented])
+    comment = np.full(customer.size, -1, dtype=np.int64)
+    comment[commented] = np.arange(commented.size)
     channel = rng.choice(len(FEEDBACK_CHANNELS), customer.size, p=[0.45, 0.25, 0.12, 0.15, 0.03])
     return Feedback(customer=customer, order=order, time_s=time_s, survey_type=survey, score=score,
                     comment=comment, channel=channel, language=language, product=product,

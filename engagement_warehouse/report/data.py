@@ -33,6 +33,7 @@ REQUIRED_MARTS = (
     "regional_engagement",
     "feedback_summary",
     "churn_model_evaluation",
+    "sentiment_model_evaluation",
 )
 # The report reads monthly cohorts only (the marts also hold ISO-week cohorts).
 COHORT_GRAIN = "month"
@@ -60,6 +61,7 @@ class ReportData:
     feedback: pd.DataFrame
     feedback_all_countries: pd.DataFrame
     churn: pd.DataFrame
+    sentiment: pd.DataFrame
     country_names: dict[str, str]
     # None when the file holds no run history (not built by dbt on DuckDB)
     run_history: RunHistory | None = None
@@ -172,6 +174,25 @@ REGIONAL_SQL = f"""
 """
 REGIONAL_COUNTRIES_SQL = REGIONAL_SQL.format(keys="country_code")
 REGIONAL_STATES_SQL = REGIONAL_SQL.format(keys="country_code, state_region")
+
+# Per comment language, the method in use and both methods' metrics on the rated comments.
+SENTIMENT_SQL = f"""
+    select
+        language,
+        sentiment_method,
+        is_method_in_use,
+        scoring_status,
+        status_reason,
+        comments,
+        rated_comments,
+        negative_comments,
+        positive_comments,
+        auc,
+        precision_negative,
+        recall_negative
+    from {SCHEMA}.sentiment_model_evaluation
+    order by language, sentiment_method
+"""
 
 # The survey measures per country and month, as the mart has them: NPS (`nps`), CSAT as the share
 # of satisfied answers (`csat_satisfied_rate`) beside the mean CSAT score, the mean review rating.
@@ -335,6 +356,7 @@ def load(database: Path) -> ReportData:
             feedback=con.execute(FEEDBACK_SQL).df(),
             feedback_all_countries=con.execute(FEEDBACK_ALL_COUNTRIES_SQL).df(),
             churn=con.execute(CHURN_EVALUATION_SQL).df(),
+            sentiment=con.execute(SENTIMENT_SQL).df(),
             country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
             run_history=load_run_history(con),
         )

@@ -355,6 +355,42 @@ def bin_width(values: pd.Series) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
 
 
+# The sentiment methods in the order of their bars, with their colours.
+SENTIMENT_METHODS = (("classifier", PALETTE[0]), ("lexicon", PALETTE[1]))
+
+
+def sentiment_figure(sentiment: pd.DataFrame) -> Chart:
+    """AUC per comment language, one bar per method, the rest of sentiment_model_evaluation's row
+    (rated comments, negatives, precision, recall, status, method in use) in the hover."""
+    if sentiment.empty:
+        return no_data("no comment in `sentiment_model_evaluation` (the feedback data holds no comment)")
+    fig = go.Figure()
+    for method, color in SENTIMENT_METHODS:
+        rows = sentiment[sentiment["sentiment_method"] == method].sort_values("language")
+        custom = [[int(r.rated_comments), int(r.negative_comments), _or_none(r.precision_negative),
+                   _or_none(r.recall_negative), r.scoring_status, "yes" if r.is_method_in_use else "no"]
+                  for r in rows.itertuples()]
+        fig.add_trace(go.Bar(
+            x=list(rows["language"]), y=[_or_none(v) for v in rows["auc"]], name=method, marker={"color": color},
+            customdata=custom, meta={"sentiment_method": method},
+            hovertemplate=(f"{method}, %{{x}}<br>AUC %{{y:.3f}}<br>%{{customdata[0]:,}} rated comments, "
+                           "%{customdata[1]:,} negative<br>precision (negative) %{customdata[2]:.3f}, "
+                           "recall %{customdata[3]:.3f}<br>status %{customdata[4]}, in use: %{customdata[5]}"
+                           "<extra></extra>"),
+        ))
+    in_use = ", ".join(f"{r.language}: {r.sentiment_method}" for r in sentiment[sentiment["is_method_in_use"]].itertuples())
+    styled(fig, "Comment sentiment: how well each method separates 1-2 from 4-5 star comments",
+           f"Method in use: {in_use}. No bar: no metric (too few rated comments, or one class only).",
+           "Comment language", "AUC (classifier: cross-validated)", height=440)
+    fig.update_yaxes(range=[0, 1], tickformat=".1f")
+    fig.update_layout(barmode="group", legend=legend_on_right())
+    return Chart(fig)
+
+
+def _or_none(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def clv_histogram(clv: pd.DataFrame) -> Chart:
     predicted = clv["predicted_clv_12m_usd"].dropna()
     statuses = ", ".join(sorted(clv["model_status"].dropna().unique()))

@@ -110,6 +110,21 @@ def build_sections(data: ReportData) -> list[Section]:
         *churn_sections(data),
         *regional_sections(data, colors),
         *feedback_sections(data, colors),
+        Section(
+            id="sentiment-evaluation",
+            heading="Comment sentiment: classifier and lexicon by language",
+            guide=("Compare the two bars of a language: the higher the AUC, the better the method tells 1-2 star "
+                   "comments from 4-5 star ones; the hover has the counts, precision, recall and whether the "
+                   "method labels the language's comments."),
+            definition=("Per comment language (`sentiment_model_evaluation`): the rated comments (product reviews "
+                        "and CSAT answers, 1-2 stars negative, 4-5 positive, 3 left out), and for each method "
+                        "the AUC of its `sentiment_score` on them, and the precision and recall of its negative "
+                        "label. The classifier's are cross-validated (5 folds: each comment scored by a model "
+                        "that did not see it); the lexicon's are measured on the same comments. A language "
+                        "with fewer rated comments than `sentiment_min_rated_comments` (200) is scored by the "
+                        "lexicon (status lexicon_fallback) and has no classifier metrics."),
+            chart=figures.sentiment_figure(data.sentiment),
+        ),
         run_history_section(data),
     ]
 

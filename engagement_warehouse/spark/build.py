@@ -3,10 +3,12 @@
 One process runs three steps on one Spark session (dbt-spark's session method keeps the session
 of the process; Spark's embedded Derby metastore admits one process at a time):
 1. `dbt build` of everything that does not read the fits (`--exclude source:python_fits+`),
-2. the fits (fits.py), from the tables step 1 built, into the schema of source python_fits,
-3. `dbt build --select source:python_fits+`: the SQL models that stand in for the Python models
+2. the fits (fits.py) whose inputs step 1 built, into the schema of source python_fits,
+3. `dbt build --select source:python_fits.<those fits>+`: the SQL models that stand in for them
    on Spark (models/intermediate/fits/spark), everything downstream of them (the marts that
-   select from the fits), and their tests.
+   select from the fits), and their tests - but what reads a fit not made yet;
+then steps 2 and 3 again for the fits whose inputs read an earlier fit (fits.fit_rounds: the
+churn model's features read the comment sentiment, itself a fit).
 Extra arguments go to both dbt builds (e.g. --target-path, --vars); selection is this command's.
 """
 
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from ..raw_files import RawFilesError, find_raw_files, is_demo_data, raw_data_dir
 from . import require_spark_extra
-from .fits import SOURCE, run_fits
+from .fits import SOURCE, fit_rounds, run_fits
 
 
 class SparkBuildError(RuntimeError):
@@ -80,10 +82,15 @@ def spark_build(dbt_args: list[str]) -> None:
         print(f"dbt build {' '.join(selection)}: {time.perf_counter() - began:.0f} s", flush=True)
 
     dbt_build("--exclude", f"source:{SOURCE}+")
-    began = time.perf_counter()
     # the session dbt-spark opened in this process, with the profile's settings
     spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
-    for fitted in run_fits(spark, _target_path(dbt_args) / "manifest.json"):
-        print(f"fitted {fitted.model}: {fitted.rows:,} rows into {fitted.table}", flush=True)
-    print(f"fits: {time.perf_counter() - began:.0f} s", flush=True)
-    dbt_build("--select", f"source:{SOURCE}+")
+    manifest = _target_path(dbt_args) / "manifest.json"
+    rounds = fit_rounds(manifest)
+    for number, fits in enumerate(rounds):
+        began = time.perf_counter()
+        for fitted in run_fits(spark, manifest, fits):
+            print(f"fitted {fitted.model}: {fitted.rows:,} rows into {fitted.table}", flush=True)
+        print(f"fits: {time.perf_counter() - began:.0f} s", flush=True)
+        later = [fit for later_fits in rounds[number + 1:] for fit in later_fits]
+        dbt_build("--select", *(f"source:{SOURCE}.{fit}+" for fit in fits),
+                  *(["--exclude", *(f"source:{SOURCE}.{fit}+" for fit in later)] if later else []))

@@ -5,8 +5,8 @@ target the Python models (models/intermediate/fits/python) are disabled and the 
 of the same names (models/intermediate/fits/spark) enabled, by one folder-level config each in
 dbt_project.yml; each SQL model reads what this job writes. The job reads the models' inputs
 (intermediate models) from the warehouse, calls the same fitting code as the Python models
-(engagement_warehouse.clv, engagement_warehouse.churn) and writes one table per model into the schema of the dbt source
-`python_fits`. Settings (the models' meta) and table names come from
+(engagement_warehouse.clv, engagement_warehouse.churn, engagement_warehouse.sentiment) and
+writes one table per model into the schema of the dbt source `python_fits`. Settings (the models' meta) and table names come from
 dbt's manifest, so nothing here repeats the YAML. `build.py` runs it between the two halves of
 the dbt build.
 """
@@ -26,6 +26,8 @@ from ..churn.tables import scores as churn_scores
 from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
 from ..clv.tables import backtest, model_params, scores
+from ..sentiment.tables import Settings as SentimentSettings
+from ..sentiment.tables import evaluation, scored_comments
 
 PROJECT = "latam_engagement"
 SOURCE = "python_fits"
@@ -56,39 +58,60 @@ class Manifest:
     def relation(self, name: str) -> str:
         return self.model(name)["relation_name"]
 
+    def seed_relation(self, name: str) -> str:
+        return self.data["nodes"][f"seed.{PROJECT}.{name}"]["relation_name"]
+
+    def inputs(self, fit: str) -> list[str]:
+        """The nodes a fit reads: its SQL twin's parents (depends_on) but its own fitted table."""
+        own = f"source.{PROJECT}.{SOURCE}.{fit}"
+        return [node for node in self.data["parent_map"][f"model.{PROJECT}.{fit}"] if node != own]
+
+    def reads_fit(self, node: str, fit: str) -> bool:
+        """Whether node is downstream of fit's table."""
+        target, seen, todo = f"source.{PROJECT}.{SOURCE}.{fit}", set(), [node]
+        while todo:
+            current = todo.pop()
+            if current == target:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.data["parent_map"].get(current, []))
+        return False
+
     def fit_table(self, name: str) -> str:
         source = self.data["sources"][f"source.{PROJECT}.{SOURCE}.{name}"]
         return f"{source['schema']}.{source['identifier']}"
 
 
-def run_fits(spark, manifest_path: Path) -> list[FittedTable]:
-    """Fits every model and writes its table; returns what it wrote."""
+def fit_rounds(manifest_path: Path) -> list[list[str]]:
+    """The fits in the order the job can compute them: a fit whose inputs (its SQL twin's parents
+    other than its own fitted table) read another fit's table - the churn features read the
+    comment sentiment - comes in a round after that fit, once dbt has built what lies between."""
+    manifest = Manifest(manifest_path)
+    fits = sorted(FIT_MODELS)
+    waiting_on = {fit: {other for other in fits if other != fit
+                        and any(manifest.reads_fit(node, other) for node in manifest.inputs(fit))} for fit in fits}
+    rounds, done = [], set()
+    while len(done) < len(fits):
+        ready = [fit for fit in fits if fit not in done and waiting_on[fit] <= done]
+        if not ready:
+            raise RuntimeError(f"the fits {sorted(set(fits) - done)} read each other's tables")
+        rounds.append(ready)
+        done.update(ready)
+    return rounds
+
+
+def run_fits(spark, manifest_path: Path, models: list[str] | None = None) -> list[FittedTable]:
+    """Fits the models (default: every one of FIT_MODELS) and writes their tables; returns what
+    it wrote. The models' inputs must have been built (fit_rounds gives the order)."""
     manifest = Manifest(manifest_path)
 
     def read(model: str) -> pa.Table:
         return spark.table(manifest.relation(model)).toArrow()
 
-    rfm = read("int_persons_rfm")
-    params_meta, backtest_meta = manifest.meta("int_clv_model_params_fitted"), manifest.meta("int_clv_backtest_fitted")
-    params = model_params(rfm, int(params_meta["clv_min_repeat_customers"]), FitSettings.from_meta(params_meta))
-    outputs = {
-        "int_clv_model_params_fitted": params,
-        "int_persons_clv_scored": scores(rfm, params, float(manifest.meta("int_persons_clv_scored")["annual_discount_rate"])),
-        "int_clv_backtest_fitted": backtest(read("int_persons_clv_backtest"),
-                                            int(backtest_meta["clv_min_repeat_customers"]),
-                                            FitSettings.from_meta(backtest_meta)),
-    }
-    features, labels = read("int_persons_churn_features"), read("int_persons_churn_labels")
-    evaluated_meta = manifest.meta("int_churn_model_evaluated")
-    outputs["int_churn_model_evaluated"] = churn_evaluation(
-        features, labels, ChurnSettings.from_meta(evaluated_meta), int(evaluated_meta["clv_min_repeat_customers"]),
-        FitSettings.from_meta(evaluated_meta))
-    scored_meta = manifest.meta("int_persons_churn_scored")
-    outputs["int_persons_churn_scored"] = churn_scores(features, labels, ChurnSettings.from_meta(scored_meta))
-    with duckdb.connect() as con:
-        cohorts = read("int_cohort_retention_measured")
-        outputs["int_cohort_retention_projected"] = projection(
-            con.from_arrow(cohorts), settings_from_meta(manifest.meta("int_cohort_retention_projected")))
+    outputs = {}
+    for model in models or sorted(FIT_MODELS):
+        outputs.update(FIT_MODELS[model](manifest, read, spark, outputs))
 
     written = []
     for model, table in outputs.items():
@@ -109,3 +132,73 @@ def _typed(table: pa.Table) -> pa.Table:
         if pa.types.is_null(field.type):
             table = table.set_column(index, field.name, pa.nulls(table.num_rows, pa.string()))
     return table
+
+
+def _clv_params(manifest, read, spark, done):
+    meta = manifest.meta("int_clv_model_params_fitted")
+    return {"int_clv_model_params_fitted": model_params(read("int_persons_rfm"), int(meta["clv_min_repeat_customers"]),
+                                                        FitSettings.from_meta(meta))}
+
+
+def _clv_scores(manifest, read, spark, done):
+    params = done.get("int_clv_model_params_fitted")
+    if params is None:
+        params = _clv_params(manifest, read, spark, done)["int_clv_model_params_fitted"]
+    rate = float(manifest.meta("int_persons_clv_scored")["annual_discount_rate"])
+    return {"int_persons_clv_scored": scores(read("int_persons_rfm"), params, rate)}
+
+
+def _clv_backtest(manifest, read, spark, done):
+    meta = manifest.meta("int_clv_backtest_fitted")
+    return {"int_clv_backtest_fitted": backtest(read("int_persons_clv_backtest"), int(meta["clv_min_repeat_customers"]),
+                                                FitSettings.from_meta(meta))}
+
+
+def _retention_projection(manifest, read, spark, done):
+    with duckdb.connect() as con:
+        cohorts = read("int_cohort_retention_measured")
+        return {"int_cohort_retention_projected": projection(
+            con.from_arrow(cohorts), settings_from_meta(manifest.meta("int_cohort_retention_projected")))}
+
+
+def _churn_evaluation(manifest, read, spark, done):
+    meta = manifest.meta("int_churn_model_evaluated")
+    return {"int_churn_model_evaluated": churn_evaluation(
+        read("int_persons_churn_features"), read("int_persons_churn_labels"), ChurnSettings.from_meta(meta),
+        int(meta["clv_min_repeat_customers"]), FitSettings.from_meta(meta))}
+
+
+def _churn_scores(manifest, read, spark, done):
+    meta = manifest.meta("int_persons_churn_scored")
+    return {"int_persons_churn_scored": churn_scores(read("int_persons_churn_features"),
+                                                     read("int_persons_churn_labels"), ChurnSettings.from_meta(meta))}
+
+
+def _sentiment_lexicon(manifest, spark) -> pa.Table:
+    return spark.table(manifest.seed_relation("sentiment_lexicon")).toArrow()
+
+
+def _sentiment_scores(manifest, read, spark, done):
+    settings = SentimentSettings.from_meta(manifest.meta("int_feedback_sentiment_scored"))
+    return {"int_feedback_sentiment_scored": scored_comments(read("stg_shop__feedback"),
+                                                             _sentiment_lexicon(manifest, spark), settings)}
+
+
+def _sentiment_evaluation(manifest, read, spark, done):
+    settings = SentimentSettings.from_meta(manifest.meta("int_sentiment_model_evaluated"))
+    return {"int_sentiment_model_evaluated": evaluation(read("stg_shop__feedback"),
+                                                        _sentiment_lexicon(manifest, spark), settings)}
+
+
+# Each fit: the function that computes its table from the warehouse (the same code as its dbt
+# Python model in models/intermediate/fits/python).
+FIT_MODELS = {
+    "int_clv_model_params_fitted": _clv_params,
+    "int_persons_clv_scored": _clv_scores,
+    "int_clv_backtest_fitted": _clv_backtest,
+    "int_cohort_retention_projected": _retention_projection,
+    "int_churn_model_evaluated": _churn_evaluation,
+    "int_persons_churn_scored": _churn_scores,
+    "int_feedback_sentiment_scored": _sentiment_scores,
+    "int_sentiment_model_evaluated": _sentiment_evaluation,
+}

@@ -10,7 +10,7 @@
         'amplitude_event_mapping', 'ga4_event_mapping', 'ga4_param_mapping',
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine', 'mixpanel_event_mapping',
         'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',
-        'retention_projection', 'structure_exceptions', 'typeform_question_mapping',
+        'retention_projection', 'sentiment_model_evaluation', 'structure_exceptions', 'typeform_question_mapping',
     ] %}
 -- depends_on: {{ ref(model_name) }}
     {%- endfor %}

@@ -1,4 +1,4 @@
-"""Suites of models/marts/feedback: fct_feedback, feedback_summary."""
+"""Suites of models/marts/feedback: fct_feedback, feedback_summary, sentiment_model_evaluation."""
 
 from __future__ import annotations
 
@@ -32,4 +32,16 @@ feedback_summary = MartSuite(
     ),
 )
 
-SUITES = [fct_feedback, feedback_summary]
+sentiment_model_evaluation = MartSuite(
+    mart="sentiment_model_evaluation",
+    categories=("sentiment_method", "scoring_status"),
+    grain=("language", "sentiment_method"),
+    expectations=(
+        *at_least_zero("comments", "rated_comments", "negative_comments", "positive_comments", "min_rated_comments"),
+        between("auc", 0, 1),
+        between("precision_negative", 0, 1),
+        between("recall_negative", 0, 1),
+    ),
+)
+
+SUITES = [fct_feedback, feedback_summary, sentiment_model_evaluation]

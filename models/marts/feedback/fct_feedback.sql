@@ -1,5 +1,5 @@
--- One row per survey answer or product review: NPS category, CSAT satisfaction, lexicon
--- sentiment of the comment, and whether the person placed a confirmed order in the 90 days after
+-- One row per survey answer or product review: NPS category, CSAT satisfaction, sentiment of the
+-- comment and the method that scored it, and whether the person placed a confirmed order in the 90 days after
 -- answering (null while those 90 days are not over in the data).
 with
 
@@ -75,6 +75,7 @@ final as (
         with_person.comment is not null as has_comment,
         sentiment.sentiment_label,
         sentiment.sentiment_score,
+        sentiment.sentiment_method,
 
         -- when
         with_person.submitted_ts,

@@ -1,0 +1,12 @@
+"""Per language and method, the cross-validated classifier's and the lexicon's AUC, precision and
+recall on the rated comments (doc block sentiment); the mart sentiment_model_evaluation selects
+from it."""
+
+from engagement_warehouse.sentiment.tables import Settings, evaluation
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    feedback = dbt.ref("stg_shop__feedback").to_arrow_table()
+    lexicon = dbt.ref("sentiment_lexicon").to_arrow_table()
+    return evaluation(feedback, lexicon, Settings.from_meta(dbt.config.get("meta")))

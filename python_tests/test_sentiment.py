@@ -1,0 +1,244 @@
+"""Comment sentiment (issue 20, doc block sentiment): the lexicon's negation, the metrics against a
+hand-computed case, the classifier against the lexicon on held-out rated comments of the demo
+data, hand-written reviews the generator did not write, and the edge cases of the fit."""
+
+from __future__ import annotations
+
+import csv
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
+
+from engagement_warehouse.generator import generate
+from engagement_warehouse.generator.comments import compose_comments
+from engagement_warehouse.sentiment.classifier import fit_and_score, label_of, metrics, rated_label
+from engagement_warehouse.sentiment.lexicon import Lexicon, score_text
+from engagement_warehouse.sentiment.tables import Settings, evaluation, scored_comments
+
+from .conftest import PROJECT_DIR
+
+SEED = PROJECT_DIR / "seeds/sentiment_lexicon.csv"
+BAND = 0.2
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    with SEED.open(newline="") as handle:
+        return Lexicon.from_rows(list(csv.DictReader(handle)))
+
+
+def lexicon_table() -> pa.Table:
+    with SEED.open(newline="") as handle:
+        return pa.Table.from_pylist(list(csv.DictReader(handle)))
+
+
+def label(lexicon: Lexicon, text: str, language: str) -> str:
+    return label_of(score_text(lexicon, text, language).balance, BAND)
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    # a negated positive is negative
+    ("pt", "Não recomendo", "negative"),
+    ("pt", "não gostei do colar", "negative"),
+    ("pt", "NAO RECOMENDO", "negative"),  # caps, accent dropped
+    ("es", "No me gustó para nada", "negative"),
+    ("es", "no lo recomiendo", "negative"),
+    ("en", "not worth it", "negative"),
+    ("en", "I didn't like it", "negative"),
+    # a complaint that is itself a negation
+    ("pt", "o pedido não chegou", "negative"),
+    ("es", "no llegó", "negative"),
+    ("es", "nunca llegó mi pedido", "negative"),
+    ("en", "it never arrived", "negative"),
+    # a negated complaint is praise
+    ("es", "nada que reclamar", "positive"),
+    ("es", "sin problemas", "positive"),
+    ("pt", "sem defeito nenhum", "positive"),
+    ("pt", "nada a reclamar", "positive"),
+    ("pt", "não escureceu", "positive"),
+    ("en", "no problems at all", "positive"),
+    # the same terms without a negator keep their polarity
+    ("pt", "recomendo", "positive"),
+    ("es", "tuve un problema con el envío", "negative"),
+    # a negator does not reach past a contrast word or punctuation: one half each, neutral
+    ("pt", "não é caro, mas é lindo", "positive"),
+    ("es", "lindo pero tardó mucho", "neutral"),
+    # an emoji is never negated
+    ("es", "no me gustó 😡", "negative"),
+])
+def test_negation_in_the_lexicon(lexicon, language, text, expected):
+    assert label(lexicon, text, language) == expected
+
+
+def test_lexicon_counts_terms_and_balance(lexicon):
+    # "sin problemas" (+1 negated), "excelente" (+1), "tardó" (-1): 2 positive, 1 negative
+    scored = score_text(lexicon, "Sin problemas, excelente, aunque tardó", "es")
+    assert (scored.positive, scored.negative, scored.terms_found) == (2, 1, 3)
+    assert scored.balance == pytest.approx(1 / 3)
+    # a language the lexicon does not list: only the emoji count
+    assert score_text(lexicon, "très beau 😍", "fr").balance == 1.0
+    assert score_text(lexicon, "très beau", "fr").terms_found == 0
+
+
+def test_metrics_against_a_hand_computed_case():
+    labels = np.array([1, 1, 0, 0])
+    scores = np.array([0.8, -0.5, 0.1, -0.9])
+    measured = metrics(labels, scores, BAND)
+    # positive-negative pairs ranked right: 0.8 > 0.1, 0.8 > -0.9, -0.5 > -0.9; wrong: -0.5 < 0.1
+    assert measured.auc == pytest.approx(3 / 4)
+    # labelled negative (below -0.2): -0.5 (a positive) and -0.9 (a negative); negatives: 0.1, -0.9
+    assert measured.precision_negative == pytest.approx(1 / 2)
+    assert measured.recall_negative == pytest.approx(1 / 2)
+    # a tie counts half; one class only: no AUC; nothing labelled negative: no precision
+    assert metrics(np.array([1, 0]), np.array([0.5, 0.5]), BAND).auc == pytest.approx(0.5)
+    one_class = metrics(np.array([1, 1]), np.array([0.5, 0.9]), BAND)
+    assert (one_class.auc, one_class.precision_negative, one_class.recall_negative) == (None, None, None)
+
+
+def test_rated_labels():
+    assert [rated_label("product_review", s) for s in (1, 2, 3, 4, 5)] == [0, 0, None, 1, 1]
+    assert [rated_label("csat", s) for s in (2, 4)] == [0, 1]
+    assert rated_label("nps", 0) is None and rated_label("nps", 10) is None
+
+
+@pytest.fixture(scope="module")
+def demo_rated(tmp_path_factory) -> dict[str, tuple[list[str], np.ndarray]]:
+    raw = tmp_path_factory.mktemp("sentiment_raw")
+    generate(raw, scale=0.2, seed=42)
+    rows = duckdb.sql(f"select survey_type, score, comment, language from read_parquet('{raw}/feedback.parquet') "
+                      "where comment is not null").fetchall()
+    rated: dict[str, tuple[list[str], list[int]]] = {}
+    for survey, score, comment, language in rows:
+        y = rated_label(survey, score)
+        if y is not None:
+            rated.setdefault(language, ([], []))
+            rated[language][0].append(comment)
+            rated[language][1].append(y)
+    return {language: (texts, np.array(labels)) for language, (texts, labels) in rated.items()}
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_the_classifier_beats_the_lexicon_on_held_out_rated_comments(demo_rated, lexicon, language):
+    """Measured at scale 0.2, seed 42, a stratified 30% held out: es classifier AUC 0.828 vs lexicon
+    0.778, pt 0.912 vs 0.880 (DECISIONS.md); neither reaches 1 (the comments are not trivial)."""
+    texts, labels = demo_rated[language]
+    train_texts, test_texts, train_labels, test_labels = train_test_split(
+        texts, labels, test_size=0.3, stratify=labels, random_state=7)
+    classifier = roc_auc_score(test_labels, fit_and_score(train_texts, train_labels, test_texts, lexicon, language))
+    lexicon_auc = roc_auc_score(test_labels, [score_text(lexicon, text, language).balance for text in test_texts])
+    assert classifier > lexicon_auc
+    assert classifier < 0.97  # the generated comments are not separable by a word list
+
+
+def test_generated_comments_are_varied_and_follow_the_score(demo_rated, lexicon):
+    texts, labels = demo_rated["pt"]
+    assert len(set(texts)) > 0.5 * len(texts)
+    negative_share = [np.mean([label(lexicon, text, "pt") == "negative" for text, y in zip(texts, labels) if y == k])
+                      for k in (0, 1)]
+    # most 1-2 star comments complain, but not all; few 4-5 star ones do, but some
+    assert negative_share[0] > 0.4 and negative_share[1] < 0.15 and negative_share[1] > 0.0
+
+
+def test_comments_are_deterministic_for_a_seed():
+    languages, sentiment = ["pt", "es", "en", "pt"] * 5, np.array([0, 1, 2, 2] * 5)
+    first = compose_comments(np.random.default_rng(3), languages, sentiment)
+    assert first == compose_comments(np.random.default_rng(3), languages, sentiment)
+    assert first != compose_comments(np.random.default_rng(4), languages, sentiment)
+
+
+# Reviews written by hand in the manner of Brazilian and Mexican marketplace reviews (not by the
+# generator), with their stars.
+HAND_WRITTEN = [
+    ("pt", 1, "Comprei dia 3 e até hoje não chegou, ninguém responde o chat. Não recomendo"),
+    ("pt", 1, "produto veio com defeito, o fecho nem fecha"),
+    ("pt", 1, "péssimo, escureceu em 2 semanas"),
+    ("pt", 2, "Demorou demais pra entregar e a embalagem veio toda amassada"),
+    ("pt", 2, "achei bonito mas veio errado o tamanho e até agora nada de troca"),
+    ("pt", 1, "nao gostei, parece bijuteria barata"),
+    ("pt", 5, "Chegou antes do prazo, muito lindo e delicado. Recomendo!"),
+    ("pt", 5, "Perfeito!! Minha esposa amou ❤️"),
+    ("pt", 4, "Bonito, só achou que o brilho é menor que na foto"),
+    ("pt", 5, "nenhum problema, entrega rápida e produto de qualidade"),
+    ("pt", 5, "Otimo atendimento pelo whats, super atenciosos"),
+    ("pt", 4, "gostei bastante, vale o preço"),
+    ("es", 1, "Nunca llegó mi pedido y no me regresan el dinero"),
+    ("es", 1, "llegó roto el collar, muy mala calidad"),
+    ("es", 2, "Tardó más de un mes, el dije está bonito pero no vale la espera"),
+    ("es", 1, "no lo recomiendo, se oscureció a la semana"),
+    ("es", 2, "me mandaron otro color y nadie contesta"),
+    ("es", 1, "pésima atención, nunca más compro aquí"),
+    ("es", 5, "Excelente atención, llegó súper rápido y tal cual la foto"),
+    ("es", 5, "Hermoso!! a mi mamá le encantó 😍"),
+    ("es", 4, "Muy bonito, sin problemas con el envío"),
+    ("es", 5, "nada que reclamar, todo perfecto"),
+    ("es", 4, "buena calidad por el precio, aunque la caja llegó un poco golpeada"),
+    ("es", 5, "Me encantó, ya es mi segunda compra"),
+]
+
+
+def test_hand_written_reviews_by_the_lexicon(lexicon):
+    """On 24 reviews the generator did not write: measured 10 of 12 negatives (1-2 stars; two
+    neutral) and 12 of 12 positives labelled right, none the opposite way."""
+    labels = [(stars, label(lexicon, text, language)) for language, stars, text in HAND_WRITTEN]
+    negatives = [got for stars, got in labels if stars <= 2]
+    positives = [got for stars, got in labels if stars >= 4]
+    assert negatives.count("negative") >= 10 and "positive" not in negatives
+    assert positives.count("positive") >= 10 and "negative" not in positives
+
+
+def _feedback(rows: list[tuple]) -> pa.Table:
+    schema = pa.schema([("feedback_id", pa.string()), ("survey_type", pa.string()), ("score", pa.int64()),
+                        ("comment", pa.string()), ("language", pa.string())])
+    return pa.Table.from_pylist([dict(zip(schema.names, row)) for row in rows], schema=schema)
+
+
+def test_the_evaluation_does_not_depend_on_the_row_order():
+    """DuckDB and Spark hand the fit the same rows in different orders (make test-spark differed)."""
+    stars = np.random.default_rng(5).choice([1, 2, 4, 5], 300, p=[0.15, 0.1, 0.25, 0.5])
+    texts = compose_comments(np.random.default_rng(6), ["es"] * 300, np.where(stars <= 2, 0, 2))
+    rows = [(f"r{i:03d}", "product_review", int(star), text, "es") for i, (star, text) in enumerate(zip(stars, texts))]
+    settings, lexicon = Settings(min_rated_comments=20, neutral_band=BAND), lexicon_table()
+    forward = evaluation(_feedback(rows), lexicon, settings).to_pylist()
+    assert forward == evaluation(_feedback(rows[::-1]), lexicon, settings).to_pylist()
+    assert forward[0]["scoring_status"] == "classifier"
+
+
+def test_edge_cases_give_a_status_not_a_stack_trace():
+    settings = Settings(min_rated_comments=20, neutral_band=BAND)
+    lexicon = lexicon_table()
+    empty = _feedback([])
+    assert scored_comments(empty, lexicon, settings).num_rows == 0
+    assert evaluation(empty, lexicon, settings).num_rows == 0
+    no_comments = _feedback([("a", "nps", 9, None, "pt"), ("b", "csat", 5, None, "es")])
+    assert scored_comments(no_comments, lexicon, settings).num_rows == 0
+
+    rows = [(f"es{i}", "product_review", 5 if i % 2 else 1, ("excelente calidad" if i % 2 else "llegó roto"), "es")
+            for i in range(40)]
+    rows += [("es-nps", "nps", 3, "no llegó nunca", "es"),
+             ("pt1", "csat", 5, "amei", "pt"), ("pt2", "csat", 1, "péssimo", "pt"),
+             ("fr1", "product_review", 5, "très joli 😍", "fr"),
+             ("emoji", "nps", 10, "😍😍", "es"), ("blank", "csat", 5, "   ", "es"),
+             ("long", "nps", 0, "no llegó " * 2000, "es"),
+             ("nolang", "nps", 8, "ok", None)]
+    feedback = _feedback(rows)
+    scored = {row["feedback_id"]: row for row in scored_comments(feedback, lexicon, settings).to_pylist()}
+    assert len(scored) == len(rows)
+    assert scored["es-nps"]["sentiment_method"] == "classifier" and scored["es-nps"]["sentiment_label"] == "negative"
+    assert scored["pt1"]["sentiment_method"] == "lexicon" and scored["pt1"]["sentiment_label"] == "positive"
+    assert scored["fr1"]["sentiment_method"] == "lexicon" and scored["fr1"]["sentiment_label"] == "positive"
+    assert scored["blank"]["sentiment_score"] == 0.0 and scored["blank"]["sentiment_label"] == "neutral"
+    assert scored["long"]["sentiment_label"] == "negative"
+    assert scored["nolang"]["sentiment_method"] == "lexicon"
+
+    evaluated = {(row["language"], row["sentiment_method"]): row for row in evaluation(feedback, lexicon, settings).to_pylist()}
+    es, pt, fr = evaluated[("es", "classifier")], evaluated[("pt", "lexicon")], evaluated[("fr", "lexicon")]
+    assert (es["scoring_status"], es["rated_comments"], es["is_method_in_use"]) == ("classifier", 40, True)
+    assert es["auc"] == 1.0  # two phrases, one per class: trivially separable
+    assert (pt["scoring_status"], pt["rated_comments"], pt["is_method_in_use"]) == ("lexicon_fallback", 2, True)
+    assert evaluated[("pt", "classifier")]["auc"] is None
+    assert (fr["scoring_status"], fr["negative_comments"], fr["auc"]) == ("lexicon_fallback", 0, None)
+    assert evaluated[("unknown", "lexicon")]["scoring_status"] == "no_rated_comments"
