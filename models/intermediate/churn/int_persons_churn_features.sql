@@ -168,6 +168,8 @@ score_months as (
     from snapshots
 ),
 
+-- summed as decimals: a sum of doubles depends on the order DuckDB's threads add them in, and an
+-- incremental run must give the full refresh's features to the last bit (test_incremental)
 engagement_scores as (
     select
         score_months.snapshot_date,
@@ -175,14 +177,14 @@ engagement_scores as (
         sum(
             case
                 when engagement_months.month_start = score_months.last_month_start
-                    then engagement_months.engagement_score
+                    then cast(engagement_months.engagement_score as {{ dbt.type_numeric() }})
                 else 0
             end
         ) as engagement_score,
         sum(
             case
                 when engagement_months.month_start < score_months.last_month_start
-                    then engagement_months.engagement_score
+                    then cast(engagement_months.engagement_score as {{ dbt.type_numeric() }})
                 else 0
             end
         ) / 3.0 as engagement_score_before
