@@ -281,7 +281,7 @@ final as (
         ) as engagement_score_change,
         cast(feedback_features.latest_nps as double) as latest_nps,
         cast(feedback_features.latest_csat as double) as latest_csat,
-        coalesce(feedback_features.latest_nps <= 6, false) as is_detractor,
+        coalesce({{ nps_category('feedback_features.latest_nps') }} = 'detractor', false) as is_detractor,
         cast(feedback_features.negative_comment_share as double) as negative_comment_share,
         cast(
             feedback_features.negative_comment_share - feedback_features.negative_comment_share_before as double
