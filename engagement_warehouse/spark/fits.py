@@ -141,9 +141,11 @@ def _clv_params(manifest, read, spark, done):
 
 
 def _clv_scores(manifest, read, spark, done):
+    # the parameters fitted in this call, or else in an earlier round (fit_rounds puts the scores
+    # after the parameters, and dbt has built the parameters' SQL twin in between): never refitted
     params = done.get("int_clv_model_params_fitted")
     if params is None:
-        params = _clv_params(manifest, read, spark, done)["int_clv_model_params_fitted"]
+        params = read("int_clv_model_params_fitted")
     rate = float(manifest.meta("int_persons_clv_scored")["annual_discount_rate"])
     return {"int_persons_clv_scored": scores(read("int_persons_rfm"), params, rate)}
 
