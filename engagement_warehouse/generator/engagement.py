@@ -8,10 +8,12 @@ some visitors never identify at all.
 
 Churn design (issue 20, strengths per market in markets.py): a buyer still alive browses to the
 end of the simulation; a buyer who dropped out (people.dropout_s) browses at
-Market.churn_session_fade of their rate from that moment and stops CHURN_FADE_DAYS days later,
-and the market's signature signals (Market.churn_signal_stop: social shares and WhatsApp in
-Brazil, referrals in Mexico) mostly stop at the dropout: such an event becomes a product view.
-So engagement tells alive from dead where purchase timing cannot yet.
+Market.churn_session_fade of their rate from that moment (all of it in Brazil and Mexico) and
+stops CHURN_FADE_DAYS days later, and the market's signature signals (Market.churn_signal_stop:
+social shares and WhatsApp in Brazil, referrals in Mexico) mostly stop at the dropout: such an
+event becomes a page view, which is none of the churn model's signals. So engagement tells alive
+from dead where purchase timing cannot yet, through visits in most markets and through the
+signature signals in Brazil and Mexico.
 """
 
 from __future__ import annotations
@@ -192,13 +194,13 @@ def draw_events(rng: np.random.Generator, timeline: Timeline, people: People, or
     event_type_of_name = np.array([EVENT_TYPES.index(name) for name in names], dtype=np.int8)
     kinds = event_type_of_name[_draw_by_group(rng, market, weights)]
     kinds[first] = 0
-    # after the dropout the market's signature signals mostly stop (they become product views)
+    # after the dropout the market's signature signals mostly stop (they become page views)
     stop = np.zeros((len(MARKETS), len(EVENT_TYPES)))
     for index, m in enumerate(MARKETS):
         for name, share in m.churn_signal_stop.items():
             stop[index, EVENT_TYPES.index(name)] = share
     stopped = np.repeat(after_dropout, length) & (rng.random(t.size) < stop[market, kinds])
-    kinds[stopped] = EVENT_TYPES.index("product_view")
+    kinds[stopped] = EVENT_TYPES.index("page_view")
     visit_platform = rng.choice(np.arange(3, dtype=np.int8), owner.size, p=[0.55, 0.2, 0.25])
     platform = np.repeat(visit_platform, length)
     platform[kinds == EVENT_TYPES.index("whatsapp_message")] = PLATFORMS.index("whatsapp")

@@ -7,12 +7,13 @@ instalments on credit cards in Brazil and Argentina, WhatsApp and Instagram as s
 Churn design (issue 20): what a person does after dropping out of the buying process (see
 people.py) differs by market, so a churn model has something to find beyond BG/NBD's purchase
 timing. The per-market strengths are the `churn_*` fields of Market (and `referral_affinity`);
-CHURN_DRIVERS_BY_MARKET names, per market, the churn-model features this design makes predictive,
-strongest first. In short: everywhere a person's browsing falls to `churn_session_fade` of its
-rate at the moment they drop out and stops CHURN_FADE_DAYS later (a person still alive browses to
-the end of the simulation); in Brazil social shares and WhatsApp messages stop almost entirely;
-in Mexico referrals stop (and alive Mexicans send several times more of them); the survey
-answered after a person's final order is a detractor's with probability `churn_detractor_share`.
+CHURN_DRIVERS_BY_MARKET names, per market, the engagement signals this design makes tell a
+dropout from a person who stays. In short: a person's browsing falls to `churn_session_fade` of
+its rate at the moment they drop out (in Brazil and Mexico it does not fall) and stops
+CHURN_FADE_DAYS later (a person still alive browses to the end of the simulation); in Brazil
+social shares and WhatsApp messages stop at once, almost entirely; in Mexico referrals do (and
+alive Mexicans send ten times more of them than elsewhere); the survey answered after a person's
+final order is a detractor's with probability `churn_detractor_share`.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Market:
     # browsing sessions keep this share of their rate (for CHURN_FADE_DAYS days, then none) ...
     churn_session_fade: float = 0.3
     # ... and a browsing event of these types is, with this probability, not sent any more (it
-    # becomes a product view): the market's signature signals stop at the dropout
+    # becomes a page view): the market's signature signals stop at the dropout
     churn_signal_stop: dict[str, float] = field(default_factory=dict)
     # probability that the survey answered after the final order is a detractor's (NPS 0-6, 1-2 stars)
     churn_detractor_share: float = 0.35
@@ -68,7 +69,8 @@ MARKETS: tuple[Market, ...] = (
            {"credit_card": 0.44, "pix": 0.30, "boleto": 0.12, "debit_card": 0.05, "wallet": 0.06, "bank_transfer": 0.03},
            {"web": 0.42, "app": 0.26, "whatsapp": 0.14, "instagram": 0.10, "marketplace": 0.06, "store": 0.02},
            0.70, 1.6, 1.4, shipping_local=19.9,
-           churn_signal_stop={"social_share": 0.97, "whatsapp_message": 0.97}, churn_detractor_share=0.35),
+           churn_signal_stop={"social_share": 0.97, "whatsapp_message": 0.97}, churn_session_fade=1.0,
+           churn_detractor_share=0.35),
     Market("mx", 0.24, "MXN", 19.5, "es",
            (("Ciudad de México", "Ciudad de México"), ("Jalisco", "Guadalajara"), ("Nuevo León", "Monterrey"),
             ("Puebla", "Puebla"), ("Yucatán", "Mérida"), ("Estado de México", "Toluca")),
@@ -76,7 +78,8 @@ MARKETS: tuple[Market, ...] = (
             "bank_transfer": 0.06},
            {"web": 0.40, "app": 0.22, "whatsapp": 0.14, "instagram": 0.14, "marketplace": 0.08, "store": 0.02},
            0.45, 1.5, 1.5, shipping_local=99.0,
-           churn_signal_stop={"referral_sent": 0.97}, referral_affinity=4.0, churn_detractor_share=0.35),
+           churn_signal_stop={"referral_sent": 0.97}, referral_affinity=10.0, churn_session_fade=1.0,
+           churn_detractor_share=0.35),
     Market("co", 0.12, "COP", 4000.0, "es",
            (("Bogotá D.C.", "Bogotá"), ("Antioquia", "Medellín"), ("Valle del Cauca", "Cali"),
             ("Atlántico", "Barranquilla"), ("Santander", "Bucaramanga")),
@@ -129,18 +132,15 @@ MARKETS: tuple[Market, ...] = (
 # Browsing of a person who dropped out stops this many days after the dropout (issue 20).
 CHURN_FADE_DAYS = 60
 
-# The churn-model features (names of the churn model's feature columns) that the design above
-# makes predictive of churn beyond purchase timing, per market, strongest first. A trend is the
-# person's count in the 30 days before a snapshot against the 90 days before those. Read by the
-# churn model's tests ("the top drivers per market match the generator's design").
+# The engagement signals (engagement_warehouse.churn.model.SIGNALS) whose fall the design above
+# makes tell a dropout from a person who stays, per market: in Brazil and Mexico visits go on after
+# the dropout and only the signature signals stop; elsewhere visits fade. The survey (latest_nps,
+# is_detractor) sours in every market. Read by the churn model's test "the top drivers per market
+# match the generator's design".
 CHURN_DRIVERS_BY_MARKET: dict[str, list[str]] = {
-    "br": ["social_shares_trend", "whatsapp_messages_trend", "sessions_trend", "product_views_trend",
-           "latest_nps", "is_detractor"],
-    "mx": ["referrals_sent", "frequency", "sessions_trend", "product_views_trend", "latest_nps", "is_detractor"],
-    "co": ["is_detractor", "latest_nps", "sessions_trend", "product_views_trend"],
-    "pe": ["is_detractor", "latest_nps", "sessions_trend", "product_views_trend"],
-    **{code: ["sessions_trend", "product_views_trend", "latest_nps", "is_detractor"]
-       for code in ("ar", "cl", "uy", "ec", "cr", "pa", "us", "es")},
+    "br": ["social_shares", "whatsapp_messages"],
+    "mx": ["referrals_sent"],
+    **{code: ["sessions", "product_views"] for code in ("co", "pe", "ar", "cl", "uy", "ec", "cr", "pa", "us", "es")},
 }
 
 # Jewellery calendar: relative order intensity on given (month, first day, last day) windows.
