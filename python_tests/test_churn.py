@@ -16,7 +16,7 @@ import pytest
 
 from engagement_warehouse.churn import metrics
 from engagement_warehouse.churn import tables as churn_tables
-from engagement_warehouse.churn.model import FEATURES, ChurnSettings
+from engagement_warehouse.churn.model import FEATURES, LOG_COUNTS, SIGNALS, ChurnSettings
 from engagement_warehouse.clv.fitting import FitSettings
 from engagement_warehouse.generator import generate
 
@@ -95,7 +95,7 @@ def synthetic(persons: int, seed: int = 5) -> tuple[pa.Table, pa.Table]:
         day = date(2024, 1, 1) + timedelta(days=offset)
         for i in range(persons):
             recency = float(rng.integers(0, 365))
-            row = {name: float(rng.normal()) for name in FEATURES}
+            row = {name: float(rng.poisson(2) if name in LOG_COUNTS else rng.normal()) for name in FEATURES}
             row.update(snapshot_role=role, snapshot_date=day, person_key=f"p{i:04d}", is_active=True,
                        country_code=countries[i % 2], acquisition_channel="organic", recency_days=recency,
                        frequency=float(rng.integers(0, 5)), tenure_days=recency + float(rng.integers(0, 400)))
@@ -111,9 +111,9 @@ def test_the_evaluation_trains_on_the_train_snapshot_only_and_the_scores_on_the_
     seen = []
     real_fit = churn_tables.fit
 
-    def recording_fit(rows, y):
+    def recording_fit(rows, y, settings):
         seen.append((set(rows.column("snapshot_role").to_pylist()), rows.column("person_key").to_pylist(), y))
-        return real_fit(rows, y)
+        return real_fit(rows, y, settings)
 
     monkeypatch.setattr(churn_tables, "fit", recording_fit)
     churn_tables.evaluation(features, labels, ChurnSettings(), 100, FitSettings())
@@ -263,20 +263,66 @@ def test_the_model_beats_the_bgnbd_baseline_overall_and_in_every_main_market(des
         assert auc[("churn_model", country)] - auc[("bgnbd_baseline", country)] >= AUC_MARGIN, (country, auc)
 
 
-def test_each_main_markets_strongest_designed_signal_is_one_of_its_own_drivers_and_nps_is_in_the_top_three(designed):
+def _signal(feature: str) -> str | None:
+    """The engagement signal a feature measures (its trend, recent count or total), if any."""
+    return next((signal for signal in SIGNALS if feature.startswith(signal)), None)
+
+
+def test_the_top_drivers_per_market_match_the_generators_design(designed):
+    """The design (markets.py): in Brazil and Mexico visits go on after a person drops out and only
+    the signature signals stop (social shares and WhatsApp; referrals); elsewhere visits fade.
+    Measured at scale 0.1 (seeds 42 and 7), per market, by mean |contribution| in the scoring
+    model, summed over a signal's features (trend, recent count, total): the strongest engagement
+    signal is social shares (seed 7: WhatsApp) in Brazil, referrals in Mexico (1.08 against
+    sessions' 0.71; seed 7: 1.12 against 0.80), sessions or product views in CO, AR, CL, PE;
+    Brazil's social + WhatsApp weigh 1.51 (1.50) against at most 0.81 (0.77) in another main
+    market, Mexico's referrals 1.08 (1.12) against at most 0.37 (0.43). On the generator before
+    this design (visits faded in every market) sessions came first in Brazil and Mexico too, and
+    those ratios were 1.0 and 1.9: the first and the last two assertions fail on it."""
     from engagement_warehouse.generator.markets import CHURN_DRIVERS_BY_MARKET
     features, labels = designed
-    # the engagement and survey signals the design adds; frequency is BG/NBD's own purchase-timing
-    # driver, not an added effect (markets.py), and ranks first in Peru at this scale
-    vocabulary = {name for names in CHURN_DRIVERS_BY_MARKET.values() for name in names} - {"frequency"}
-    # every feature of the design's vocabulary, ranked per market by mean |contribution|
-    ranked = churn_tables.drivers_by_market(features, labels, ChurnSettings(), top=len(FEATURES) + 20)
+    strengths = churn_tables.driver_strengths(features, labels, ChurnSettings())
+
+    def weight(country: str, signals: list[str]) -> float:
+        """The signals' weight in the market: the mean |contribution| of their features, summed."""
+        return sum(value for name, value in strengths[country].items() if _signal(name) in signals)
+
     for country in MAIN_MARKETS:
-        designed_ranking = [name for name in ranked[country] if name in vocabulary]
-        assert designed_ranking[0] in CHURN_DRIVERS_BY_MARKET[country.lower()], (country, designed_ranking)
-        # NPS, whose fall the design puts after a churned person's last order in every market, is
-        # among the three strongest of them everywhere
-        assert "latest_nps" in designed_ranking[:3], (country, designed_ranking)
+        ranked = sorted(SIGNALS, key=lambda signal: -weight(country, [signal]))
+        assert ranked[0] in CHURN_DRIVERS_BY_MARKET[country.lower()], \
+            (country, [(signal, round(weight(country, [signal]), 3)) for signal in ranked])
+
+    # a market's signature signals weigh more there than in any other main market
+    for country, factor in (("BR", 1.5), ("MX", 2.0)):
+        signature = CHURN_DRIVERS_BY_MARKET[country.lower()]
+        elsewhere = max(weight(other, signature) for other in MAIN_MARKETS if other != country)
+        assert weight(country, signature) >= factor * elsewhere, (country, weight(country, signature), elsewhere)
+
+
+def test_each_market_with_enough_persons_has_its_own_model_and_the_others_the_pooled_one():
+    """Hand-made persons: in BR churn follows sessions_recent, in MX referrals_sent; UY has too few
+    persons (30 < min_training_persons) for a model of its own."""
+    rng = np.random.default_rng(3)
+    features, labels = [], []
+    for role, offset in (("train", 1), ("evaluate", 91), ("score", 181)):
+        day = date(2024, 1, 1) + timedelta(days=offset)
+        for i, country in enumerate(["BR"] * 400 + ["MX"] * 400 + ["UY"] * 30):
+            row = {name: 0.0 for name in FEATURES}
+            row.update({name: float(rng.poisson(3)) for name in ("sessions_recent", "referrals_sent")})
+            row.update(snapshot_role=role, snapshot_date=day, person_key=f"p{i:04d}", is_active=True,
+                       country_code=country, acquisition_channel="organic")
+            features.append(row)
+            driver = row["sessions_recent"] if country == "BR" else row["referrals_sent"]
+            if role != "score":
+                labels.append({"snapshot_role": role, "snapshot_date": day, "label_end_date": day + timedelta(days=90),
+                               "person_key": row["person_key"], "is_churned": bool(driver + rng.normal(0, 0.5) < 3)})
+    features, labels = pa.Table.from_pylist(features), pa.Table.from_pylist(labels)
+    top = churn_tables.drivers_by_market(features, labels, ChurnSettings(), top=1)
+    assert top["BR"] == ["sessions_recent"] and top["MX"] == ["referrals_sent"]
+    scored = churn_tables.scores(features, labels, ChurnSettings()).to_pylist()
+    assert {(row["country_code"], row["model_scope"]) for row in scored} == {("BR", "BR"), ("MX", "MX"), ("UY", "pooled")}
+    mexicans = [row for row in scored if row["country_code"] == "MX"]
+    assert sum(row["driver_1_name"] == "referrals_sent" for row in mexicans) >= 0.9 * len(mexicans)
 
 
 # --- the report section ------------------------------------------------------------------------------

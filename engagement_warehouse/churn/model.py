@@ -1,9 +1,10 @@
-"""The churn model: an L2-regularised logistic regression on standardised features, one-hot country
-and acquisition channel, and country x signal interactions, so that each market can weigh a signal
-its own way (DECISIONS.md, issue 20: measured against gradient boosting). Per person, a feature's
-contribution is its coefficient times its standardised value, summed over the feature's main term
-and its interaction with the person's country: the exact split of the person's log-odds minus the
-log-odds of a person at the training means."""
+"""The churn model: L2-regularised logistic regressions on standardised features, one per market
+with enough training persons, and a pooled one (every market's persons, with one-hot country and
+acquisition channel) that scores the markets without their own (DECISIONS.md, issue 20: measured
+against gradient boosting and against one model with country x signal interactions). Per person, a
+feature's contribution is its coefficient times its standardised value in the model that scored
+the person: the exact split of the person's log-odds minus the log-odds of a person at that
+model's training means."""
 
 from __future__ import annotations
 
@@ -14,22 +15,22 @@ import pyarrow as pa
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
+# the engagement signals of int_persons_churn_features: a trend and a recent count each
+SIGNALS = ("sessions", "product_views", "wishlist_adds", "whatsapp_messages", "social_shares", "email_clicks",
+           "referrals_sent")
 # the numeric features of int_persons_churn_features (booleans count 0 / 1)
 FEATURES = (
     "frequency", "recency_days", "tenure_days", "monetary_usd",
-    "sessions_trend", "product_views_trend", "wishlist_adds_trend", "whatsapp_messages_trend",
-    "social_shares_trend", "email_clicks_trend", "referrals_sent_trend", "referrals_sent",
+    *(f"{signal}_trend" for signal in SIGNALS), *(f"{signal}_recent" for signal in SIGNALS), "referrals_sent",
     "engagement_score", "engagement_score_change",
     "latest_nps", "latest_csat", "is_detractor", "negative_comment_share", "negative_comment_share_change",
     "cash_based_share", "installment_share", "has_unconfirmed_cod_order", "is_loyalty_member",
 )
+# counts enter the model as log(1 + count): a few persons with hundreds of events would otherwise
+# set the scale of everyone's standardised value
+LOG_COUNTS = frozenset({f"{signal}_recent" for signal in SIGNALS} | {"referrals_sent"})
 CATEGORICAL = ("country_code", "acquisition_channel")
-# the signals whose weight may differ by market: one interaction column per country and signal
-INTERACTIONS = (
-    "frequency", "recency_days", "sessions_trend", "product_views_trend", "wishlist_adds_trend",
-    "whatsapp_messages_trend", "social_shares_trend", "email_clicks_trend", "referrals_sent",
-    "engagement_score_change", "latest_nps", "is_detractor", "negative_comment_share",
-)
+POOLED = "pooled"
 REGULARISATION_C = 0.1
 RANDOM_STATE = 42
 
@@ -72,63 +73,100 @@ def training_status(y: np.ndarray, settings: ChurnSettings) -> str:
     return OK
 
 
+def feature_values(table: pa.Table) -> np.ndarray:
+    """FEATURES as the model reads them (LOG_COUNTS as log(1 + count)), null as NaN."""
+    if not table.num_rows:
+        return np.empty((0, len(FEATURES)))
+    values = np.column_stack([numeric(table, name) for name in FEATURES])
+    logged = [FEATURES.index(name) for name in sorted(LOG_COUNTS)]
+    values[:, logged] = np.log1p(values[:, logged])
+    return values
+
+
 @dataclass
 class ChurnModel:
+    """One logistic regression."""
+
     means: np.ndarray            # training means of FEATURES (what a missing value becomes)
     levels: dict[str, list[str]]  # categorical levels seen in training
     scaler: StandardScaler
     classifier: LogisticRegression
-    groups: list[str]            # per design column, the feature it belongs to
-    interaction_country: list[str | None]  # per design column, the country of an interaction
 
     def design(self, table: pa.Table) -> np.ndarray:
         """The standardised design matrix."""
         return self.scaler.transform(self.unscaled(table))
 
     def unscaled(self, table: pa.Table) -> np.ndarray:
-        """Features (missing values imputed by the training mean), one-hot levels, interactions."""
-        values = np.column_stack([numeric(table, name) for name in FEATURES]) if table.num_rows else \
-            np.empty((0, len(FEATURES)))
+        """Features (missing values imputed by the training mean) and one-hot levels."""
+        values = feature_values(table)
         values = np.where(np.isnan(values), self.means, values)
         columns = [values]
         for name in CATEGORICAL:
             observed = np.array(table.column(name).to_pylist(), dtype=object)
             columns.append(np.column_stack([observed == level for level in self.levels[name]]).astype(float)
                            if self.levels[name] else np.empty((values.shape[0], 0)))
-        countries = np.array(table.column("country_code").to_pylist(), dtype=object)
-        for country in self.levels["country_code"]:
-            in_country = (countries == country).astype(float)[:, None]
-            columns.append(values[:, [FEATURES.index(name) for name in INTERACTIONS]] * in_country)
         return np.hstack(columns)
 
+    def contributions(self, table: pa.Table) -> np.ndarray:
+        """Per row and name of FEATURE_NAMES: coefficient x standardised value, summed over a
+        categorical feature's levels."""
+        per_column = self.design(table) * self.classifier.coef_[0]
+        groups = list(FEATURES) + [name for name in CATEGORICAL for _ in self.levels[name]]
+        return np.column_stack([per_column[:, [i for i, g in enumerate(groups) if g == name]].sum(axis=1)
+                                for name in FEATURE_NAMES])
+
+
+FEATURE_NAMES = (*FEATURES, *CATEGORICAL)
+
+
+@dataclass
+class MarketModels:
+    """A model per market with enough training persons, and the pooled model for the others."""
+
+    models: dict[str, ChurnModel]  # country code, or POOLED
+
+    def scope(self, table: pa.Table) -> np.ndarray:
+        """Per row, the key of the model that scores it: its country's, else POOLED."""
+        countries = np.array(table.column("country_code").to_pylist(), dtype=object)
+        return np.array([country if country in self.models else POOLED for country in countries], dtype=object)
+
     def predict(self, table: pa.Table) -> np.ndarray:
-        matrix = self.design(table)
-        return self.classifier.predict_proba(matrix)[:, 1] if matrix.shape[0] else np.empty(0)
+        return self._per_scope(table, lambda model, rows: model.classifier.predict_proba(model.design(rows))[:, 1],
+                               1)[:, 0]
 
     def contributions(self, table: pa.Table) -> tuple[list[str], np.ndarray]:
-        """(feature names, per person and feature: coefficient x standardised value summed over the
-        feature's columns)."""
-        matrix = self.design(table)
-        per_column = matrix * self.classifier.coef_[0]
-        names = sorted(set(self.groups), key=self.groups.index)
-        summed = np.column_stack([per_column[:, [i for i, g in enumerate(self.groups) if g == name]].sum(axis=1)
-                                  for name in names])
-        return names, summed
+        """(feature names, per person and feature: the contribution in the model that scores the person)."""
+        return list(FEATURE_NAMES), self._per_scope(table, ChurnModel.contributions, len(FEATURE_NAMES))
+
+    def _per_scope(self, table: pa.Table, compute, width: int) -> np.ndarray:
+        out = np.zeros((table.num_rows, width))
+        scope = self.scope(table)
+        for key in sorted(set(scope)):
+            index = np.flatnonzero(scope == key)
+            result = compute(self.models[key], table.take(pa.array(index)))
+            out[index] = result.reshape(len(index), width)
+        return out
 
 
-def fit(table: pa.Table, y: np.ndarray) -> ChurnModel:
-    """Fits the model on the rows of `table` (in a fixed order) with labels `y` (1 = churned)."""
-    raw = np.column_stack([numeric(table, name) for name in FEATURES])
+def fit_one(table: pa.Table, y: np.ndarray) -> ChurnModel:
+    """One model on the rows of `table` (in a fixed order) with labels `y` (1 = churned)."""
+    raw = feature_values(table)
     present = (~np.isnan(raw)).sum(axis=0)
     means = np.where(present > 0, np.nansum(raw, axis=0) / np.maximum(present, 1), 0.0)
     levels = {name: sorted(set(table.column(name).to_pylist())) for name in CATEGORICAL}
-    groups = list(FEATURES) + [name for name in CATEGORICAL for _ in levels[name]] + \
-        [name for _ in levels["country_code"] for name in INTERACTIONS]
-    interaction_country = [None] * (len(FEATURES) + sum(len(levels[n]) for n in CATEGORICAL)) + \
-        [country for country in levels["country_code"] for _ in INTERACTIONS]
-    model = ChurnModel(means, levels, StandardScaler(), LogisticRegression(C=REGULARISATION_C, max_iter=2000,
-                                                                           random_state=RANDOM_STATE),
-                       groups, interaction_country)
+    model = ChurnModel(means, levels, StandardScaler(),
+                       LogisticRegression(C=REGULARISATION_C, max_iter=2000, random_state=RANDOM_STATE))
     model.scaler.fit(model.unscaled(table))
     model.classifier.fit(model.design(table), y)
     return model
+
+
+def fit(table: pa.Table, y: np.ndarray, settings: ChurnSettings) -> MarketModels:
+    """The pooled model on every row, and a model per country whose rows pass training_status."""
+    models = {POOLED: fit_one(table, y)}
+    countries = np.array(table.column("country_code").to_pylist(), dtype=object)
+    for country in sorted(set(countries)):
+        members = countries == country
+        if training_status(y[members], settings) == OK:
+            models[country] = fit_one(table.filter(pa.array(members)), y[members])
+    return MarketModels(models)

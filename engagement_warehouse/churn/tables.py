@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from ..clv import bgnbd
 from ..clv.fitting import FitSettings
 from . import metrics
-from .model import OK, ChurnModel, ChurnSettings, fit, numeric, training_status
+from .model import OK, ChurnSettings, MarketModels, fit, numeric, training_status
 
 MODEL = "churn_model"
 BASELINE = "bgnbd_baseline"
@@ -36,11 +36,11 @@ def labelled(features: pa.Table, labels: pa.Table, role: str) -> tuple[pa.Table,
     return rows, np.array([1.0 if churned.get(key) else 0.0 for key in rows.column("person_key").to_pylist()])
 
 
-def trained(features: pa.Table, labels: pa.Table, role: str, settings: ChurnSettings) -> tuple[ChurnModel | None, str]:
-    """The model fitted on one labelled snapshot, or None and the status saying why not."""
+def trained(features: pa.Table, labels: pa.Table, role: str, settings: ChurnSettings) -> tuple[MarketModels | None, str]:
+    """The models fitted on one labelled snapshot, or None and the status saying why not."""
     rows, y = labelled(features, labels, role)
     status = training_status(y, settings)
-    return (fit(rows, y) if status == OK else None), status
+    return (fit(rows, y, settings) if status == OK else None), status
 
 
 def baseline(features: pa.Table, role: str, min_repeat_customers: int, settings: FitSettings) -> dict[str, float]:
@@ -132,7 +132,8 @@ def _snapshot_dates(labels: pa.Table) -> dict:
 
 SCORES_SCHEMA = pa.schema(
     [("person_key", pa.string()), ("snapshot_date", pa.date32()), ("country_code", pa.string()),
-     ("churn_probability", pa.float64()), ("model_status", pa.string()), ("training_snapshot_date", pa.date32())]
+     ("churn_probability", pa.float64()), ("model_status", pa.string()), ("model_scope", pa.string()),
+     ("training_snapshot_date", pa.date32())]
     + [(f"driver_{k}_{part}", kind) for k in range(1, DRIVERS + 1)
        for part, kind in (("name", pa.string()), ("value", pa.float64()), ("contribution", pa.float64()))]
 )
@@ -151,13 +152,15 @@ def scores(features: pa.Table, labels: pa.Table, settings: ChurnSettings) -> pa.
         "person_key": rows.column("person_key").to_pylist(),
         "snapshot_date": rows.column("snapshot_date").to_pylist(),
         "country_code": rows.column("country_code").to_pylist(),
-        "churn_probability": [None] * n, "model_status": [status] * n, "training_snapshot_date": [training] * n,
+        "churn_probability": [None] * n, "model_status": [status] * n, "model_scope": [None] * n,
+        "training_snapshot_date": [training] * n,
     }
     for k in range(1, DRIVERS + 1):
         for part in ("name", "value", "contribution"):
             data[f"driver_{k}_{part}"] = [None] * n
     if model is not None and n:
         data["churn_probability"] = model.predict(rows).tolist()
+        data["model_scope"] = model.scope(rows).tolist()
         names, contribution = model.contributions(rows)
         top = np.argsort(-np.abs(contribution), axis=1, kind="stable")[:, :DRIVERS]
         for k in range(DRIVERS):
@@ -176,18 +179,22 @@ def _value(rows: pa.Table, name: str, index: int) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def drivers_by_market(features: pa.Table, labels: pa.Table, settings: ChurnSettings, role: str = "evaluate",
-                      top: int = 3) -> dict[str, list[str]]:
-    """Per country, the features with the largest mean |contribution| among its active persons at
-    the snapshot, from the model trained on that snapshot."""
+def driver_strengths(features: pa.Table, labels: pa.Table, settings: ChurnSettings,
+                     role: str = "evaluate") -> dict[str, dict[str, float]]:
+    """Per country, each feature's mean |contribution| among its active persons at the snapshot,
+    from the model (the country's own, or the pooled one) trained on that snapshot."""
     model, status = trained(features, labels, role, settings)
     if model is None:
         return {}
     rows, _ = labelled(features, labels, role)
     names, contribution = model.contributions(rows)
     countries = np.array(rows.column("country_code").to_pylist(), dtype=object)
-    result = {}
-    for country in sorted(set(countries)):
-        mean = np.abs(contribution[countries == country]).mean(axis=0)
-        result[country] = [names[j] for j in np.argsort(-mean, kind="stable")[:top]]
-    return result
+    return {country: dict(zip(names, np.abs(contribution[countries == country]).mean(axis=0).tolist()))
+            for country in sorted(set(countries))}
+
+
+def drivers_by_market(features: pa.Table, labels: pa.Table, settings: ChurnSettings, role: str = "evaluate",
+                      top: int = 3) -> dict[str, list[str]]:
+    """Per country, the features with the largest mean |contribution| (driver_strengths)."""
+    return {country: sorted(strength, key=lambda name: -strength[name])[:top]
+            for country, strength in driver_strengths(features, labels, settings, role).items()}

@@ -27,7 +27,8 @@ final as (
             cast(driver_{{ k }}_contribution as double) as driver_{{ k }}_contribution,
         {%- endfor %}
         cast(training_snapshot_date as date) as training_snapshot_date,
-        cast(model_status as {{ dbt.type_string() }}) as model_status
+        cast(model_status as {{ dbt.type_string() }}) as model_status,
+        cast(model_scope as {{ dbt.type_string() }}) as model_scope
     from scored
 )
 

@@ -17,6 +17,7 @@ final as (
         cast(country_code as string) as country_code,
         cast(churn_probability as double) as churn_probability,
         cast(model_status as string) as model_status,
+        cast(model_scope as string) as model_scope,
         cast(training_snapshot_date as date) as training_snapshot_date,
         cast(driver_1_name as string) as driver_1_name,
         cast(driver_1_value as double) as driver_1_value,
