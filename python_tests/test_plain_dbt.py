@@ -163,3 +163,19 @@ def test_descriptions_reach_the_database_as_comments(built_warehouse: BuiltWareh
 def built_warehouse_query(built: BuiltWarehouse, sql: str) -> list[tuple]:
     with duckdb.connect(str(built.database), read_only=True) as connection:
         return connection.execute(sql).fetchall()
+
+
+def test_a_seed_whose_columns_changed_reloads_into_an_older_warehouse_file(small_parquet: Path, tmp_path):
+    """A warehouse file built by an older version of the project holds a seed table with the old
+    columns (sentiment_lexicon before issue 20 had no `kind`): dbt seed drops and reloads it
+    (seeds are configured full_refresh) instead of failing to insert into the old table."""
+    raw = small_parquet
+    args = ["seed", "--select", "sentiment_lexicon"]
+    first = run_dbt(args, raw, tmp_path / "work")
+    assert first.returncode == 0, first.output[-2000:]
+    with duckdb.connect(str(first.database)) as con:
+        con.execute("alter table reference.sentiment_lexicon drop column kind")
+    again = run_dbt(args, raw, tmp_path / "work")
+    assert again.returncode == 0, again.output[-2000:]
+    csv_rows = sum(1 for _ in (PROJECT_DIR / "seeds" / "sentiment_lexicon.csv").open(encoding="utf-8")) - 1
+    assert again.query("select count(*), count(kind) from reference.sentiment_lexicon") == [(csv_rows, csv_rows)]
