@@ -113,7 +113,9 @@ erased_phone_endings as (
     where length({{ normalize_phone('phone') }}) >= 8
 ),
 
-cells as (
+-- read three times below: computed at each read, not stored (at scale 1 it is every text cell of
+-- the warehouse; stored, it spilled over 25 GB to disk)
+cells as {{ not_materialized() }} (
     {% for model_name, relation, column_name in checked -%}
         select
             '{{ model_name }}' as model_name,
