@@ -18,7 +18,7 @@ from engagement_warehouse.generator import generate
 from engagement_warehouse.generator.comments import compose_comments
 from engagement_warehouse.sentiment.classifier import cross_validated_scores, fit_and_score, label_of, metrics, rated_label
 from engagement_warehouse.sentiment.lexicon import Lexicon, score_text
-from engagement_warehouse.sentiment.tables import Settings, evaluation, scored_comments
+from engagement_warehouse.sentiment.tables import Settings, evaluation, scored_comments, training_selection
 
 from .conftest import PROJECT_DIR
 
@@ -332,3 +332,23 @@ def test_the_method_with_the_higher_auc_scores_the_language(seed, expected, lexi
     assert scored.num_rows == 120 and set(scored.column("sentiment_method").to_pylist()) == {expected}
     if expected == "lexicon":
         assert scored.column("sentiment_score").to_pylist() == scored.column("lexicon_score").to_pylist()
+        # a lexicon ahead by less than var sentiment_auc_tie_tolerance is a tie: the classifier keeps it
+        tolerant = Settings(min_rated_comments=20, neutral_band=BAND, auc_tie_tolerance=lexicon_auc - classifier_auc + 0.001)
+        chosen = [row["sentiment_method"] for row in evaluation(table, lexicon_table(), tolerant).to_pylist()
+                  if row["is_method_in_use"]]
+        assert chosen == ["classifier"]
+
+
+def test_the_training_quota_keeps_the_class_shares_and_enough_of_each_class_for_the_folds():
+    ids = [f"id{k}" for k in range(200)]
+    labels = [0] * 10 + [1] * 190
+
+    def chosen_negatives(cap: int) -> int:
+        return sum(labels[i] == 0 for i in training_selection(ids, labels, cap))
+    # 100 of 200: half of the 10 negatives; 40: round(2) = 2, raised to the 5 the folds need
+    assert (len(training_selection(ids, labels, 100)), chosen_negatives(100)) == (100, 5)
+    assert (len(training_selection(ids, labels, 40)), chosen_negatives(40)) == (40, 5)
+    # a cap below the folds' 5: all of it negative, none beyond the cap; at or above the count: all
+    assert (len(training_selection(ids, labels, 3)), chosen_negatives(3)) == (3, 3)
+    assert training_selection(ids, labels, 200) == list(range(200))
+    assert training_selection(ids, labels, None) == list(range(200))

@@ -50,11 +50,13 @@ class Settings:
     # the most rated comments of a language the classifier is cross-validated and trained on
     # (None: all of them)
     max_training_comments: int | None = None
+    # AUCs closer than this are a tie, and a tie goes to the classifier
+    auc_tie_tolerance: float = 0.0
 
     @classmethod
     def from_meta(cls, meta: dict) -> "Settings":
         return cls(int(meta["sentiment_min_rated_comments"]), float(meta["sentiment_neutral_band"]),
-                   int(meta["sentiment_max_training_comments"]))
+                   int(meta["sentiment_max_training_comments"]), float(meta["sentiment_auc_tie_tolerance"]))
 
 
 def id_hash(feedback_id) -> str:
@@ -73,7 +75,7 @@ def training_selection(ids: list, labels: list[int], cap: int | None) -> list[in
         return list(range(len(ids)))
     by_class = {label: sorted((i for i, y in enumerate(labels) if y == label), key=lambda i: (id_hash(ids[i]), str(ids[i])))
                 for label in (0, 1)}
-    negatives = min(len(by_class[0]), max(round(cap * len(by_class[0]) / len(ids)), min(CV_FOLDS, len(by_class[0]))))
+    negatives = min(len(by_class[0]), cap, max(round(cap * len(by_class[0]) / len(ids)), min(CV_FOLDS, len(by_class[0]))))
     positives = min(len(by_class[1]), cap - negatives)
     negatives = min(len(by_class[0]), cap - positives)
     return sorted(by_class[0][:negatives] + by_class[1][:positives])
@@ -201,7 +203,7 @@ def evaluation(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings) -
             by_method["classifier"] = metrics(labels, out_of_fold, settings.neutral_band)
             classifier_auc, lexicon_auc = by_method["classifier"].auc, by_method["lexicon"].auc
             comparison = f"cross-validated classifier AUC {classifier_auc:.4f}, lexicon AUC {lexicon_auc:.4f}"
-            if classifier_auc >= lexicon_auc:
+            if classifier_auc >= lexicon_auc - settings.auc_tie_tolerance:
                 method, reason = "classifier", f"{reason}; {comparison}"
             else:
                 status, reason = "lexicon_better", f"{reason}; {comparison}: the lexicon scores better"
