@@ -5,6 +5,7 @@ data, hand-written reviews the generator did not write, and the edge cases of th
 from __future__ import annotations
 
 import csv
+import hashlib
 
 import duckdb
 import numpy as np
@@ -15,9 +16,9 @@ from sklearn.model_selection import train_test_split
 
 from engagement_warehouse.generator import generate
 from engagement_warehouse.generator.comments import compose_comments
-from engagement_warehouse.sentiment.classifier import fit_and_score, label_of, metrics, rated_label
+from engagement_warehouse.sentiment.classifier import cross_validated_scores, fit_and_score, label_of, metrics, rated_label
 from engagement_warehouse.sentiment.lexicon import Lexicon, score_text
-from engagement_warehouse.sentiment.tables import Settings, evaluation, scored_comments
+from engagement_warehouse.sentiment.tables import Settings, evaluation, scored_comments, training_selection
 
 from .conftest import PROJECT_DIR
 
@@ -211,10 +212,10 @@ def test_edge_cases_give_a_status_not_a_stack_trace():
     settings = Settings(min_rated_comments=20, neutral_band=BAND)
     lexicon = lexicon_table()
     empty = _feedback([])
-    assert scored_comments(empty, lexicon, settings).num_rows == 0
     assert evaluation(empty, lexicon, settings).num_rows == 0
+    assert scored_comments(empty, lexicon, settings, evaluation(empty, lexicon, settings)).num_rows == 0
     no_comments = _feedback([("a", "nps", 9, None, "pt"), ("b", "csat", 5, None, "es")])
-    assert scored_comments(no_comments, lexicon, settings).num_rows == 0
+    assert scored_comments(no_comments, lexicon, settings, evaluation(no_comments, lexicon, settings)).num_rows == 0
 
     rows = [(f"es{i}", "product_review", 5 if i % 2 else 1, ("excelente calidad" if i % 2 else "llegó roto"), "es")
             for i in range(40)]
@@ -225,7 +226,8 @@ def test_edge_cases_give_a_status_not_a_stack_trace():
              ("long", "nps", 0, "no llegó " * 2000, "es"),
              ("nolang", "nps", 8, "ok", None)]
     feedback = _feedback(rows)
-    scored = {row["feedback_id"]: row for row in scored_comments(feedback, lexicon, settings).to_pylist()}
+    evaluated_table = evaluation(feedback, lexicon, settings)
+    scored = {row["feedback_id"]: row for row in scored_comments(feedback, lexicon, settings, evaluated_table).to_pylist()}
     assert len(scored) == len(rows)
     assert scored["es-nps"]["sentiment_method"] == "classifier" and scored["es-nps"]["sentiment_label"] == "negative"
     assert scored["pt1"]["sentiment_method"] == "lexicon" and scored["pt1"]["sentiment_label"] == "positive"
@@ -234,7 +236,7 @@ def test_edge_cases_give_a_status_not_a_stack_trace():
     assert scored["long"]["sentiment_label"] == "negative"
     assert scored["nolang"]["sentiment_method"] == "lexicon"
 
-    evaluated = {(row["language"], row["sentiment_method"]): row for row in evaluation(feedback, lexicon, settings).to_pylist()}
+    evaluated = {(row["language"], row["sentiment_method"]): row for row in evaluated_table.to_pylist()}
     es, pt, fr = evaluated[("es", "classifier")], evaluated[("pt", "lexicon")], evaluated[("fr", "lexicon")]
     assert (es["scoring_status"], es["rated_comments"], es["is_method_in_use"]) == ("classifier", 40, True)
     assert es["auc"] == 1.0  # two phrases, one per class: trivially separable
@@ -242,3 +244,111 @@ def test_edge_cases_give_a_status_not_a_stack_trace():
     assert evaluated[("pt", "classifier")]["auc"] is None
     assert (fr["scoring_status"], fr["negative_comments"], fr["auc"]) == ("lexicon_fallback", 0, None)
     assert evaluated[("unknown", "lexicon")]["scoring_status"] == "no_rated_comments"
+
+
+def _rated_reviews(language: str, count: int, seed: int, prefix: str = "r") -> list[tuple]:
+    """Product reviews with generated comments following their stars (1-2 or 4-5)."""
+    stars = np.random.default_rng(seed).choice([1, 2, 4, 5], count, p=[0.15, 0.1, 0.25, 0.5])
+    texts = compose_comments(np.random.default_rng(seed + 100), [language] * count, np.where(stars <= 2, 0, 2))
+    return [(f"{prefix}{i:03d}", "product_review", int(star), text, language)
+            for i, (star, text) in enumerate(zip(stars, texts))]
+
+
+def test_the_classifier_trains_on_the_capped_comments_with_the_smallest_id_hash(monkeypatch):
+    """Beyond var sentiment_max_training_comments, the classifier is cross-validated and trained on
+    that many rated comments: per class the smallest md5 of feedback_id, the classes in their shares;
+    every comment is still scored, and the choice does not depend on the row order."""
+    rows = [(fid, survey, stars, f"{text} #{fid}", language)  # a unique text per comment: seen, it names its id
+            for fid, survey, stars, text, language in _rated_reviews("es", 60, 24)]
+    rows += [(f"nps{i}", "nps", 9, f"muy bien #{i}", "es") for i in range(10)]
+    settings, lexicon = Settings(min_rated_comments=10, neutral_band=BAND, max_training_comments=20), lexicon_table()
+
+    # independently: the md5 order per class, 20 * (the negatives' share) negatives, the rest positive
+    def by_hash(ids: list[str]) -> list[str]:
+        return sorted(ids, key=lambda fid: hashlib.md5(fid.encode()).hexdigest())
+    negatives = [fid for fid, _, stars, _, _ in rows[:60] if stars <= 2]
+    positives = [fid for fid, _, stars, _, _ in rows[:60] if stars >= 4]
+    negative_quota = round(20 * len(negatives) / 60)
+    expected = set(by_hash(negatives)[:negative_quota] + by_hash(positives)[:20 - negative_quota])
+    assert len(expected) == 20 and 5 <= negative_quota < 20
+
+    seen: dict[str, list[set[str]]] = {"cross_validated": [], "fitted": []}
+
+    def ids_of(texts) -> set[str]:
+        return {str(text).rsplit("#", 1)[1] for text in texts}
+
+    def cross_validated(texts, labels, *args, **kwargs):
+        seen["cross_validated"].append(ids_of(texts))
+        return cross_validated_scores(texts, labels, *args, **kwargs)
+
+    def fitted(train_texts, labels, texts, *args, **kwargs):
+        seen["fitted"].append(ids_of(train_texts))
+        return fit_and_score(train_texts, labels, texts, *args, **kwargs)
+
+    monkeypatch.setattr("engagement_warehouse.sentiment.tables.cross_validated_scores", cross_validated)
+    monkeypatch.setattr("engagement_warehouse.sentiment.tables.fit_and_score", fitted)
+
+    shuffled = [rows[i] for i in np.random.default_rng(2).permutation(len(rows))]
+    results = []
+    for table in (_feedback(rows), _feedback(shuffled)):
+        evaluated = evaluation(table, lexicon, settings)
+        scored = scored_comments(table, lexicon, settings, evaluated)
+        results.append((evaluated.to_pylist(), sorted(scored.to_pylist(), key=lambda row: row["feedback_id"])))
+    assert results[0] == results[1]
+
+    evaluated_rows, scored_rows = results[0]
+    # seed 24: the classifier's cross-validated AUC on the 20 (0.933) is above the lexicon's (0.913),
+    # so the final fit runs too (most seeds give the lexicon the edge on so few comments)
+    assert [row["sentiment_method"] for row in evaluated_rows if row["is_method_in_use"]] == ["classifier"]
+    assert seen["cross_validated"] == [expected, expected] and seen["fitted"] == [expected, expected]
+    assert {(row["rated_comments"], row["training_comments"], row["max_training_comments"]) for row in evaluated_rows} \
+        == {(60, 20, 20)}
+    assert [row["feedback_id"] for row in scored_rows] == sorted(fid for fid, *_ in rows)  # all 70 scored
+    assert {row["sentiment_method"] for row in scored_rows} == {
+        next(row["sentiment_method"] for row in evaluated_rows if row["is_method_in_use"])}
+
+
+@pytest.mark.parametrize(("seed", "expected"), [(3, "lexicon"), (4, "classifier")])
+def test_the_method_with_the_higher_auc_scores_the_language(seed, expected, lexicon):
+    """Seed 3: 120 generated es reviews on which the lexicon's AUC (0.833) is above the classifier's
+    cross-validated AUC (0.797); seed 4: the classifier's (0.883) above the lexicon's (0.832).
+    Both AUCs are computed here independently of the evaluation's code path."""
+    rows = _rated_reviews("es", 120, seed)
+    texts, labels = [text for *_, text, _ in rows], np.array([1 if stars >= 4 else 0 for _, _, stars, _, _ in rows])
+    classifier_auc = roc_auc_score(labels, cross_validated_scores(texts, labels, lexicon, "es"))
+    lexicon_auc = roc_auc_score(labels, [score_text(lexicon, text, "es").balance for text in texts])
+    assert (classifier_auc >= lexicon_auc) == (expected == "classifier")
+
+    settings, table = Settings(min_rated_comments=20, neutral_band=BAND), _feedback(rows)
+    evaluated = evaluation(table, lexicon_table(), settings)
+    by_method = {row["sentiment_method"]: row for row in evaluated.to_pylist()}
+    assert by_method["classifier"]["auc"] == pytest.approx(classifier_auc)
+    assert by_method["lexicon"]["auc"] == pytest.approx(lexicon_auc)
+    assert [method for method, row in by_method.items() if row["is_method_in_use"]] == [expected]
+    status = by_method[expected]["scoring_status"]
+    assert status == ("lexicon_better" if expected == "lexicon" else "classifier")
+    assert f"classifier AUC {classifier_auc:.4f}, lexicon AUC {lexicon_auc:.4f}" in by_method[expected]["status_reason"]
+    scored = scored_comments(table, lexicon_table(), settings, evaluated)
+    assert scored.num_rows == 120 and set(scored.column("sentiment_method").to_pylist()) == {expected}
+    if expected == "lexicon":
+        assert scored.column("sentiment_score").to_pylist() == scored.column("lexicon_score").to_pylist()
+        # a lexicon ahead by less than var sentiment_auc_tie_tolerance is a tie: the classifier keeps it
+        tolerant = Settings(min_rated_comments=20, neutral_band=BAND, auc_tie_tolerance=lexicon_auc - classifier_auc + 0.001)
+        chosen = [row["sentiment_method"] for row in evaluation(table, lexicon_table(), tolerant).to_pylist()
+                  if row["is_method_in_use"]]
+        assert chosen == ["classifier"]
+
+
+def test_the_training_quota_keeps_the_class_shares_and_enough_of_each_class_for_the_folds():
+    ids = [f"id{k}" for k in range(200)]
+    labels = [0] * 10 + [1] * 190
+
+    def chosen_negatives(cap: int) -> int:
+        return sum(labels[i] == 0 for i in training_selection(ids, labels, cap))
+    # 100 of 200: half of the 10 negatives; 40: round(2) = 2, raised to the 5 the folds need
+    assert (len(training_selection(ids, labels, 100)), chosen_negatives(100)) == (100, 5)
+    assert (len(training_selection(ids, labels, 40)), chosen_negatives(40)) == (40, 5)
+    # a cap below the folds' 5: all of it negative, none beyond the cap; at or above the count: all
+    assert (len(training_selection(ids, labels, 3)), chosen_negatives(3)) == (3, 3)
+    assert training_selection(ids, labels, 200) == list(range(200))
+    assert training_selection(ids, labels, None) == list(range(200))

@@ -175,7 +175,7 @@ REGIONAL_SQL = f"""
 REGIONAL_COUNTRIES_SQL = REGIONAL_SQL.format(keys="country_code")
 REGIONAL_STATES_SQL = REGIONAL_SQL.format(keys="country_code, state_region")
 
-# Per comment language, the method in use and both methods' metrics on the rated comments.
+# Per comment language, the method in use and both methods' metrics on the training comments.
 SENTIMENT_SQL = f"""
     select
         language,
@@ -185,6 +185,7 @@ SENTIMENT_SQL = f"""
         status_reason,
         comments,
         rated_comments,
+        training_comments,
         negative_comments,
         positive_comments,
         auc,

@@ -361,20 +361,22 @@ SENTIMENT_METHODS = (("classifier", PALETTE[0]), ("lexicon", PALETTE[1]))
 
 def sentiment_figure(sentiment: pd.DataFrame) -> Chart:
     """AUC per comment language, one bar per method, the rest of sentiment_model_evaluation's row
-    (rated comments, negatives, precision, recall, status, method in use) in the hover."""
+    (rated comments, negatives, precision, recall, status, method in use, training comments) in
+    the hover."""
     if sentiment.empty:
         return no_data("no comment in `sentiment_model_evaluation` (the feedback data holds no comment)")
     fig = go.Figure()
     for method, color in SENTIMENT_METHODS:
         rows = sentiment[sentiment["sentiment_method"] == method].sort_values("language")
         custom = [[int(r.rated_comments), int(r.negative_comments), _or_none(r.precision_negative),
-                   _or_none(r.recall_negative), r.scoring_status, "yes" if r.is_method_in_use else "no"]
+                   _or_none(r.recall_negative), r.scoring_status, "yes" if r.is_method_in_use else "no",
+                   int(r.training_comments)]
                   for r in rows.itertuples()]
         fig.add_trace(go.Bar(
             x=list(rows["language"]), y=[_or_none(v) for v in rows["auc"]], name=method, marker={"color": color},
             customdata=custom, meta={"sentiment_method": method},
             hovertemplate=(f"{method}, %{{x}}<br>AUC %{{y:.3f}}<br>%{{customdata[0]:,}} rated comments, "
-                           "%{customdata[1]:,} negative<br>precision (negative) %{customdata[2]:.3f}, "
+                           "%{customdata[1]:,} negative, %{customdata[6]:,} measured (training)<br>precision (negative) %{customdata[2]:.3f}, "
                            "recall %{customdata[3]:.3f}<br>status %{customdata[4]}, in use: %{customdata[5]}"
                            "<extra></extra>"),
         ))

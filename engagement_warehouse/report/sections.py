@@ -118,11 +118,15 @@ def build_sections(data: ReportData) -> list[Section]:
                    "method labels the language's comments."),
             definition=("Per comment language (`sentiment_model_evaluation`): the rated comments (product reviews "
                         "and CSAT answers, 1-2 stars negative, 4-5 positive, 3 left out), and for each method "
-                        "the AUC of its `sentiment_score` on them, and the precision and recall of its negative "
-                        "label. The classifier's are cross-validated (5 folds: each comment scored by a model "
-                        "that did not see it); the lexicon's are measured on the same comments. A language "
-                        "with fewer rated comments than `sentiment_min_rated_comments` (200) is scored by the "
-                        "lexicon (status lexicon_fallback) and has no classifier metrics."),
+                        "the AUC of its `sentiment_score` on the training comments, and the precision and "
+                        "recall of its negative label. The classifier's are cross-validated (5 folds: each "
+                        "comment scored by a model that did not see it); the lexicon's are measured on the same "
+                        "comments (at most `sentiment_max_training_comments` per language, chosen by a hash "
+                        "of the feedback id). "
+                        "A language with fewer rated comments than `sentiment_min_rated_comments` (200) is "
+                        "scored by the lexicon (status lexicon_fallback) and has no classifier metrics; one "
+                        "where the lexicon's AUC is above the classifier's is scored by the lexicon too "
+                        "(status lexicon_better)."),
             chart=figures.sentiment_figure(data.sentiment),
         ),
         run_history_section(data),

@@ -120,6 +120,7 @@ def cross_validated_scores(texts: list[str], labels: np.ndarray, lexicon: Lexico
 
 def fit_and_score(train_texts: list[str], labels: np.ndarray, texts: list[str], lexicon: Lexicon | None = None,
                   language: str = "") -> np.ndarray:
-    """Fitted on all rated comments, the sentiment score (2 P(positive) - 1) of every text."""
+    """Fitted on the training texts (a language's training comments), the sentiment score (2 P(positive) - 1)
+    of every text."""
     fitted = pipeline(lexicon, language).fit(np.asarray(train_texts, dtype=object), np.asarray(labels))
     return 2.0 * fitted.predict_proba(np.asarray(texts, dtype=object))[:, 1] - 1.0

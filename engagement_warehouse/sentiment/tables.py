@@ -3,6 +3,7 @@ per-language evaluation of both methods (doc block sentiment)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,12 +32,14 @@ EVALUATION_SCHEMA = pa.schema([
     ("status_reason", pa.string()),
     ("comments", pa.int64()),
     ("rated_comments", pa.int64()),
+    ("training_comments", pa.int64()),
     ("negative_comments", pa.int64()),
     ("positive_comments", pa.int64()),
     ("auc", pa.float64()),
     ("precision_negative", pa.float64()),
     ("recall_negative", pa.float64()),
     ("min_rated_comments", pa.int64()),
+    ("max_training_comments", pa.int64()),
 ])
 
 
@@ -44,10 +47,38 @@ EVALUATION_SCHEMA = pa.schema([
 class Settings:
     min_rated_comments: int
     neutral_band: float
+    # the most rated comments of a language the classifier is cross-validated and trained on
+    # (None: all of them)
+    max_training_comments: int | None = None
+    # AUCs closer than this are a tie, and a tie goes to the classifier
+    auc_tie_tolerance: float = 0.0
 
     @classmethod
     def from_meta(cls, meta: dict) -> "Settings":
-        return cls(int(meta["sentiment_min_rated_comments"]), float(meta["sentiment_neutral_band"]))
+        return cls(int(meta["sentiment_min_rated_comments"]), float(meta["sentiment_neutral_band"]),
+                   int(meta["sentiment_max_training_comments"]), float(meta["sentiment_auc_tie_tolerance"]))
+
+
+def id_hash(feedback_id) -> str:
+    """The md5 (hex) of a feedback id: the order in which rated comments are chosen for training,
+    the same whatever order an engine hands the rows in."""
+    return hashlib.md5(str(feedback_id).encode("utf-8")).hexdigest()
+
+
+def training_selection(ids: list, labels: list[int], cap: int | None) -> list[int]:
+    """Positions (into ids / labels, labels 0 or 1) of the rated comments the classifier learns
+    from: all of them up to `cap`; beyond it, per class, the comments with the smallest md5 of
+    feedback_id, the classes in their shares of the rated comments (the negatives' quota rounded,
+    the positives the rest) but each class at least CV_FOLDS (the folds) where it has them.
+    Returned in the order of the input."""
+    if cap is None or len(ids) <= cap:
+        return list(range(len(ids)))
+    by_class = {label: sorted((i for i, y in enumerate(labels) if y == label), key=lambda i: (id_hash(ids[i]), str(ids[i])))
+                for label in (0, 1)}
+    negatives = min(len(by_class[0]), cap, max(round(cap * len(by_class[0]) / len(ids)), min(CV_FOLDS, len(by_class[0]))))
+    positives = min(len(by_class[1]), cap - negatives)
+    negatives = min(len(by_class[0]), cap - positives)
+    return sorted(by_class[0][:negatives] + by_class[1][:positives])
 
 
 @dataclass
@@ -58,16 +89,19 @@ class Language:
     texts: list[str]
     labels: list[int | None]
     has_words: np.ndarray
+    rated: np.ndarray
+    training: np.ndarray
     status: str
     reason: str
 
     @property
-    def rated(self) -> np.ndarray:
-        return np.array([i for i, label in enumerate(self.labels) if label is not None and self.has_words[i]], dtype=int)
+    def can_train(self) -> bool:
+        """Enough training comments for the classifier (the count condition); whether it is used
+        depends on its cross-validated AUC too (evaluation)."""
+        return self.status == "classifier"
 
-    @property
-    def method(self) -> str:
-        return "classifier" if self.status == "classifier" else "lexicon"
+    def training_data(self) -> tuple[list[str], np.ndarray]:
+        return [self.texts[i] for i in self.training], np.array([self.labels[i] for i in self.training], dtype=int)
 
 
 def _languages(feedback: pa.Table, settings: Settings) -> list[Language]:
@@ -86,72 +120,104 @@ def _languages(feedback: pa.Table, settings: Settings) -> list[Language]:
         texts = [row["comment"][:MAX_COMMENT_CHARS] for row in group]
         has_words = np.array([bool(tokens(text)) for text in texts])
         labels = [rated_label(row["survey_type"], row["score"]) for row in group]
-        usable = [label for label, words in zip(labels, has_words) if label is not None and words]
+        ids = [row["feedback_id"] for row in group]
+        rated = np.array([i for i, label in enumerate(labels) if label is not None and has_words[i]], dtype=int)
+        training = rated[training_selection([ids[i] for i in rated], [labels[i] for i in rated],
+                                            settings.max_training_comments)]
+        usable = [labels[i] for i in training]
         negatives, positives = usable.count(0), usable.count(1)
+        # beyond the cap, the reason says how many rated comments there are
+        of_rated = (f" (of {rated.size}; sentiment_max_training_comments {settings.max_training_comments})"
+                    if training.size < rated.size else "")
         if not usable:
             status, reason = "no_rated_comments", "no rated comment (review or CSAT with 1-2 or 4-5 stars)"
         elif len(usable) < settings.min_rated_comments:
             status = "lexicon_fallback"
-            reason = f"{len(usable)} rated comments, fewer than sentiment_min_rated_comments ({settings.min_rated_comments})"
+            reason = (f"{len(usable)} rated comments{of_rated}, fewer than sentiment_min_rated_comments "
+                      f"({settings.min_rated_comments})")
         elif min(negatives, positives) < CV_FOLDS:
             status = "lexicon_fallback"
             reason = f"{negatives} negative and {positives} positive rated comments: each needs {CV_FOLDS} (the folds)"
         else:
-            status, reason = "classifier", f"{len(usable)} rated comments"
-        languages.append(Language(code, [row["feedback_id"] for row in group], texts, labels, has_words, status, reason))
+            status, reason = "classifier", f"{len(usable)} rated comments{of_rated}"
+        languages.append(Language(code, ids, texts, labels, has_words, rated, training, status, reason))
     return languages
 
 
-def _lexicon_scores(lexicon: Lexicon, language: Language) -> tuple[np.ndarray, np.ndarray]:
-    scored = [score_text(lexicon, text, language.code) for text in language.texts]
+def _lexicon_scores(lexicon: Lexicon, texts: list[str], code: str) -> tuple[np.ndarray, np.ndarray]:
+    scored = [score_text(lexicon, text, code) for text in texts]
     return np.array([s.balance for s in scored], dtype=float), np.array([s.terms_found for s in scored], dtype=np.int64)
 
 
-def scored_comments(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings) -> pa.Table:
+def methods_in_use(evaluated: pa.Table) -> dict[str, str]:
+    """Per language, the method the evaluation chose (its row with is_method_in_use)."""
+    return {row["language"]: row["sentiment_method"]
+            for row in evaluated.select(["language", "sentiment_method", "is_method_in_use"]).to_pylist()
+            if row["is_method_in_use"]}
+
+
+def scored_comments(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table) -> pa.Table:
     """One row per feedback comment: the score and label of its language's method, the method,
-    and the lexicon's score beside it. A comment without a word or emoji is neutral (score 0)."""
+    and the lexicon's score beside it. The method is the one `evaluated` (the table of evaluation
+    on the same feedback and settings) chose; a language it does not list is scored by the
+    lexicon. The classifier is trained on the language's training comments (the same ones its
+    cross-validation used) and scores every comment. A comment without a word or emoji is neutral
+    (score 0)."""
     lexicon = Lexicon.from_rows(lexicon_rows.to_pylist())
+    chosen = methods_in_use(evaluated)
     columns: dict[str, list] = {name: [] for name in SCORED_SCHEMA.names}
     for language in _languages(feedback, settings):
-        lexicon_score, terms_found = _lexicon_scores(lexicon, language)
-        if language.method == "classifier":
-            rated = language.rated
-            score = fit_and_score([language.texts[i] for i in rated], np.array([language.labels[i] for i in rated]),
-                                  language.texts, lexicon, language.code)
+        lexicon_score, terms_found = _lexicon_scores(lexicon, language.texts, language.code)
+        method = "classifier" if chosen.get(language.code) == "classifier" and language.can_train else "lexicon"
+        if method == "classifier":
+            texts, labels = language.training_data()
+            score = fit_and_score(texts, labels, language.texts, lexicon, language.code)
         else:
             score = lexicon_score
         score = np.where(language.has_words, score, 0.0)
         columns["feedback_id"] += language.ids
         columns["sentiment_score"] += [float(value) for value in score]
         columns["sentiment_label"] += [label_of(value, settings.neutral_band) for value in score]
-        columns["sentiment_method"] += [language.method] * len(language.ids)
+        columns["sentiment_method"] += [method] * len(language.ids)
         columns["lexicon_score"] += [float(value) for value in lexicon_score]
         columns["lexicon_terms_found"] += [int(value) for value in terms_found]
     return pa.table(columns, schema=SCORED_SCHEMA)
 
 
 def evaluation(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings) -> pa.Table:
-    """Per language and method (classifier, lexicon): the rated comments and the cross-validated
-    (classifier) or direct (lexicon) AUC, precision and recall on them (doc block sentiment)."""
+    """Per language and method (classifier, lexicon): the cross-validated (classifier) or direct
+    (lexicon) AUC, precision and recall on the language's training comments (its rated comments,
+    at most settings.max_training_comments of them), and which method scores the language: the
+    classifier where it can be trained and its cross-validated AUC is at least the lexicon's on the
+    same comments, else the lexicon (doc block sentiment)."""
     lexicon = Lexicon.from_rows(lexicon_rows.to_pylist())
     rows = []
     for language in _languages(feedback, settings):
-        rated = language.rated
-        labels = np.array([language.labels[i] for i in rated], dtype=int)
-        base = {
-            "language": language.code, "scoring_status": language.status, "status_reason": language.reason,
-            "comments": len(language.ids), "rated_comments": int(rated.size),
-            "negative_comments": int((labels == 0).sum()), "positive_comments": int((labels == 1).sum()),
-            "min_rated_comments": settings.min_rated_comments,
-        }
-        lexicon_score, _ = _lexicon_scores(lexicon, language)
-        by_method = {"lexicon": metrics(labels, lexicon_score[rated], settings.neutral_band) if rated.size else None,
+        texts, labels = language.training_data()
+        lexicon_score, _ = _lexicon_scores(lexicon, texts, language.code)
+        by_method = {"lexicon": metrics(labels, lexicon_score, settings.neutral_band) if labels.size else None,
                      "classifier": None}
-        if language.method == "classifier":
-            out_of_fold = cross_validated_scores([language.texts[i] for i in rated], labels, lexicon, language.code)
+        status, reason, method = language.status, language.reason, "lexicon"
+        if language.can_train:
+            out_of_fold = cross_validated_scores(texts, labels, lexicon, language.code)
             by_method["classifier"] = metrics(labels, out_of_fold, settings.neutral_band)
-        for method, measured in by_method.items():
-            rows.append({**base, "sentiment_method": method, "is_method_in_use": method == language.method,
+            classifier_auc, lexicon_auc = by_method["classifier"].auc, by_method["lexicon"].auc
+            comparison = f"cross-validated classifier AUC {classifier_auc:.4f}, lexicon AUC {lexicon_auc:.4f}"
+            if classifier_auc >= lexicon_auc - settings.auc_tie_tolerance:
+                method, reason = "classifier", f"{reason}; {comparison}"
+            else:
+                status, reason = "lexicon_better", f"{reason}; {comparison}: the lexicon scores better"
+        base = {
+            "language": language.code, "scoring_status": status, "status_reason": reason,
+            "comments": len(language.ids), "rated_comments": int(language.rated.size),
+            "training_comments": int(labels.size),
+            "negative_comments": int(sum(language.labels[i] == 0 for i in language.rated)),
+            "positive_comments": int(sum(language.labels[i] == 1 for i in language.rated)),
+            "min_rated_comments": settings.min_rated_comments,
+            "max_training_comments": settings.max_training_comments,
+        }
+        for name, measured in by_method.items():
+            rows.append({**base, "sentiment_method": name, "is_method_in_use": name == method,
                          "auc": measured.auc if measured else None,
                          "precision_negative": measured.precision_negative if measured else None,
                          "recall_negative": measured.recall_negative if measured else None})

@@ -182,8 +182,10 @@ def _sentiment_lexicon(manifest, spark) -> pa.Table:
 
 def _sentiment_scores(manifest, read, spark, done):
     settings = SentimentSettings.from_meta(manifest.meta("int_feedback_sentiment_scored"))
+    # the method per language is the evaluation's choice: its table, built in an earlier round
     return {"int_feedback_sentiment_scored": scored_comments(read("stg_shop__feedback"),
-                                                             _sentiment_lexicon(manifest, spark), settings)}
+                                                             _sentiment_lexicon(manifest, spark), settings,
+                                                             read("int_sentiment_model_evaluated"))}
 
 
 def _sentiment_evaluation(manifest, read, spark, done):

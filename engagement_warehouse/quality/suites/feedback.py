@@ -37,7 +37,8 @@ sentiment_model_evaluation = MartSuite(
     categories=("sentiment_method", "scoring_status"),
     grain=("language", "sentiment_method"),
     expectations=(
-        *at_least_zero("comments", "rated_comments", "negative_comments", "positive_comments", "min_rated_comments"),
+        *at_least_zero("comments", "rated_comments", "training_comments", "negative_comments", "positive_comments",
+                       "min_rated_comments", "max_training_comments"),
         between("auc", 0, 1),
         between("precision_negative", 0, 1),
         between("recall_negative", 0, 1),

@@ -1,6 +1,6 @@
 """Per language and method, the cross-validated classifier's and the lexicon's AUC, precision and
-recall on the rated comments (doc block sentiment); the mart sentiment_model_evaluation selects
-from it."""
+recall on the language's training comments, and the method that scores the language (doc block
+sentiment); the mart sentiment_model_evaluation and int_feedback_sentiment_scored read it."""
 
 from engagement_warehouse.sentiment.tables import Settings, evaluation
 

@@ -3,6 +3,7 @@
 -- depends_on lines keep that model's lineage: the job reads them.
 -- depends_on: {{ ref('stg_shop__feedback') }}
 -- depends_on: {{ ref('sentiment_lexicon') }}
+-- depends_on: {{ ref('int_sentiment_model_evaluated') }}
 
 with
 

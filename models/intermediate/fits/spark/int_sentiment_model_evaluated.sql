@@ -19,12 +19,14 @@ final as (
         cast(status_reason as string) as status_reason,
         cast(comments as bigint) as comments,
         cast(rated_comments as bigint) as rated_comments,
+        cast(training_comments as bigint) as training_comments,
         cast(negative_comments as bigint) as negative_comments,
         cast(positive_comments as bigint) as positive_comments,
         cast(auc as double) as auc,
         cast(precision_negative as double) as precision_negative,
         cast(recall_negative as double) as recall_negative,
-        cast(min_rated_comments as bigint) as min_rated_comments
+        cast(min_rated_comments as bigint) as min_rated_comments,
+        cast(max_training_comments as bigint) as max_training_comments
     from fitted
 )
 
