@@ -106,6 +106,16 @@ BREAKS: dict[str, list[tuple[str, dict[str, Change]]]] = {
         ("unknown_enum_value", {"request_type": "forget_me_maybe"}),
         (DUPLICATE, {}),
     ],
+    # a conflicting assignment (one unit in two variants) needs two rows and is covered by
+    # python_tests/test_experiments.py's crafted rows
+    "experiment_assignments": [
+        ("unknown_experiment", {"experiment_id": "exp_unknown"}),
+        ("unknown_enum_value", {"variant": "variant_z"}),
+        ("missing_visitor_id", {"customer_id": None, "anonymous_id": None}),
+        ("unknown_customer", {"customer_id": "C_UNKNOWN"}),
+        # a re-delivery a day later: the earliest assignment is kept
+        (DUPLICATE, {"assigned_ts": days_earlier(-1)}),
+    ],
 }
 
 
@@ -145,3 +155,11 @@ def changes_by_column(table: str, columns) -> dict[str, list[tuple[int, Change]]
                 raise KeyError(f"break of {table} names unknown column {column}")
             broken.setdefault(column, []).append((index, change))
     return broken
+
+
+def with_good_rows_appended(plan: BadRowPlan, rows: int) -> BadRowPlan:
+    """The plan of a table with `rows` good rows appended after the planned ones."""
+    if rows == 0:
+        return plan
+    return BadRowPlan(np.concatenate([plan.kind_of_row, np.full(rows, -1, dtype=np.int8)]), plan.duplicate_of,
+                      plan.counts)

@@ -163,3 +163,14 @@ def draw_orders(rng: np.random.Generator, timeline: Timeline, people: People, pu
         updated_s=np.maximum(updated, np.fmax(purchases.time_s, np.nan_to_num(cod_confirmed, nan=0.0))),
     )
     return orders, items
+
+
+def concat_orders(first: Orders, second: Orders) -> Orders:
+    """The orders of first, then those of second (numbered after them)."""
+    return Orders(**{name: np.concatenate([getattr(first, name), getattr(second, name)])
+                     for name in Orders.__dataclass_fields__})
+
+
+def concat_items(first: OrderItems, second: OrderItems) -> OrderItems:
+    return OrderItems(**{name: np.concatenate([getattr(first, name), getattr(second, name)])
+                         for name in OrderItems.__dataclass_fields__})

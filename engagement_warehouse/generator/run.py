@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import bad_rows, commerce, engagement, feedback, marketing, people
+from . import bad_rows, commerce, engagement, experiments, feedback, marketing, people
 from .markets import ACQUISITION_CHANNELS, MARKETING_CHANNELS, MARKETS, ORDER_CHANNELS, PAYMENT_METHODS
 from .names import DIAL_CODES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES
 from .timeline import DAY, Timeline, to_epoch_seconds
@@ -22,7 +22,7 @@ from .writer import (Booleans, Cents, Column, Dates, Exporter, Ids, Integers, La
                      Timestamps, arrow, format_ids, row_number, strings, text_scalar)
 
 TABLES = ["customers", "orders", "order_items", "products", "events", "feedback", "marketing_spend",
-          "privacy_requests"]
+          "privacy_requests", "experiment_assignments"]
 # the steps generate() reports to its progress callback, in order
 GENERATE_STEPS = ("people", "catalogue", "orders", "feedback", "marketing spend and privacy requests",
                   "tables other than events", "events", "writing events")
@@ -34,7 +34,7 @@ DAYS_SIMULATED_AFTER_END = 28
 # One random stream per part of the simulation (spawned from the seed in this order), so that a
 # part draws the same numbers whatever the others do.
 STREAMS = ["people", "catalogue", "orders", "feedback", "events", "spend", "privacy_requests", "customer_details",
-           "event_arrival", *(f"bad_rows.{table}" for table in TABLES)]
+           "event_arrival", *(f"bad_rows.{table}" for table in TABLES), "experiments"]
 
 
 class GeneratorSettingsError(ValueError):
@@ -53,6 +53,8 @@ class GenerationReport:
     simulated_until: str
     rows: dict[str, int] = field(default_factory=dict)
     bad_rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    # per experiment and metric, the true effect of the treatment (generator/experiments.py)
+    experiments: dict[str, dict[str, float]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -105,8 +107,12 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
     export_end_s = to_epoch_seconds(end)
     exporter = Exporter(out, file_format, threads)
 
-    def export(table: RawTable, background: bool = False) -> None:
-        plan = bad_rows.plan_bad_rows(table.name, table.n_rows, bad_row_share, rng[f"bad_rows.{table.name}"])
+    def export(table: RawTable, background: bool = False, appended_rows: int = 0) -> None:
+        # rows appended after the simulated ones (the experiments' extra orders) are left out of
+        # the plan, so that the same rows of the rest break the same rules as without them
+        plan = bad_rows.plan_bad_rows(table.name, table.n_rows - appended_rows, bad_row_share,
+                                      rng[f"bad_rows.{table.name}"])
+        plan = bad_rows.with_good_rows_appended(plan, appended_rows)
         report.rows[table.name], report.bad_rows[table.name] = exporter.write(table, plan, export_end_s, background)
 
     step = progress or (lambda label: None)
@@ -117,6 +123,9 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
         catalogue = commerce.draw_catalogue(rng["catalogue"], timeline)
         step("orders")
         orders, items = commerce.draw_orders(rng["orders"], timeline, persons, purchases, catalogue)
+        assignments, extra_orders, extra_items = experiments.draw_experiments(rng["experiments"], persons, orders,
+                                                                              items, end)
+        report.experiments = assignments.true_effects
         step("feedback")
         answers = feedback.draw_feedback(rng["feedback"], timeline, persons, orders, items)
         step("marketing spend and privacy requests")
@@ -124,15 +133,19 @@ def generate(out_dir: str | Path, scale: float = 0.02, seed: int = 42, bad_row_s
         requests = marketing.draw_privacy_requests(rng["privacy_requests"], timeline, persons)
         # the writer thread encodes and writes the smaller tables while the events are simulated
         step("tables other than events")
-        for table in (_customers(rng["customer_details"], persons), _orders(orders, persons),
-                      _order_items(items, orders), _products(catalogue), _feedback(answers),
-                      _marketing_spend(spend, timeline), _privacy_requests(requests)):
+        all_orders = commerce.concat_orders(orders, extra_orders)
+        all_items = commerce.concat_items(items, extra_items)
+        export(_orders(all_orders, persons), background=True, appended_rows=extra_orders.time_s.size)
+        export(_order_items(all_items, all_orders), background=True, appended_rows=extra_items.order.size)
+        for table in (_customers(rng["customer_details"], persons), _products(catalogue), _feedback(answers),
+                      _marketing_spend(spend, timeline), _privacy_requests(requests),
+                      _experiment_assignments(assignments)):
             export(table, background=True)
         step("events")
         reviews = answers.survey_type == feedback.SURVEY_TYPES.index("product_review")
         events = engagement.draw_events(rng["events"], timeline, persons, orders, commerce.N_PRODUCTS,
                                         answers.time_s[reviews], answers.customer[reviews], answers.product[reviews])
-        del persons, purchases, orders, items, answers, spend, requests
+        del persons, purchases, orders, items, answers, spend, requests, all_orders, all_items
         # then the events go through the pipeline: this thread encodes, the writer thread writes
         step("writing events")
         export(_events(events, engagement.arrival_times(rng["event_arrival"], events)))
@@ -401,3 +414,14 @@ def _privacy_requests(requests: marketing.PrivacyRequests) -> RawTable:
         "requested_ts": Column(requests.time_s, Timestamps()),
     }
     return RawTable("privacy_requests", columns, arrival_s=requests.time_s)
+
+
+def _experiment_assignments(assignments: experiments.Assignments) -> RawTable:
+    columns = {
+        "experiment_id": Column(assignments.experiment, Labels(tuple(d.experiment_id for d in experiments.DESIGNS))),
+        "variant": Column(assignments.variant, Labels(experiments.VARIANTS)),
+        "customer_id": Column(assignments.customer, Ids("C", 7)),
+        "anonymous_id": Column(np.full(assignments.customer.size, -1), Ids("A", 8)),
+        "assigned_ts": Column(assignments.assigned_s, Timestamps()),
+    }
+    return RawTable("experiment_assignments", columns, arrival_s=assignments.assigned_s)

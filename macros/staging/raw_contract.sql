@@ -63,5 +63,5 @@
     empty. A pytest checks it against the sources YAML. -#}
 {% macro shop_raw_tables() -%}
     {{ return(['customers', 'orders', 'order_items', 'products', 'events', 'feedback', 'marketing_spend',
-        'privacy_requests', 'order_payments', 'fx_rates']) }}
+        'privacy_requests', 'order_payments', 'fx_rates', 'experiment_assignments']) }}
 {%- endmacro %}
