@@ -114,7 +114,7 @@ def test_the_whole_build_runs_on_an_orders_only_export_and_leaves_the_folder_unc
     assert fingerprint(raw) == before
     assert "rows/s" not in run.stdout  # the generator did not run
     assert f"customers.{file_format}" in run.stdout
-    assert "read as empty: events, feedback, marketing_spend, privacy_requests" in run.stdout
+    assert "read as empty: events, experiment_assignments, feedback, marketing_spend, privacy_requests" in run.stdout
     exports = {path.stem for path in (work / "exports").glob("*.parquet")}
     assert {"fct_orders", "dim_customers", "fct_sessions", "fct_feedback", "marketing_performance"} <= exports
     assert (work / "report" / "index.html").stat().st_size > 0

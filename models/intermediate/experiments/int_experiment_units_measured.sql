@@ -69,26 +69,34 @@ orders_around_assignment as (
         units.unit_id,
         sum(case when orders.order_ts < units.assigned_ts then 1 else 0 end) as orders_before,
         {%- for days in all_windows %}
-        sum(case
-            when orders.order_ts > units.assigned_ts
-                and orders.order_ts <= {{ dbt.dateadd('day', days, 'units.assigned_ts') }}
-                then 1 else 0
-        end) as orders_after_{{ days }}d,
-        sum(case
-            when orders.order_ts > {{ dbt.dateadd('day', -days, 'units.assigned_ts') }}
-                and orders.order_ts <= units.assigned_ts
-                then 1 else 0
-        end) as orders_before_{{ days }}d,
+            sum(case
+                when
+                    orders.order_ts > units.assigned_ts
+                    and orders.order_ts <= {{ dbt.dateadd('day', days, 'units.assigned_ts') }}
+                    then 1
+                else 0
+            end) as orders_after_{{ days }}d,
+            sum(case
+                when
+                    orders.order_ts > {{ dbt.dateadd('day', -days, 'units.assigned_ts') }}
+                    and orders.order_ts <= units.assigned_ts
+                    then 1
+                else 0
+            end) as orders_before_{{ days }}d,
         {%- endfor %}
         sum(case
-            when orders.order_ts > units.assigned_ts
+            when
+                orders.order_ts > units.assigned_ts
                 and orders.order_ts <= {{ dbt.dateadd('day', outcome_days, 'units.assigned_ts') }}
-                then orders.net_revenue_usd else 0
+                then orders.net_revenue_usd
+            else 0
         end) as net_revenue_usd_after,
         sum(case
-            when orders.order_ts > {{ dbt.dateadd('day', -outcome_days, 'units.assigned_ts') }}
+            when
+                orders.order_ts > {{ dbt.dateadd('day', -outcome_days, 'units.assigned_ts') }}
                 and orders.order_ts <= units.assigned_ts
-                then orders.net_revenue_usd else 0
+                then orders.net_revenue_usd
+            else 0
         end) as net_revenue_usd_before
     from units
     inner join orders on units.person_key = orders.person_key
@@ -103,10 +111,10 @@ measured as (
         units.assigned_ts,
         coalesce(orders_around_assignment.orders_before, 0) as orders_before,
         {%- for days in all_windows %}
-        coalesce(orders_around_assignment.orders_after_{{ days }}d, 0) as orders_after_{{ days }}d,
-        coalesce(orders_around_assignment.orders_before_{{ days }}d, 0) as orders_before_{{ days }}d,
-        cast({{ dbt.dateadd('day', days, 'units.assigned_ts') }} as date) <= data_end.data_end_date
-            as is_complete_{{ days }}d,
+            coalesce(orders_around_assignment.orders_after_{{ days }}d, 0) as orders_after_{{ days }}d,
+            coalesce(orders_around_assignment.orders_before_{{ days }}d, 0) as orders_before_{{ days }}d,
+            cast({{ dbt.dateadd('day', days, 'units.assigned_ts') }} as date) <= data_end.data_end_date
+                as is_complete_{{ days }}d,
         {%- endfor %}
         cast(coalesce(orders_around_assignment.net_revenue_usd_after, 0) as decimal(18, 2))
             as net_revenue_usd_after,
@@ -115,7 +123,8 @@ measured as (
         coalesce(engagement_after.engagement_score, 0) as engagement_score_after,
         coalesce(engagement_before.engagement_score, 0) as engagement_score_before,
         -- the month after the assignment month is over by the data end
-        cast({{ dbt.dateadd('month', 2, 'units.assigned_month') }} as date) <= {{ dbt.dateadd('day', 1, 'data_end.data_end_date') }}
+        cast({{ dbt.dateadd('month', 2, 'units.assigned_month') }} as date)
+        <= {{ dbt.dateadd('day', 1, 'data_end.data_end_date') }}
             as is_complete_engagement
     from units
     cross join data_end
@@ -154,16 +163,16 @@ unit_metrics as (
         cast(null as double) as pre_assignment_value
     from measured
     {%- for days in windows %}
-    union all
-    select
-        experiment_id,
-        variant,
-        unit_id,
-        'retained_{{ days }}d' as metric_name,
-        is_complete_{{ days }}d as is_eligible,
-        cast(case when orders_after_{{ days }}d > 0 then 1 else 0 end as double) as metric_value,
-        cast(case when orders_before_{{ days }}d > 0 then 1 else 0 end as double) as pre_assignment_value
-    from measured
+        union all
+        select
+            experiment_id,
+            variant,
+            unit_id,
+            'retained_{{ days }}d' as metric_name,
+            is_complete_{{ days }}d as is_eligible,
+            cast(case when orders_after_{{ days }}d > 0 then 1 else 0 end as double) as metric_value,
+            cast(case when orders_before_{{ days }}d > 0 then 1 else 0 end as double) as pre_assignment_value
+        from measured
     {%- endfor %}
     union all
     select

@@ -23,6 +23,13 @@ experiments as (
     select * from {{ ref('experiments') }}
 ),
 
+sample_ratio_flags as (
+    select distinct
+        experiment_id,
+        has_sample_ratio_mismatch
+    from sample_ratios
+),
+
 sums_by_variant as (
     select
         experiment_id,
@@ -47,8 +54,9 @@ cuped_theta as (
         metric_name,
         case
             when sum(sum_xx) - sum(sum_x) * sum(sum_x) / sum(eligible_units) > 0
-                then (sum(sum_xy) - sum(sum_x) * sum(sum_y) / sum(eligible_units))
-                / (sum(sum_xx) - sum(sum_x) * sum(sum_x) / sum(eligible_units))
+                then
+                    (sum(sum_xy) - sum(sum_x) * sum(sum_y) / sum(eligible_units))
+                    / (sum(sum_xx) - sum(sum_x) * sum(sum_x) / sum(eligible_units))
             else 0
         end as cuped_theta
     from sums_by_variant
@@ -66,11 +74,20 @@ moments as (
         cuped_theta.cuped_theta,
         sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0) as mean_y,
         sums_by_variant.sum_x / nullif(sums_by_variant.eligible_units, 0) as mean_x,
-        (sums_by_variant.sum_yy - sums_by_variant.sum_y * sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0))
+        (
+            sums_by_variant.sum_yy
+            - sums_by_variant.sum_y * sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0)
+        )
         / nullif(sums_by_variant.eligible_units - 1, 0) as var_y,
-        (sums_by_variant.sum_xx - sums_by_variant.sum_x * sums_by_variant.sum_x / nullif(sums_by_variant.eligible_units, 0))
+        (
+            sums_by_variant.sum_xx
+            - sums_by_variant.sum_x * sums_by_variant.sum_x / nullif(sums_by_variant.eligible_units, 0)
+        )
         / nullif(sums_by_variant.eligible_units - 1, 0) as var_x,
-        (sums_by_variant.sum_xy - sums_by_variant.sum_x * sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0))
+        (
+            sums_by_variant.sum_xy
+            - sums_by_variant.sum_x * sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0)
+        )
         / nullif(sums_by_variant.eligible_units - 1, 0) as cov_xy
     from sums_by_variant
     left join cuped_theta
@@ -93,6 +110,7 @@ with_control as (
     select
         treatment.*,
         experiments.control_variant,
+        cast(experiments.start_date as date) as start_date,
         treatment.variant = experiments.control_variant as is_control,
         treatment.metric_name = experiments.primary_metric as is_primary_metric,
         control.mean_y as control_mean_y,
@@ -105,7 +123,7 @@ with_control as (
         on
             treatment.experiment_id = control.experiment_id
             and treatment.metric_name = control.metric_name
-            and control.variant = experiments.control_variant
+            and experiments.control_variant = control.variant
 ),
 
 lifts as (
@@ -136,6 +154,7 @@ final as (
         lifts.experiment_id,
         lifts.variant,
         lifts.metric_name,
+        lifts.start_date,
         lifts.is_control,
         lifts.is_primary_metric,
         cast(lifts.units as {{ dbt.type_bigint() }}) as units,
@@ -158,17 +177,13 @@ final as (
             as cuped_p_value,
         case
             when not lifts.is_control
-                then 1 - lifts.cuped_absolute_lift_se * lifts.cuped_absolute_lift_se
-                / nullif(lifts.absolute_lift_se * lifts.absolute_lift_se, 0)
+                then
+                    1 - lifts.cuped_absolute_lift_se * lifts.cuped_absolute_lift_se
+                    / nullif(lifts.absolute_lift_se * lifts.absolute_lift_se, 0)
         end as cuped_variance_reduction,
         coalesce(sample_ratio_flags.has_sample_ratio_mismatch, false) as has_sample_ratio_mismatch
     from lifts
-    left join (
-        select distinct
-            experiment_id,
-            has_sample_ratio_mismatch
-        from sample_ratios
-    ) as sample_ratio_flags
+    left join sample_ratio_flags
         on lifts.experiment_id = sample_ratio_flags.experiment_id
 )
 
@@ -176,6 +191,7 @@ select
     experiment_id,
     variant,
     metric_name,
+    start_date,
     is_control,
     is_primary_metric,
     units,
