@@ -29,7 +29,7 @@ from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
                "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "sentiment-evaluation",
-               "run-history")
+               "experiments", "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -331,6 +331,21 @@ def test_sentiment_bars_are_sentiment_model_evaluation(page: ReportPage, marts: 
         assert_same([c[3] for c in bar["customdata"]], [row[4] for row in expected])
 
 
+def test_experiment_lifts_are_experiment_results(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    drawn = {(trace["meta"]["metric_name"], trace["meta"]["cuped"]): trace for trace in traces(page, "experiments")}
+    assert ("retained_30d", False) in drawn and ("retained_30d", True) in drawn
+    for (metric, cuped), trace in drawn.items():
+        prefix = "cuped_" if cuped else ""
+        expected = rows(marts, f"""
+            select experiment_id, {prefix}absolute_lift, {prefix}absolute_lift_ci_upper - {prefix}absolute_lift
+            from marts.experiment_results
+            where not is_control and metric_name = '{metric}' and (metric_name like 'retained_%' or is_primary_metric)
+            order by experiment_id, variant""")
+        assert trace["meta"]["experiment_ids"] == [row[0] for row in expected], metric
+        assert_same(trace["x"], [row[1] for row in expected])
+        assert_same(trace["error_x"]["array"], [row[2] for row in expected])
+
+
 def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
     lines = {trace["meta"]["country_code"]: trace for trace in traces(page, "nps-trend") if "meta" in trace}
     countries = rows(marts, """
@@ -529,6 +544,8 @@ EMPTY_MESSAGES = {
     "csat-trend": "No data: no CSAT answer in feedback_summary",
     "review-trend": "No data: no product review in feedback_summary",
     "sentiment-evaluation": "No data: no comment in sentiment_model_evaluation (the feedback data holds no comment)",
+    # experiment_results reads the sessionized events (device owners, engagement score)
+    "experiments": "No data: no experiment in experiment_results",
 }
 
 

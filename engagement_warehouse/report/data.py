@@ -34,6 +34,7 @@ REQUIRED_MARTS = (
     "feedback_summary",
     "churn_model_evaluation",
     "sentiment_model_evaluation",
+    "experiment_results",
 )
 # The report reads monthly cohorts only (the marts also hold ISO-week cohorts).
 COHORT_GRAIN = "month"
@@ -62,6 +63,7 @@ class ReportData:
     feedback_all_countries: pd.DataFrame
     churn: pd.DataFrame
     sentiment: pd.DataFrame
+    experiments: pd.DataFrame
     country_names: dict[str, str]
     # None when the file holds no run history (not built by dbt on DuckDB)
     run_history: RunHistory | None = None
@@ -176,6 +178,29 @@ REGIONAL_COUNTRIES_SQL = REGIONAL_SQL.format(keys="country_code")
 REGIONAL_STATES_SQL = REGIONAL_SQL.format(keys="country_code, state_region")
 
 # Per comment language, the method in use and both methods' metrics on the training comments.
+# The treatment variants' lifts on the retention metrics and the primary metric, with their 95%
+# intervals (plain and CUPED) and the experiment's sample-ratio flag.
+EXPERIMENTS_SQL = f"""
+    select
+        experiment_id,
+        variant,
+        metric_name,
+        is_primary_metric,
+        eligible_units,
+        control_mean_value,
+        absolute_lift,
+        absolute_lift_ci_lower,
+        absolute_lift_ci_upper,
+        cuped_absolute_lift,
+        cuped_absolute_lift_ci_lower,
+        cuped_absolute_lift_ci_upper,
+        p_value,
+        has_sample_ratio_mismatch
+    from {SCHEMA}.experiment_results
+    where not is_control and (metric_name like 'retained_%' or is_primary_metric)
+    order by experiment_id, variant, metric_name
+"""
+
 SENTIMENT_SQL = f"""
     select
         language,
@@ -358,6 +383,7 @@ def load(database: Path) -> ReportData:
             feedback_all_countries=con.execute(FEEDBACK_ALL_COUNTRIES_SQL).df(),
             churn=con.execute(CHURN_EVALUATION_SQL).df(),
             sentiment=con.execute(SENTIMENT_SQL).df(),
+            experiments=con.execute(EXPERIMENTS_SQL).df(),
             country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
             run_history=load_run_history(con),
         )

@@ -836,3 +836,41 @@ def churn_metrics_figure(churn: pd.DataFrame, names: dict[str, str]) -> Chart:
     fig.update_layout(title={"text": "Churn model and BG/NBD baseline: metrics on the time split"},
                       height=120 + 24 * len(first), margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return Chart(fig)
+
+
+def experiments_figure(experiments: pd.DataFrame) -> Chart:
+    """Per experiment and treatment variant, the absolute lift of each retention metric (and the
+    primary metric) with its 95% interval, plain and CUPED-adjusted; an experiment with a
+    sample-ratio mismatch is marked in its label."""
+    if experiments.empty:
+        return no_data("no experiment in `experiment_results` (no experiment_assignments file, or no clean assignment)")
+    fig = go.Figure()
+    labels = [f"{r.experiment_id} / {r.variant}{' (SRM!)' if r.has_sample_ratio_mismatch else ''}"
+              for r in experiments.itertuples()]
+    experiments = experiments.assign(label=labels)
+    for index, (metric, rows) in enumerate(experiments.groupby("metric_name", sort=True)):
+        for adjusted in (False, True):
+            prefix = "cuped_" if adjusted else ""
+            lift = floats(rows[f"{prefix}absolute_lift"])
+            lower, upper = floats(rows[f"{prefix}absolute_lift_ci_lower"]), floats(rows[f"{prefix}absolute_lift_ci_upper"])
+            fig.add_trace(go.Scatter(
+                x=lift, y=list(rows["label"]), mode="markers", name=f"{metric}{' (CUPED)' if adjusted else ''}",
+                marker={"color": PALETTE[index % len(PALETTE)], "symbol": "diamond" if adjusted else "circle",
+                        "size": 9},
+                error_x={"type": "data", "symmetric": False,
+                         "array": [None if v is None or lo is None else hi - v for v, lo, hi in zip(lift, lower, upper)],
+                         "arrayminus": [None if v is None or lo is None else v - lo for v, lo, hi in zip(lift, lower, upper)]},
+                customdata=[[int(r.eligible_units), _or_none(r.control_mean_value), _or_none(r.p_value)]
+                            for r in rows.itertuples()],
+                meta={"metric_name": metric, "cuped": adjusted, "experiment_ids": list(rows["experiment_id"])},
+                hovertemplate=(f"{metric}{' CUPED' if adjusted else ''}, %{{y}}<br>lift %{{x:.4f}}<br>"
+                               "%{customdata[0]:,} eligible units; control mean %{customdata[1]:.4f}; "
+                               "p-value %{customdata[2]:.4f}<extra></extra>"),
+            ))
+    fig.add_vline(x=0, line={"color": "black", "dash": "dash", "width": 1})
+    flagged = sorted(set(experiments.loc[experiments["has_sample_ratio_mismatch"], "experiment_id"]))
+    styled(fig, "Experiments: lift against control with 95% intervals",
+           ("Sample-ratio mismatch (do not trust): " + ", ".join(flagged)) if flagged else "No sample-ratio mismatch.",
+           "Absolute lift (treatment minus control; a share for retention)", "", height=460)
+    fig.update_layout(legend=legend_on_right())
+    return Chart(fig)

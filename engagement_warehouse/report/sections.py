@@ -129,6 +129,22 @@ def build_sections(data: ReportData) -> list[Section]:
                         "(status lexicon_better)."),
             chart=figures.sentiment_figure(data.sentiment),
         ),
+        Section(
+            id="experiments",
+            heading="Experiments tied to retention",
+            guide=("A point right of the dashed line is a variant that raised the metric; read its whiskers, not "
+                   "the point: an interval crossing 0 is no evidence either way, and an experiment marked SRM "
+                   "is not to be trusted at all."),
+            definition=("Per experiment and treatment variant (`experiment_results`): the absolute lift against "
+                        "the control (treatment mean minus control mean) of retention at 30, 60 and 90 days after "
+                        "assignment (a confirmed order in (assigned, assigned + N days], only units whose window "
+                        "is complete by the data end) and of the experiment's primary metric, with its 95% "
+                        "interval (Welch's normal interval); diamonds are the CUPED-adjusted lift, which removes "
+                        "the part of the noise the same metric's pre-assignment value explains. SRM: the units "
+                        "each variant received differ from the planned shares (chi-square p-value below "
+                        "`experiment_srm_p_value_threshold`, 0.001)."),
+            chart=figures.experiments_figure(data.experiments),
+        ),
         run_history_section(data),
     ]
 

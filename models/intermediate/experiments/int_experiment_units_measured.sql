@@ -5,7 +5,25 @@
 -- person still counts, with no orders and no engagement (doc block experiment_metrics).
 {%- set windows = var('experiment_retention_windows_days') -%}
 {%- set outcome_days = var('experiment_outcome_window_days') -%}
-{%- set all_windows = (windows + [outcome_days]) | unique | sort %}
+{%- set all_windows = (windows + [outcome_days]) | unique | sort -%}
+{#- the metrics, as (name, eligibility, value after assignment, value before it) over `measured` -#}
+{%- set outcome = outcome_days ~ 'd' -%}
+{%- set unit_metric_definitions = [
+    ('first_order_conversion', 'is_complete_' ~ outcome ~ ' and orders_before = 0',
+        'case when orders_after_' ~ outcome ~ ' > 0 then 1 else 0 end', 'null'),
+    ('repeat_order_conversion', 'is_complete_' ~ outcome ~ ' and orders_before = 1',
+        'case when orders_after_' ~ outcome ~ ' > 0 then 1 else 0 end', 'null'),
+] -%}
+{%- for days in windows -%}
+    {%- do unit_metric_definitions.append(('retained_' ~ days ~ 'd', 'is_complete_' ~ days ~ 'd',
+        'case when orders_after_' ~ days ~ 'd > 0 then 1 else 0 end',
+        'case when orders_before_' ~ days ~ 'd > 0 then 1 else 0 end')) -%}
+{%- endfor -%}
+{%- do unit_metric_definitions.extend([
+    ('orders_per_unit', 'is_complete_' ~ outcome, 'orders_after_' ~ outcome, 'orders_before_' ~ outcome),
+    ('net_revenue_usd_per_unit', 'is_complete_' ~ outcome, 'net_revenue_usd_after', 'net_revenue_usd_before'),
+    ('engagement_score', 'is_complete_engagement', 'engagement_score_after', 'engagement_score_before'),
+]) %}
 
 with
 
@@ -143,67 +161,18 @@ measured as (
 ),
 
 unit_metrics as (
-    select
-        experiment_id,
-        variant,
-        unit_id,
-        'first_order_conversion' as metric_name,
-        is_complete_{{ outcome_days }}d and orders_before = 0 as is_eligible,
-        cast(case when orders_after_{{ outcome_days }}d > 0 then 1 else 0 end as double) as metric_value,
-        cast(null as double) as pre_assignment_value
-    from measured
-    union all
-    select
-        experiment_id,
-        variant,
-        unit_id,
-        'repeat_order_conversion' as metric_name,
-        is_complete_{{ outcome_days }}d and orders_before = 1 as is_eligible,
-        cast(case when orders_after_{{ outcome_days }}d > 0 then 1 else 0 end as double) as metric_value,
-        cast(null as double) as pre_assignment_value
-    from measured
-    {%- for days in windows %}
-        union all
+    {% for metric_name, eligible, value, pre_value in unit_metric_definitions -%}
         select
             experiment_id,
             variant,
             unit_id,
-            'retained_{{ days }}d' as metric_name,
-            is_complete_{{ days }}d as is_eligible,
-            cast(case when orders_after_{{ days }}d > 0 then 1 else 0 end as double) as metric_value,
-            cast(case when orders_before_{{ days }}d > 0 then 1 else 0 end as double) as pre_assignment_value
+            '{{ metric_name }}' as metric_name,
+            {{ eligible }} as is_eligible,
+            cast({{ value }} as double) as metric_value,
+            cast({{ pre_value }} as double) as pre_assignment_value
         from measured
-    {%- endfor %}
-    union all
-    select
-        experiment_id,
-        variant,
-        unit_id,
-        'orders_per_unit' as metric_name,
-        is_complete_{{ outcome_days }}d as is_eligible,
-        cast(orders_after_{{ outcome_days }}d as double) as metric_value,
-        cast(orders_before_{{ outcome_days }}d as double) as pre_assignment_value
-    from measured
-    union all
-    select
-        experiment_id,
-        variant,
-        unit_id,
-        'net_revenue_usd_per_unit' as metric_name,
-        is_complete_{{ outcome_days }}d as is_eligible,
-        cast(net_revenue_usd_after as double) as metric_value,
-        cast(net_revenue_usd_before as double) as pre_assignment_value
-    from measured
-    union all
-    select
-        experiment_id,
-        variant,
-        unit_id,
-        'engagement_score' as metric_name,
-        is_complete_engagement as is_eligible,
-        cast(engagement_score_after as double) as metric_value,
-        cast(engagement_score_before as double) as pre_assignment_value
-    from measured
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 )
 
 select * from unit_metrics
