@@ -87,11 +87,13 @@ def draw_experiments(rng: np.random.Generator, persons: People, orders: Orders, 
         treated = rng.random(chosen.size) >= design.control_share
         extra = rng.random(chosen.size) < design.extra_order_p
         extra_at = assigned_s + np.floor((1 + rng.random(chosen.size) * 28) * DAY)
-        template = np.empty(chosen.size, dtype=np.int64)
+        template = np.full(chosen.size, -1, dtype=np.int64)
         for market in np.unique(persons.market[chosen]):
             rows = persons.market[chosen] == market
             pool = confirmed[order_market == market]
-            template[rows] = pool[rng.integers(0, pool.size, rows.sum())]
+            if pool.size:  # a market without a confirmed order to copy gets no extra order
+                template[rows] = pool[rng.integers(0, pool.size, rows.sum())]
+        extra &= template >= 0
         parts.append((np.full(chosen.size, index), treated.astype(np.int64), chosen, assigned_s))
         applied = treated & extra
         extra_orders.append((chosen[applied], extra_at[applied], template[applied]))

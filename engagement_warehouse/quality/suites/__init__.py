@@ -88,10 +88,10 @@ def timestamps(*columns: str) -> list[Expectation]:
 def registry(settings_path: Path | None = None) -> list[MartSuite]:
     """Every mart's suite, in the order of models/marts/ folders, with the bounds of the settings
     file (`settings.settings_path()` unless given) added to its mart's suite."""
-    from . import attribution, customers, engagement, feedback, marketing, retention, value
+    from . import attribution, customers, engagement, experiments, feedback, marketing, retention, value
 
     suites = [*customers.SUITES, *retention.SUITES, *feedback.SUITES, *marketing.SUITES, *engagement.SUITES,
-              *attribution.SUITES, *value.SUITES]
+              *attribution.SUITES, *value.SUITES, *experiments.SUITES]
     bounds = settings.load(settings_path)
     unknown = set(bounds) - {suite.mart for suite in suites}
     if unknown:

@@ -99,9 +99,13 @@ moments as (
 adjusted as (
     select
         *,
-        -- rounding can leave a variance a hair below 0
-        greatest(var_y, 0) / nullif(eligible_units, 0) as var_mean_y,
-        greatest(var_y + cuped_theta * cuped_theta * var_x - 2 * cuped_theta * cov_xy, 0) / nullif(eligible_units, 0)
+        -- rounding can leave a variance a hair below 0 (greatest would also turn the null variance
+        -- of a single unit into 0, so a case)
+        case when var_y < 0 then 0 else var_y end / nullif(eligible_units, 0) as var_mean_y,
+        case
+            when var_y + cuped_theta * cuped_theta * var_x - 2 * cuped_theta * cov_xy < 0 then 0
+            else var_y + cuped_theta * cuped_theta * var_x - 2 * cuped_theta * cov_xy
+        end / nullif(eligible_units, 0)
             as var_mean_cuped
     from moments
 ),
@@ -160,7 +164,7 @@ final as (
         cast(lifts.units as {{ dbt.type_bigint() }}) as units,
         cast(lifts.eligible_units as {{ dbt.type_bigint() }}) as eligible_units,
         lifts.mean_y as mean_value,
-        sqrt(greatest(lifts.var_y, 0)) as sd_value,
+        sqrt(case when lifts.var_y < 0 then 0 else lifts.var_y end) as sd_value,
         lifts.control_mean_y as control_mean_value,
         lifts.absolute_lift,
         lifts.absolute_lift - {{ z_95 }} * lifts.absolute_lift_se as absolute_lift_ci_lower,
