@@ -197,7 +197,7 @@ def test_run_history_lines_are_the_row_counts_of_the_history(page: ReportPage, m
         expected.setdefault(table, ([], []))
         expected[table][0].append(run_id)
         expected[table][1].append(count)
-    assert len(expected) == 10 and drawn == {table: (ids, counts) for table, (ids, counts) in expected.items()}
+    assert len(expected) == 11 and drawn == {table: (ids, counts) for table, (ids, counts) in expected.items()}
     (runs,) = rows(marts, "select count(*) from history.dbt_runs")
     assert runs == (1,)
     assert page.sections["run-history"]["guide"].startswith(

@@ -871,6 +871,6 @@ def experiments_figure(experiments: pd.DataFrame) -> Chart:
     flagged = sorted(set(experiments.loc[experiments["has_sample_ratio_mismatch"], "experiment_id"]))
     styled(fig, "Experiments: lift against control with 95% intervals",
            ("Sample-ratio mismatch (do not trust): " + ", ".join(flagged)) if flagged else "No sample-ratio mismatch.",
-           "Absolute lift (treatment minus control; a share for retention)", "", height=460)
+           "Absolute lift (treatment minus control; a share for retention)", "Experiment / variant", height=460)
     fig.update_layout(legend=legend_on_right())
     return Chart(fig)
