@@ -836,3 +836,31 @@ def churn_metrics_figure(churn: pd.DataFrame, names: dict[str, str]) -> Chart:
     fig.update_layout(title={"text": "Churn model and BG/NBD baseline: metrics on the time split"},
                       height=120 + 24 * len(first), margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return Chart(fig)
+
+
+def signal_weights_figure(signals: pd.DataFrame, names: dict[str, str]) -> Chart:
+    """Per market and signal: configured and suggested weight, the retention lift with its
+    interval over the pooled quarters, the AUC and whether the signal earns its weight."""
+    if signals.empty:
+        return no_data("no row in `engagement_weight_suggestions` (no quarter whose next quarter is complete)")
+
+    def fmt(values, pattern):
+        return ["–" if v is None or pd.isna(v) else pattern.format(v) for v in values]
+
+    earns = ["–" if v is None or pd.isna(v) else ("yes" if v else "no") for v in signals["earns_weight"]]
+    interval = ["–" if pd.isna(lo) else f"[{lo:+.3f}, {hi:+.3f}]"
+                for lo, hi in zip(signals["retention_lift_lower"], signals["retention_lift_upper"])]
+    fig = go.Figure(go.Table(
+        header={"values": ["Market", "Signal", "Weight (seed)", "Suggested", "Fit", "Person-quarters",
+                           "Retention lift", "95% interval", "AUC", "Earns its weight"], "align": "left"},
+        cells={"values": [
+            [country_label(c, names) for c in signals["country_code"]], list(signals["signal_name"]),
+            fmt(signals["configured_weight"], "{:.2f}"), fmt(signals["suggested_weight"], "{:.2f}"),
+            [f"{scope} ({status})" for scope, status in zip(signals["model_scope"], signals["model_status"])],
+            fmt(signals["validated_person_quarters"], "{:,.0f}"), fmt(signals["retention_lift"], "{:+.3f}"),
+            interval, fmt(signals["retention_auc"], "{:.3f}"), earns,
+        ], "align": "left"},
+    ))
+    fig.update_layout(title={"text": "Engagement signals: configured and suggested weights, validated per market"},
+                      height=min(120 + 24 * len(signals), 2400), margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return Chart(fig)

@@ -1,7 +1,7 @@
 -- One row per person: the attributes several marts place or segment a person by, decided here
--- once (doc block person_home). Home country, state and area type (urban / rural) are those of the home customer id: the
--- customer id of the person's first confirmed order, or, for a person without one, their first
--- customer id by sign-up. Acquisition channel is the first customer id's (how the person first
+-- once (doc block person_home). Home country, state and area type (urban / rural) are those of
+-- the home customer id: the customer id of the person's first confirmed order, or, for a person
+-- without one, their first customer id by sign-up. Acquisition channel is the first customer id's (how the person first
 -- came); a person is a loyalty member when any of their customer ids joined the programme.
 with
 

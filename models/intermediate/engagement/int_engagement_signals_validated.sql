@@ -67,7 +67,7 @@ values_counted as (
 values_ranked as (
     -- Mann-Whitney: a retained person beats every lost person with a lower value, ties count half
     select
-        values_counted.*,
+        *,
         coalesce(sum(lost_persons) over (
             partition by signal_name, country_code, area_type, period_type, quarter_start
             order by signal_value
@@ -97,7 +97,7 @@ groups as (
 
 rates as (
     select
-        groups.*,
+        *,
         case
             when persons_with_signal > 0
                 then cast(retained_with_signal as double) / persons_with_signal
@@ -115,7 +115,7 @@ rates as (
 
 lifts as (
     select
-        rates.*,
+        *,
         retention_rate_with_signal - retention_rate_without_signal as retention_lift,
         -- Wald interval of a difference of two proportions
         sqrt(
@@ -132,7 +132,7 @@ lifts as (
 
 bounded as (
     select
-        lifts.*,
+        *,
         retention_lift - {{ z }} * retention_lift_standard_error as retention_lift_lower,
         retention_lift + {{ z }} * retention_lift_standard_error as retention_lift_upper
     from lifts
@@ -140,7 +140,7 @@ bounded as (
 
 signed as (
     select
-        bounded.*,
+        *,
         case
             when validation_status != 'ok' then null
             when retention_lift_lower > 0 then 1
@@ -153,7 +153,7 @@ signed as (
 compared as (
     -- earlier quarters of the same signal, market and area with a lift of each sign
     select
-        signed.*,
+        *,
         coalesce(sum(case when lift_sign = 1 then 1 else 0 end) over (
             partition by signal_name, country_code, area_type, period_type
             order by quarter_start

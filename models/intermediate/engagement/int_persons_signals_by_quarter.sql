@@ -52,10 +52,10 @@ active_persons as (
     from complete_quarters
     inner join orders
         on
-            orders.order_date < complete_quarters.quarter_start
-            and orders.order_date >= {{ dbt.dateadd(
+            complete_quarters.quarter_start > orders.order_date
+            and {{ dbt.dateadd(
                 'day', -var('signal_validation_active_days'), 'complete_quarters.quarter_start'
-            ) }}
+            ) }} <= orders.order_date
 ),
 
 retained_persons as (
@@ -65,8 +65,8 @@ retained_persons as (
     from complete_quarters
     inner join orders
         on
-            orders.order_date >= complete_quarters.next_quarter_start
-            and orders.order_date < complete_quarters.next_quarter_end
+            complete_quarters.next_quarter_start <= orders.order_date
+            and complete_quarters.next_quarter_end > orders.order_date
 ),
 
 signals_by_quarter as (
