@@ -60,6 +60,9 @@ def suggestions(person_quarters: pa.Table, weights: pa.Table, settings: WeightSe
     """One row per country of the person-quarters and weighted signal."""
     signals = signal_names(weights)
     configured = configured_weights(weights, signals)
+    # a fixed row order: the same fit on either engine, whatever order the table was read in
+    if person_quarters.num_rows:
+        person_quarters = person_quarters.sort_by([("person_key", "ascending"), ("quarter_start", "ascending")])
     countries = np.array(person_quarters.column("country_code").to_pylist(), dtype=object)
     values = (np.column_stack([numeric(person_quarters, s) for s in signals]) if person_quarters.num_rows
               else np.empty((0, len(signals))))

@@ -29,7 +29,7 @@ from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
                "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "sentiment-evaluation",
-               "run-history")
+               "signal-validation", "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -331,6 +331,20 @@ def test_sentiment_bars_are_sentiment_model_evaluation(page: ReportPage, marts: 
         assert_same([c[3] for c in bar["customdata"]], [row[4] for row in expected])
 
 
+def test_signal_bars_are_engagement_weight_suggestions(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    bars = {trace["meta"]["country_code"]: trace for trace in traces(page, "signal-validation")}
+    countries = rows(marts, """
+        select country_code, list(signal_name order by retention_lift desc nulls last, signal_name),
+            list(retention_lift order by retention_lift desc nulls last, signal_name),
+            list(configured_weight order by retention_lift desc nulls last, signal_name)
+        from marts.engagement_weight_suggestions group by country_code""")
+    assert countries and set(bars) == {country for country, _, _, _ in countries}
+    for country, signals, lifts, weights in countries:
+        assert bars[country]["x"] == signals, country
+        assert_same(bars[country]["y"], lifts)
+        assert [float(c[0]) for c in bars[country]["customdata"]] == pytest.approx(weights, abs=0.005)
+
+
 def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
     lines = {trace["meta"]["country_code"]: trace for trace in traces(page, "nps-trend") if "meta" in trace}
     countries = rows(marts, """
@@ -529,6 +543,7 @@ EMPTY_MESSAGES = {
     "csat-trend": "No data: no CSAT answer in feedback_summary",
     "review-trend": "No data: no product review in feedback_summary",
     "sentiment-evaluation": "No data: no comment in sentiment_model_evaluation (the feedback data holds no comment)",
+    "signal-validation": "No data: no row in engagement_weight_suggestions",
 }
 
 

@@ -261,7 +261,7 @@ SIGNAL_WEIGHTS_SQL = f"""
         validation_status,
         earns_weight
     from {SCHEMA}.engagement_weight_suggestions
-    order by validated_person_quarters desc nulls last, country_code, retention_lift desc nulls last
+    order by validated_person_quarters desc nulls last, country_code, retention_lift desc nulls last, signal_name
 """
 
 
