@@ -22,6 +22,7 @@ MART_OF_FIT = {
     "int_cohort_retention_projected": "retention_projection",
     "int_persons_clv_scored": "customer_lifetime_value",
     "int_sentiment_model_evaluated": "sentiment_model_evaluation",
+    "int_engagement_weights_suggested": "engagement_weight_suggestions",
 }
 
 

@@ -29,7 +29,7 @@ from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
                "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "sentiment-evaluation",
-               "experiments", "run-history")
+               "experiments", "signal-validation", "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -344,6 +344,18 @@ def test_experiment_lifts_are_experiment_results(page: ReportPage, marts: duckdb
         assert trace["meta"]["experiment_ids"] == [row[0] for row in expected], metric
         assert_same(trace["x"], [row[1] for row in expected])
         assert_same(trace["error_x"]["array"], [row[2] for row in expected])
+def test_signal_bars_are_engagement_weight_suggestions(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    bars = {trace["meta"]["country_code"]: trace for trace in traces(page, "signal-validation")}
+    countries = rows(marts, """
+        select country_code, list(signal_name order by retention_lift desc nulls last, signal_name),
+            list(retention_lift order by retention_lift desc nulls last, signal_name),
+            list(configured_weight order by retention_lift desc nulls last, signal_name)
+        from marts.engagement_weight_suggestions group by country_code""")
+    assert countries and set(bars) == {country for country, _, _, _ in countries}
+    for country, signals, lifts, weights in countries:
+        assert bars[country]["x"] == signals, country
+        assert_same(bars[country]["y"], lifts)
+        assert [float(c[0]) for c in bars[country]["customdata"]] == pytest.approx(weights, abs=0.005)
 
 
 def test_nps_points_are_feedback_summary(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
@@ -546,6 +558,7 @@ EMPTY_MESSAGES = {
     "sentiment-evaluation": "No data: no comment in sentiment_model_evaluation (the feedback data holds no comment)",
     # experiment_results reads the sessionized events (device owners, engagement score)
     "experiments": "No data: no experiment in experiment_results",
+    "signal-validation": "No data: no row in engagement_weight_suggestions",
 }
 
 

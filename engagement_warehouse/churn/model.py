@@ -154,11 +154,18 @@ def fit_one(table: pa.Table, y: np.ndarray) -> ChurnModel:
     present = (~np.isnan(raw)).sum(axis=0)
     means = np.where(present > 0, np.nansum(raw, axis=0) / np.maximum(present, 1), 0.0)
     levels = {name: sorted(set(table.column(name).to_pylist())) for name in CATEGORICAL}
-    model = ChurnModel(means, levels, StandardScaler(),
-                       LogisticRegression(C=REGULARISATION_C, max_iter=2000, random_state=RANDOM_STATE))
-    model.scaler.fit(model.unscaled(table))
-    model.classifier.fit(model.design(table), y)
-    return model
+    unscaled = ChurnModel(means, levels, StandardScaler(), LogisticRegression()).unscaled(table)
+    scaler, classifier = fit_standardised(unscaled, y)
+    return ChurnModel(means, levels, scaler, classifier)
+
+
+def fit_standardised(values: np.ndarray, y: np.ndarray) -> tuple[StandardScaler, LogisticRegression]:
+    """The project's regularised logistic regression: L2 with C = REGULARISATION_C on the columns
+    of `values` standardised (the churn models; the engagement weight suggestions, issue 21)."""
+    scaler = StandardScaler().fit(values)
+    classifier = LogisticRegression(C=REGULARISATION_C, max_iter=2000, random_state=RANDOM_STATE)
+    classifier.fit(scaler.transform(values), y)
+    return scaler, classifier
 
 
 def fit(table: pa.Table, y: np.ndarray, settings: ChurnSettings) -> MarketModels:

@@ -35,6 +35,7 @@ REQUIRED_MARTS = (
     "churn_model_evaluation",
     "sentiment_model_evaluation",
     "experiment_results",
+    "engagement_weight_suggestions",
 )
 # The report reads monthly cohorts only (the marts also hold ISO-week cohorts).
 COHORT_GRAIN = "month"
@@ -65,6 +66,8 @@ class ReportData:
     sentiment: pd.DataFrame
     experiments: pd.DataFrame
     country_names: dict[str, str]
+    # issue 21: per market and engagement signal, configured and suggested weight and validation
+    signals: pd.DataFrame
     # None when the file holds no run history (not built by dbt on DuckDB)
     run_history: RunHistory | None = None
 
@@ -265,6 +268,28 @@ FEEDBACK_ALL_COUNTRIES_SQL = f"""
 """
 
 
+# Per market and weighted engagement signal (issue 21): the seed's weight, the suggested one and the
+# validation over the pooled quarters (doc blocks signal_validation, engagement_weight_suggestions).
+SIGNAL_WEIGHTS_SQL = f"""
+    select
+        country_code,
+        signal_name,
+        configured_weight,
+        suggested_weight,
+        model_scope,
+        model_status,
+        validated_person_quarters,
+        retention_lift,
+        retention_lift_lower,
+        retention_lift_upper,
+        retention_auc,
+        validation_status,
+        earns_weight
+    from {SCHEMA}.engagement_weight_suggestions
+    order by validated_person_quarters desc nulls last, country_code, retention_lift desc nulls last, signal_name
+"""
+
+
 # The churn model beside the BG/NBD baseline on the time split, as the mart has it: per scorer and
 # segment (all, or a country) ten decile rows with the segment's metrics on each.
 CHURN_EVALUATION_SQL = f"""
@@ -384,6 +409,7 @@ def load(database: Path) -> ReportData:
             churn=con.execute(CHURN_EVALUATION_SQL).df(),
             sentiment=con.execute(SENTIMENT_SQL).df(),
             experiments=con.execute(EXPERIMENTS_SQL).df(),
+            signals=con.execute(SIGNAL_WEIGHTS_SQL).df(),
             country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
             run_history=load_run_history(con),
         )

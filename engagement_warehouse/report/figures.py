@@ -873,4 +873,48 @@ def experiments_figure(experiments: pd.DataFrame) -> Chart:
            ("Sample-ratio mismatch (do not trust): " + ", ".join(flagged)) if flagged else "No sample-ratio mismatch.",
            "Absolute lift (treatment minus control; a share for retention)", "Experiment / variant", height=460)
     fig.update_layout(legend=legend_on_right())
+
+# Markets drawn on opening (the largest by validated person-quarters); the others are a click on
+# the legend away.
+SIGNAL_MARKETS_SHOWN = 6
+
+
+def signal_weights_figure(signals: pd.DataFrame, names: dict[str, str]) -> Chart:
+    """Per market (a bar series) and signal: the retention lift over the pooled quarters with its
+    interval; the hover has the seed's and the suggested weight, the AUC and whether the signal
+    earns its weight."""
+    if signals.empty:
+        return no_data("no row in engagement_weight_suggestions (no quarter whose next quarter is complete)")
+
+    def text(value, pattern):
+        return "–" if value is None or pd.isna(value) else pattern.format(value)
+
+    fig = go.Figure()
+    for index, (country, rows) in enumerate(signals.groupby("country_code", sort=False)):
+        lift = rows["retention_lift"].astype(float)
+        custom = [[text(w, "{:.2f}"), text(s, "{:.2f}"), f"{scope} ({status})", text(n, "{:,.0f}"),
+                   text(lo, "{:+.3f}"), text(hi, "{:+.3f}"), text(auc, "{:.3f}"),
+                   "–" if e is None or pd.isna(e) else ("yes" if e else "no")]
+                  for w, s, scope, status, n, lo, hi, auc, e in zip(
+                      rows["configured_weight"], rows["suggested_weight"], rows["model_scope"], rows["model_status"],
+                      rows["validated_person_quarters"], rows["retention_lift_lower"], rows["retention_lift_upper"],
+                      rows["retention_auc"], rows["earns_weight"])]
+        fig.add_trace(go.Bar(
+            name=country_label(country, names), meta={"country_code": country}, x=list(rows["signal_name"]),
+            y=list(lift),
+            error_y={"type": "data", "symmetric": False,
+                     "array": list(rows["retention_lift_upper"].astype(float) - lift),
+                     "arrayminus": list(lift - rows["retention_lift_lower"].astype(float))},
+            customdata=custom,
+            visible=True if index < SIGNAL_MARKETS_SHOWN else "legendonly",
+            hovertemplate=("%{fullData.name}, %{x}<br>retention lift %{y:+.3f}, 95% interval [%{customdata[4]}, "
+                           "%{customdata[5]}]<br>AUC %{customdata[6]}; earns its weight: %{customdata[7]}"
+                           "<br>weight (seed) %{customdata[0]}, suggested %{customdata[1]}, fit %{customdata[2]}"
+                           "<br>person-quarters %{customdata[3]}<extra></extra>"),
+        ))
+    fig.update_layout(barmode="group", height=560, legend={"title": {"text": "Market"}},
+                      title={"text": "Engagement signals: next-quarter retention lift per market (all quarters)"},
+                      xaxis={"title": {"text": "Signal of the engagement score"}},
+                      yaxis={"title": {"text": "Retention lift (with − without the signal)"}, "tickformat": "+.0%"},
+                      margin={"l": 60, "r": 10, "t": 60, "b": 120})
     return Chart(fig)

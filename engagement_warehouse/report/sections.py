@@ -108,6 +108,26 @@ def build_sections(data: ReportData) -> list[Section]:
             chart=figures.clv_to_cac_figure(data.clv_cac, names, colors),
         ),
         *churn_sections(data),
+        Section(
+            id="signal-validation",
+            heading="Engagement signals: which earn their weight in each market",
+            guide=("Read a market's rows from the top: a signal earns its weight when persons with it in a quarter "
+                   "ordered in the next quarter more often than persons without it, beyond chance; compare the "
+                   "seed's weight with the suggested one to see which signals the score over- or under-weights."),
+            definition=("Per market and signal of the engagement score (`engagement_weight_suggestions`): base "
+                        "population of a quarter = persons with a confirmed order in the 365 days before it; "
+                        "retention lift = next-quarter retention of persons with the signal in the quarter minus "
+                        "without it, every validated quarter pooled (person-quarters), with a 95% Wald interval; "
+                        "AUC = chance that a retained person has a higher count than a lost one (ties half; 0.5 = "
+                        "no information). Earns its weight: the interval excludes 0 on the side of the seed's "
+                        "weight. Suggested weight: an L2-regularised logistic regression of next-quarter "
+                        "retention on the twelve counts per market (pooled for markets with fewer than 200 "
+                        "person-quarters), per count, rescaled so that the suggested score has the configured "
+                        "score's mean in the market. Correlated signals share their weight. The per-quarter and "
+                        "urban / rural rows, with the flags, are in `engagement_signal_validation`. Associations, "
+                        "not effects."),
+            chart=figures.signal_weights_figure(data.signals, names),
+        ),
         *regional_sections(data, colors),
         *feedback_sections(data, colors),
         Section(

@@ -26,6 +26,8 @@ from ..churn.tables import scores as churn_scores
 from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
 from ..clv.tables import backtest, model_params, scores
+from ..engagement_weights import WeightSettings
+from ..engagement_weights import suggestions as weight_suggestions
 from ..sentiment.tables import Settings as SentimentSettings
 from ..sentiment.tables import evaluation, scored_comments
 
@@ -194,6 +196,13 @@ def _sentiment_evaluation(manifest, read, spark, done):
                                                         _sentiment_lexicon(manifest, spark), settings)}
 
 
+def _weight_suggestions(manifest, read, spark, done):
+    settings = WeightSettings.from_meta(manifest.meta("int_engagement_weights_suggested"))
+    weights = spark.table(manifest.seed_relation("engagement_score_weights")).toArrow()
+    return {"int_engagement_weights_suggested": weight_suggestions(read("int_persons_signals_by_quarter"),
+                                                                   weights, settings)}
+
+
 # Each fit: the function that computes its table from the warehouse (the same code as its dbt
 # Python model in models/intermediate/fits/python).
 FIT_MODELS = {
@@ -205,4 +214,5 @@ FIT_MODELS = {
     "int_persons_churn_scored": _churn_scores,
     "int_feedback_sentiment_scored": _sentiment_scores,
     "int_sentiment_model_evaluated": _sentiment_evaluation,
+    "int_engagement_weights_suggested": _weight_suggestions,
 }

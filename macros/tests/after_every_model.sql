@@ -6,7 +6,8 @@
     {%- for model_name in [
         'audit_anomalies', 'audit_source_reconciliation', 'base_shop__customer_email_keys', 'churn_model_evaluation', 'clv_backtest', 'clv_cac_by_channel', 'clv_model_params',
         'customer_churn_risk', 'customer_engagement_monthly', 'customer_rfm',
-        'dim_customers', 'fct_order_attribution', 'fct_order_items', 'fct_orders', 'feedback_summary',
+        'dim_customers', 'engagement_signal_validation', 'engagement_weight_suggestions',
+        'fct_order_attribution', 'fct_order_items', 'fct_orders', 'feedback_summary',
         'amplitude_event_mapping', 'ga4_event_mapping', 'ga4_param_mapping',
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine', 'mixpanel_event_mapping',
         'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',

@@ -1,4 +1,5 @@
-"""Suites of models/marts/engagement: fct_sessions, customer_engagement_monthly, regional_engagement."""
+"""Suites of models/marts/engagement: fct_sessions, customer_engagement_monthly, regional_engagement,
+engagement_signal_validation, engagement_weight_suggestions."""
 
 from __future__ import annotations
 
@@ -44,4 +45,33 @@ regional_engagement = MartSuite(
     ),
 )
 
-SUITES = [fct_sessions, customer_engagement_monthly, regional_engagement]
+
+# issue 21
+engagement_signal_validation = MartSuite(
+    mart="engagement_signal_validation",
+    categories=("area_type", "validation_status"),
+    grain=("signal_name", "country_code", "area_type", "quarter_start"),
+    expectations=(
+        *at_least_zero("base_persons", "persons_with_signal", "retained_with_signal", "persons_without_signal",
+                       "retained_without_signal"),
+        between("retention_rate_with_signal", 0, 1),
+        between("retention_rate_without_signal", 0, 1),
+        between("retention_lift", -1, 1),
+        between("retention_auc", 0, 1),
+        *timestamps("quarter_start"),
+    ),
+)
+
+
+engagement_weight_suggestions = MartSuite(
+    mart="engagement_weight_suggestions",
+    categories=("model_scope", "model_status"),
+    grain=("country_code", "signal_name"),
+    expectations=(
+        *at_least_zero("configured_weight", "training_person_quarters"),
+        between("retention_auc", 0, 1),
+    ),
+)
+
+SUITES = [fct_sessions, customer_engagement_monthly, regional_engagement, engagement_signal_validation,
+          engagement_weight_suggestions]

@@ -1,7 +1,7 @@
 -- One row per person: the attributes several marts place or segment a person by, decided here
--- once (doc block person_home). Home country and state are those of the home customer id: the
--- customer id of the person's first confirmed order, or, for a person without one, their first
--- customer id by sign-up. Acquisition channel is the first customer id's (how the person first
+-- once (doc block person_home). Home country, state and area type (urban / rural) are those of
+-- the home customer id: the customer id of the person's first confirmed order, or, for a person
+-- without one, their first customer id by sign-up. Acquisition channel is the first customer id's (how the person first
 -- came); a person is a loyalty member when any of their customer ids joined the programme.
 with
 
@@ -64,6 +64,7 @@ final as (
         countries.country_name,
         coalesce(countries.sub_region, 'unknown') as sub_region,
         coalesce(home_customers.state_region, 'unknown') as state_region,
+        home_customers.area_type,
         coalesce(first_customers.acquisition_channel, 'unknown') as acquisition_channel,
         coalesce(loyalty.is_loyalty_member, false) as is_loyalty_member,
         homes.first_order_id,

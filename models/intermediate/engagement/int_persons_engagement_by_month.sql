@@ -1,9 +1,7 @@
 -- One row per person and month with any engagement signal: the signals, loyalty points, and the
 -- engagement score and tier by the weights of the person's home country (int_persons; the
 -- engagement_score_weights seed, default row otherwise). A month without any signal has no row: the person is dormant.
-{%- set signals = ['sessions', 'active_days', 'product_views', 'wishlist_adds', 'cart_adds',
-    'whatsapp_messages', 'social_shares', 'reviews', 'referrals', 'email_opens', 'email_clicks',
-    'loyalty_redemptions'] %}
+{%- set signals = engagement_score_signals() %}
 
 with
 

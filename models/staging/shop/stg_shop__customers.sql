@@ -27,6 +27,15 @@ countries as (
     select * from {{ ref('countries') }}
 ),
 
+-- the state-capital rule (DECISIONS.md, issue 21): a city that is the capital of a state of the
+-- customer's country is urban, any other city rural; only the flag leaves staging
+capital_cities as (
+    select distinct
+        country_code,
+        {{ place_name_key('capital_city') }} as city_key
+    from {{ ref('state_capitals') }}
+),
+
 opt_outs as (
     select distinct customer_id
     from privacy_requests
@@ -52,6 +61,11 @@ clean as (
         validated.state_region,
         validated.city,
         {{ business_timezone('validated.country_code', 'countries.timezone') }} as business_timezone,
+        case
+            when validated.city is null then 'unknown'
+            when capital_cities.city_key is not null then 'urban'
+            else 'rural'
+        end as area_type,
 
         -- attributes
         validated.acquisition_channel,
@@ -73,6 +87,10 @@ clean as (
     left join opt_outs on validated.customer_id = opt_outs.customer_id
     left join first_orders on validated.customer_id = first_orders.customer_id
     left join countries on validated.country_code = countries.country_code
+    left join capital_cities
+        on
+            validated.country_code = capital_cities.country_code
+            and {{ place_name_key('validated.city') }} = capital_cities.city_key
     where validated.rejection_rule is null
 )
 
