@@ -29,7 +29,7 @@ from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
                "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "sentiment-evaluation",
-               "run-history")
+               "dynamic-cohorts", "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -513,6 +513,28 @@ def test_missing_mart_exits_2_and_keeps_the_previous_report(tmp_path: Path,
     assert out.read_text() == "previous report"
 
 
+def test_dynamic_cohort_table_is_the_cohort_marts(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    """Each cohort's row: spells and current members counted on cohort_membership_spells, retention
+    at 90 days from the summed counts of cohort_entry_outcomes (issue 21)."""
+    (table,) = traces(page, "dynamic-cohorts")
+    cells = table["cells"]["values"]
+    rows = {name: [column[i] for column in cells] for i, name in enumerate(cells[0])}
+    expected = marts.execute("""
+        select spells.cohort_name, spells.spells, spells.current_members,
+            outcomes.retained_90d / nullif(outcomes.eligible_90d, 0)
+        from (select cohort_name, count(*) as spells, count(*) filter (where exited_on is null) as current_members
+              from marts.cohort_membership_spells group by cohort_name) as spells
+        left join (select cohort_name, sum(retained_entries_90d) as retained_90d,
+                       sum(eligible_entries_90d) as eligible_90d
+                   from marts.cohort_entry_outcomes group by cohort_name) as outcomes
+            on spells.cohort_name = outcomes.cohort_name
+    """).fetchall()
+    assert expected and set(rows) == {cohort for cohort, *_ in expected}
+    for cohort, spells, current, retention_90d in expected:
+        assert rows[cohort][2] == f"{spells:,.0f}" and rows[cohort][4] == f"{current:,.0f}", cohort
+        assert rows[cohort][10] == ("–" if retention_90d is None else f"{retention_90d:.1%}"), cohort
+
+
 # --- the report adapts to the data ---------------------------------------------------------------
 
 EMPTIED_SOURCES = ("events", "feedback", "marketing_spend", "privacy_requests")
@@ -529,6 +551,7 @@ EMPTY_MESSAGES = {
     "csat-trend": "No data: no CSAT answer in feedback_summary",
     "review-trend": "No data: no product review in feedback_summary",
     "sentiment-evaluation": "No data: no comment in sentiment_model_evaluation (the feedback data holds no comment)",
+    "dynamic-cohorts": "No data: no spell in cohort_membership_spells",
 }
 
 

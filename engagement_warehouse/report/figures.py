@@ -836,3 +836,31 @@ def churn_metrics_figure(churn: pd.DataFrame, names: dict[str, str]) -> Chart:
     fig.update_layout(title={"text": "Churn model and BG/NBD baseline: metrics on the time split"},
                       height=120 + 24 * len(first), margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return Chart(fig)
+
+
+def dynamic_cohorts_figure(cohorts: pd.DataFrame) -> Chart:
+    """A table per dynamic cohort: its size and what followed entry, the marts' values."""
+    if cohorts.empty:
+        return no_data("no spell in `cohort_membership_spells` (no person met a cohort's rule)")
+
+    def fmt(values, pattern):
+        return ["–" if v is None or pd.isna(v) else pattern.format(v) for v in values]
+
+    fig = go.Figure(go.Table(
+        header={"values": ["Cohort", "Rule", "Spells", "Persons", "Members now", "Orders after entry",
+                           "Net revenue after entry (USD)", "Eligible at 30 days", "Retention 30 days",
+                           "Eligible at 90 days", "Retention 90 days", "Scored entries", "Mean churn score"],
+                "align": "left"},
+        cells={"values": [
+            list(cohorts["cohort_name"]), list(cohorts["rule_kind"]), fmt(cohorts["spells"], "{:,.0f}"),
+            fmt(cohorts["persons"], "{:,.0f}"), fmt(cohorts["current_members"], "{:,.0f}"),
+            fmt(cohorts["orders_after_entry"], "{:,.0f}"), fmt(cohorts["net_revenue_usd_after_entry"], "{:,.2f}"),
+            fmt(cohorts["eligible_entries_30d"], "{:,.0f}"), fmt(cohorts["retention_30d_rate"], "{:.1%}"),
+            fmt(cohorts["eligible_entries_90d"], "{:,.0f}"), fmt(cohorts["retention_90d_rate"], "{:.1%}"),
+            fmt(cohorts["scored_entries"], "{:,.0f}"), fmt(cohorts["mean_churn_probability"], "{:.3f}"),
+        ], "align": "left"},
+        meta={"cohort_names": list(cohorts["cohort_name"])},
+    ))
+    fig.update_layout(title={"text": "Dynamic cohorts: size and what followed entry"},
+                      height=120 + 30 * len(cohorts), margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return Chart(fig)
