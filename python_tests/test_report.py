@@ -513,26 +513,27 @@ def test_missing_mart_exits_2_and_keeps_the_previous_report(tmp_path: Path,
     assert out.read_text() == "previous report"
 
 
-def test_dynamic_cohort_table_is_the_cohort_marts(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
-    """Each cohort's row: spells and current members counted on cohort_membership_spells, retention
-    at 90 days from the summed counts of cohort_entry_outcomes (issue 21)."""
-    (table,) = traces(page, "dynamic-cohorts")
-    cells = table["cells"]["values"]
-    rows = {name: [column[i] for column in cells] for i, name in enumerate(cells[0])}
-    expected = marts.execute("""
-        select spells.cohort_name, spells.spells, spells.current_members,
-            outcomes.retained_90d / nullif(outcomes.eligible_90d, 0)
-        from (select cohort_name, count(*) as spells, count(*) filter (where exited_on is null) as current_members
-              from marts.cohort_membership_spells group by cohort_name) as spells
-        left join (select cohort_name, sum(retained_entries_90d) as retained_90d,
-                       sum(eligible_entries_90d) as eligible_90d
-                   from marts.cohort_entry_outcomes group by cohort_name) as outcomes
-            on spells.cohort_name = outcomes.cohort_name
-    """).fetchall()
-    assert expected and set(rows) == {cohort for cohort, *_ in expected}
-    for cohort, spells, current, retention_90d in expected:
-        assert rows[cohort][2] == f"{spells:,.0f}" and rows[cohort][4] == f"{current:,.0f}", cohort
-        assert rows[cohort][10] == ("–" if retention_90d is None else f"{retention_90d:.1%}"), cohort
+def test_dynamic_cohort_bars_are_the_cohort_marts(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    """Per cohort and window: retention from the summed counts of cohort_entry_outcomes, spells and
+    current members counted on cohort_membership_spells (issue 21)."""
+    bars = {trace["meta"]["window_days"]: trace for trace in traces(page, "dynamic-cohorts")}
+    assert set(bars) == {30, 90}
+    for days, trace in bars.items():
+        expected = marts.execute(f"""
+            select spells.cohort_name, spells.spells, spells.current_members,
+                outcomes.retained / nullif(outcomes.eligible, 0)
+            from (select cohort_name, count(*) as spells, count(*) filter (where exited_on is null) as current_members
+                  from marts.cohort_membership_spells group by cohort_name) as spells
+            left join (select cohort_name, sum(retained_entries_{days}d) as retained,
+                           sum(eligible_entries_{days}d) as eligible
+                       from marts.cohort_entry_outcomes group by cohort_name) as outcomes
+                on spells.cohort_name = outcomes.cohort_name
+            order by spells.cohort_name
+        """).fetchall()
+        assert expected and trace["x"] == [cohort for cohort, *_ in expected]
+        for (cohort, spells, current, rate), y, custom in zip(expected, trace["y"], trace["customdata"]):
+            assert (custom[0], custom[2]) == (spells, current), cohort
+            assert (y is None) == (rate is None) and (rate is None or abs(y - rate) < RECOMPUTED), cohort
 
 
 # --- the report adapts to the data ---------------------------------------------------------------

@@ -838,29 +838,37 @@ def churn_metrics_figure(churn: pd.DataFrame, names: dict[str, str]) -> Chart:
     return Chart(fig)
 
 
+
+# Retention windows of the dynamic cohorts' chart (columns of cohort_entry_outcomes), with colours.
+COHORT_RETENTION_WINDOWS = ((30, "#7aa6c2"), (90, "#1f4e79"))
+
+
 def dynamic_cohorts_figure(cohorts: pd.DataFrame) -> Chart:
-    """A table per dynamic cohort: its size and what followed entry, the marts' values."""
+    """Retention 30 and 90 days after entry per dynamic cohort, one bar per window; the cohort's
+    spells, persons, members now, orders and net revenue after entry and mean churn score in the
+    hover: the marts' values."""
     if cohorts.empty:
         return no_data("no spell in `cohort_membership_spells` (no person met a cohort's rule)")
-
-    def fmt(values, pattern):
-        return ["–" if v is None or pd.isna(v) else pattern.format(v) for v in values]
-
-    fig = go.Figure(go.Table(
-        header={"values": ["Cohort", "Rule", "Spells", "Persons", "Members now", "Orders after entry",
-                           "Net revenue after entry (USD)", "Eligible at 30 days", "Retention 30 days",
-                           "Eligible at 90 days", "Retention 90 days", "Scored entries", "Mean churn score"],
-                "align": "left"},
-        cells={"values": [
-            list(cohorts["cohort_name"]), list(cohorts["rule_kind"]), fmt(cohorts["spells"], "{:,.0f}"),
-            fmt(cohorts["persons"], "{:,.0f}"), fmt(cohorts["current_members"], "{:,.0f}"),
-            fmt(cohorts["orders_after_entry"], "{:,.0f}"), fmt(cohorts["net_revenue_usd_after_entry"], "{:,.2f}"),
-            fmt(cohorts["eligible_entries_30d"], "{:,.0f}"), fmt(cohorts["retention_30d_rate"], "{:.1%}"),
-            fmt(cohorts["eligible_entries_90d"], "{:,.0f}"), fmt(cohorts["retention_90d_rate"], "{:.1%}"),
-            fmt(cohorts["scored_entries"], "{:,.0f}"), fmt(cohorts["mean_churn_probability"], "{:.3f}"),
-        ], "align": "left"},
-        meta={"cohort_names": list(cohorts["cohort_name"])},
-    ))
-    fig.update_layout(title={"text": "Dynamic cohorts: size and what followed entry"},
-                      height=120 + 30 * len(cohorts), margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig = go.Figure()
+    for days, color in COHORT_RETENTION_WINDOWS:
+        custom = [[int(r.spells), int(r.persons), int(r.current_members), r.rule_kind,
+                   _or_none(getattr(r, f"eligible_entries_{days}d")), _or_none(r.orders_after_entry),
+                   _or_none(r.net_revenue_usd_after_entry), _or_none(r.mean_churn_probability),
+                   _or_none(r.scored_entries)]
+                  for r in cohorts.itertuples()]
+        fig.add_trace(go.Bar(
+            x=list(cohorts["cohort_name"]), y=[_or_none(v) for v in cohorts[f"retention_{days}d_rate"]],
+            name=f"{days} days", marker={"color": color}, customdata=custom, meta={"window_days": days},
+            hovertemplate=(f"%{{x}} (%{{customdata[3]}})<br>retention {days} days after entry %{{y:.1%}} "
+                           "of %{customdata[4]:,} eligible entries<br>%{customdata[0]:,} spells, "
+                           "%{customdata[1]:,} persons, %{customdata[2]:,} members now<br>"
+                           "%{customdata[5]:,} orders, %{customdata[6]:,.2f} USD net revenue after entry<br>"
+                           "mean churn score now %{customdata[7]:.3f} (%{customdata[8]:,} scored entries)"
+                           "<extra></extra>"),
+        ))
+    members = ", ".join(f"{r.cohort_name}: {int(r.current_members):,}" for r in cohorts.itertuples())
+    styled(fig, "Dynamic cohorts: retention after entry", f"Members now: {members}.",
+           "Cohort", "Entries with an order within N days of entry", height=440)
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_layout(barmode="group", legend=legend_on_right())
     return Chart(fig)
