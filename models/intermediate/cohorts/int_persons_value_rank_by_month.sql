@@ -47,7 +47,7 @@ person_months as (
         months.month_start,
         coalesce(revenue_by_month.net_revenue_usd, 0) as previous_month_net_revenue_usd
     from first_order_months
-    inner join months on months.month_start > first_order_months.first_order_month_start
+    inner join months on first_order_months.first_order_month_start < months.month_start
     left join revenue_by_month
         on
             first_order_months.person_key = revenue_by_month.person_key

@@ -44,7 +44,7 @@ entry_orders as (
     left join orders
         on
             spells.person_key = orders.person_key
-            and orders.activity_date > spells.entered_on
+            and spells.entered_on < orders.activity_date
     group by spells.cohort_name, spells.person_key, spells.entered_on
 ),
 

@@ -17,7 +17,11 @@
     pre_hook="{% if is_incremental() %}{{ cohort_spells_reopen() }}{% endif %}",
 ) }}
 {%- set recompute_from = cohort_spells_recompute_from() %}
-{%- set recompute_from_date = "cast('" ~ recompute_from ~ "' as date)" %}
+{%- set recompute_from_date = "cast(null as date)" if recompute_from is none
+    else "cast('" ~ recompute_from ~ "' as date)" %}
+{#- the day before a rule's recent window starts, for the day evaluated -#}
+{%- set window_start = "cast(" ~ dbt.dateadd('day', '-evaluation_rules.window_days', 'evaluation_rules.evaluation_date')
+    ~ " as date)" %}
 
 with
 
@@ -118,7 +122,11 @@ first_signal_days as (
 ),
 
 change_days as (
-    select cohort_name, person_key, activity_date as change_date from drop_inputs
+    select
+        cohort_name,
+        person_key,
+        activity_date as change_date
+    from drop_inputs
     union all
     select
         cohort_name,
@@ -149,7 +157,11 @@ change_days as (
     from detractor_inputs
     where signal_name = 'detractor_answers'
     union all
-    select cohort_name, person_key, activity_date from value_order_inputs
+    select
+        cohort_name,
+        person_key,
+        activity_date
+    from value_order_inputs
     union all
     select
         cohort_name,
@@ -157,10 +169,18 @@ change_days as (
         cast({{ dbt.dateadd('day', 'window_days', 'activity_date') }} as date)
     from value_order_inputs
     union all
-    select cohort_name, person_key, month_start from value_top_months
+    select
+        cohort_name,
+        person_key,
+        month_start
+    from value_top_months
     where is_top_value != coalesce(was_top_value, false)
     union all
-    select cohort_name, person_key, first_signal_date from first_signal_days
+    select
+        cohort_name,
+        person_key,
+        first_signal_date
+    from first_signal_days
     union all
     select
         cohort_name,
@@ -180,7 +200,7 @@ evaluation_days as (
     cross join data_end
     where
         change_days.change_date <= data_end.data_end_date
-        {% if recompute_from is not none -%}
+    {% if recompute_from is not none -%}
             and change_days.change_date >= {{ recompute_from_date }}
         {%- endif %}
     {% if recompute_from is not none -%}
@@ -219,13 +239,15 @@ drop_states as (
         evaluation_rules.person_key,
         evaluation_rules.evaluation_date,
         coalesce(sum(case
-            when drop_inputs.activity_date
-                > cast({{ dbt.dateadd('day', '-evaluation_rules.window_days', 'evaluation_rules.evaluation_date') }} as date)
+            when
+                drop_inputs.activity_date
+                > {{ window_start }}
                 then drop_inputs.signal_count
         end), 0) as recent_count,
         coalesce(sum(case
-            when drop_inputs.activity_date
-                <= cast({{ dbt.dateadd('day', '-evaluation_rules.window_days', 'evaluation_rules.evaluation_date') }} as date)
+            when
+                drop_inputs.activity_date
+                <= {{ window_start }}
                 then drop_inputs.signal_count
         end), 0) as prior_count,
         min(evaluation_rules.window_days) as window_days,
@@ -236,7 +258,7 @@ drop_states as (
         on
             evaluation_rules.cohort_name = drop_inputs.cohort_name
             and evaluation_rules.person_key = drop_inputs.person_key
-            and drop_inputs.activity_date <= evaluation_rules.evaluation_date
+            and evaluation_rules.evaluation_date >= drop_inputs.activity_date
             and drop_inputs.activity_date > cast({{ dbt.dateadd(
                 'day',
                 '-(evaluation_rules.window_days + evaluation_rules.prior_days)',
@@ -263,7 +285,7 @@ detractor_states as (
         on
             evaluation_rules.cohort_name = detractor_inputs.cohort_name
             and evaluation_rules.person_key = detractor_inputs.person_key
-            and detractor_inputs.activity_date <= evaluation_rules.evaluation_date
+            and evaluation_rules.evaluation_date >= detractor_inputs.activity_date
     where evaluation_rules.rule_kind = 'detractor_no_order'
     group by evaluation_rules.cohort_name, evaluation_rules.person_key, evaluation_rules.evaluation_date
 ),
@@ -288,9 +310,9 @@ value_states as (
         on
             evaluation_rules.cohort_name = value_order_inputs.cohort_name
             and evaluation_rules.person_key = value_order_inputs.person_key
-            and value_order_inputs.activity_date <= evaluation_rules.evaluation_date
+            and evaluation_rules.evaluation_date >= value_order_inputs.activity_date
             and value_order_inputs.activity_date
-            > cast({{ dbt.dateadd('day', '-evaluation_rules.window_days', 'evaluation_rules.evaluation_date') }} as date)
+            > {{ window_start }}
     where evaluation_rules.rule_kind = 'top_value_no_order'
     group by evaluation_rules.cohort_name, evaluation_rules.person_key, evaluation_rules.evaluation_date
 ),
@@ -378,37 +400,38 @@ computed_spells as (
     where is_member
 ),
 
-{% if recompute_from is not none %}
 -- stored spells the pre-hook closed on the first recomputed day (members the day before): one
--- that the run finds open on that day goes on, with its entry day
+-- that the run finds open on that day goes on, with its entry day (none on a full refresh)
 closed_spells as (
-    select
-        cohort_name,
-        person_key,
-        entered_on
-    from {{ this }}
-    where exited_on = {{ recompute_from_date }}
+    {% if recompute_from is not none -%}
+        select
+            cohort_name,
+            person_key,
+            entered_on
+        from {{ this }}
+        where exited_on = {{ recompute_from_date }}
+    {%- else -%}
+        select
+            cohort_name,
+            person_key,
+            entered_on
+        from computed_spells
+        where false
+    {%- endif %}
 ),
-{% endif %}
 
 spells as (
     select
         computed_spells.cohort_name,
         computed_spells.person_key,
-        {% if recompute_from is not none -%}
-            coalesce(closed_spells.entered_on, computed_spells.entered_on)
-        {%- else -%}
-            computed_spells.entered_on
-        {%- endif %} as entered_on,
-        computed_spells.exited_on
+        computed_spells.exited_on,
+        coalesce(closed_spells.entered_on, computed_spells.entered_on) as entered_on
     from computed_spells
-    {% if recompute_from is not none -%}
-        left join closed_spells
-            on
-                computed_spells.cohort_name = closed_spells.cohort_name
-                and computed_spells.person_key = closed_spells.person_key
-                and computed_spells.entered_on = {{ recompute_from_date }}
-    {%- endif %}
+    left join closed_spells
+        on
+            computed_spells.cohort_name = closed_spells.cohort_name
+            and computed_spells.person_key = closed_spells.person_key
+            and computed_spells.entered_on = {{ recompute_from_date }}
 ),
 
 final as (
