@@ -29,7 +29,7 @@ from .conftest import MODELS_AND_SEEDS, PROJECT_DIR, BuiltWarehouse, run_dbt
 
 SECTION_IDS = ("cohort-retention", "retention-curves", "cumulative-value", "clv-distribution", "clv-to-cac",
                "regional-engagement", "regional-states", "nps-trend", "csat-trend", "review-trend", "sentiment-evaluation",
-               "experiments", "signal-validation", "run-history")
+               "experiments", "signal-validation", "dynamic-cohorts", "run-history")
 SCREENSHOT_DIR = PROJECT_DIR / "target" / "report_screenshots"
 # Values the report passes through from the marts come back bit for bit; a few are recomputed
 # from the marts' counts (sums over months, all-country NPS), where only the last bits may differ.
@@ -540,6 +540,29 @@ def test_missing_mart_exits_2_and_keeps_the_previous_report(tmp_path: Path,
     assert out.read_text() == "previous report"
 
 
+def test_dynamic_cohort_bars_are_the_cohort_marts(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
+    """Per cohort and window: retention from the summed counts of cohort_entry_outcomes, spells and
+    current members counted on cohort_membership_spells (issue 21)."""
+    bars = {trace["meta"]["window_days"]: trace for trace in traces(page, "dynamic-cohorts")}
+    assert set(bars) == {30, 90}
+    for days, trace in bars.items():
+        expected = marts.execute(f"""
+            select spells.cohort_name, spells.spells, spells.current_members,
+                outcomes.retained / nullif(outcomes.eligible, 0)
+            from (select cohort_name, count(*) as spells, count(*) filter (where exited_on is null) as current_members
+                  from marts.cohort_membership_spells group by cohort_name) as spells
+            left join (select cohort_name, sum(retained_entries_{days}d) as retained,
+                           sum(eligible_entries_{days}d) as eligible
+                       from marts.cohort_entry_outcomes group by cohort_name) as outcomes
+                on spells.cohort_name = outcomes.cohort_name
+            order by spells.cohort_name
+        """).fetchall()
+        assert expected and trace["x"] == [cohort for cohort, *_ in expected]
+        for (cohort, spells, current, rate), y, custom in zip(expected, trace["y"], trace["customdata"]):
+            assert (custom[0], custom[2]) == (spells, current), cohort
+            assert (y is None) == (rate is None) and (rate is None or abs(y - rate) < RECOMPUTED), cohort
+
+
 # --- the report adapts to the data ---------------------------------------------------------------
 
 EMPTIED_SOURCES = ("events", "feedback", "marketing_spend", "privacy_requests")
@@ -559,6 +582,7 @@ EMPTY_MESSAGES = {
     # experiment_results reads the sessionized events (device owners, engagement score)
     "experiments": "No data: no experiment in experiment_results",
     "signal-validation": "No data: no row in engagement_weight_suggestions",
+    "dynamic-cohorts": "No data: no spell in cohort_membership_spells",
 }
 
 

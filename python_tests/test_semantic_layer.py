@@ -312,3 +312,32 @@ def test_every_mf_query_of_the_readme_answers(semantic_layer):
         assert completed.returncode == 0 and out.exists(), (" ".join(example), (completed.stdout + completed.stderr)[-2000:])
         with out.open(newline="") as handle:
             assert list(csv.DictReader(handle)), " ".join(example)
+
+
+def test_dynamic_cohort_metrics_by_cohort(semantic_layer):
+    """The dynamic cohorts' metrics (issue 21) against SQL on cohort_membership_spells and
+    cohort_entry_outcomes, per cohort."""
+    spells = {row["cohort_spell__cohort_name"]: row for row in semantic_layer.query(
+        ["cohort_entries", "current_cohort_members"], ["cohort_spell__cohort_name"])}
+    expected = {cohort: (entries, current) for cohort, entries, current in semantic_layer.sql("""
+        select cohort_name, count(*), count(*) filter (where exited_on is null)
+        from marts.cohort_membership_spells group by cohort_name
+    """)}
+    assert expected and spells.keys() == expected.keys()
+    for cohort, (entries, current) in expected.items():
+        assert number(spells[cohort]["cohort_entries"]) == entries, cohort
+        assert number(spells[cohort]["current_cohort_members"] or "0") == current, cohort
+    outcomes = {row["cohort_entry_month__cohort_name"]: row for row in semantic_layer.query(
+        ["cohort_entry_retention_30d", "cohort_entry_retention_90d", "cohort_net_revenue_after_entry"],
+        ["cohort_entry_month__cohort_name"])}
+    for cohort, revenue, retained_30, eligible_30, retained_90, eligible_90 in semantic_layer.sql("""
+        select cohort_name, sum(net_revenue_usd_after_entry), sum(retained_entries_30d),
+            sum(eligible_entries_30d), sum(retained_entries_90d), sum(eligible_entries_90d)
+        from marts.cohort_entry_outcomes group by cohort_name
+    """):
+        row = outcomes[cohort]
+        assert_money(money(row["cohort_net_revenue_after_entry"]), revenue, f"revenue after entry {cohort}")
+        assert_ratio(number(row["cohort_entry_retention_30d"]), retained_30 / eligible_30 if eligible_30 else None,
+                     f"retention 30d {cohort}")
+        assert_ratio(number(row["cohort_entry_retention_90d"]), retained_90 / eligible_90 if eligible_90 else None,
+                     f"retention 90d {cohort}")

@@ -36,6 +36,8 @@ REQUIRED_MARTS = (
     "sentiment_model_evaluation",
     "experiment_results",
     "engagement_weight_suggestions",
+    "cohort_membership_spells",
+    "cohort_entry_outcomes",
 )
 # The report reads monthly cohorts only (the marts also hold ISO-week cohorts).
 COHORT_GRAIN = "month"
@@ -65,6 +67,7 @@ class ReportData:
     churn: pd.DataFrame
     sentiment: pd.DataFrame
     experiments: pd.DataFrame
+    dynamic_cohorts: pd.DataFrame
     country_names: dict[str, str]
     # issue 21: per market and engagement signal, configured and suggested weight and validation
     signals: pd.DataFrame
@@ -221,6 +224,59 @@ SENTIMENT_SQL = f"""
         recall_negative
     from {SCHEMA}.sentiment_model_evaluation
     order by language, sentiment_method
+"""
+
+# Per dynamic cohort (issue 21): its spells and current members (cohort_membership_spells), and
+# what followed entry summed over the entry months (cohort_entry_outcomes): retention as the
+# ratio of the summed retained and eligible entries, the churn score as the mean weighted by the
+# scored entries (the mart's mean of each month times its scored entries, summed).
+DYNAMIC_COHORTS_SQL = f"""
+    with
+
+    spells as (
+        select
+            cohort_name,
+            any_value(rule_kind) as rule_kind,
+            count(*) as spells,
+            count(distinct person_key) as persons,
+            count(*) filter (where is_current_member) as current_members
+        from {SCHEMA}.cohort_membership_spells
+        group by cohort_name
+    ),
+
+    outcomes as (
+        select
+            cohort_name,
+            sum(entries) as entries,
+            sum(orders_after_entry) as orders_after_entry,
+            sum(net_revenue_usd_after_entry) as net_revenue_usd_after_entry,
+            sum(eligible_entries_30d) as eligible_entries_30d,
+            sum(retained_entries_30d) as retained_entries_30d,
+            sum(eligible_entries_90d) as eligible_entries_90d,
+            sum(retained_entries_90d) as retained_entries_90d,
+            sum(scored_entries) as scored_entries,
+            sum(mean_churn_probability * scored_entries) / nullif(sum(scored_entries), 0) as mean_churn_probability
+        from {SCHEMA}.cohort_entry_outcomes
+        group by cohort_name
+    )
+
+    select
+        spells.cohort_name,
+        spells.rule_kind,
+        spells.spells,
+        spells.persons,
+        spells.current_members,
+        outcomes.orders_after_entry,
+        outcomes.net_revenue_usd_after_entry,
+        outcomes.eligible_entries_30d,
+        outcomes.retained_entries_30d / nullif(outcomes.eligible_entries_30d, 0) as retention_30d_rate,
+        outcomes.eligible_entries_90d,
+        outcomes.retained_entries_90d / nullif(outcomes.eligible_entries_90d, 0) as retention_90d_rate,
+        outcomes.scored_entries,
+        outcomes.mean_churn_probability
+    from spells
+    left join outcomes on spells.cohort_name = outcomes.cohort_name
+    order by spells.cohort_name
 """
 
 # The survey measures per country and month, as the mart has them: NPS (`nps`), CSAT as the share
@@ -410,6 +466,7 @@ def load(database: Path) -> ReportData:
             sentiment=con.execute(SENTIMENT_SQL).df(),
             experiments=con.execute(EXPERIMENTS_SQL).df(),
             signals=con.execute(SIGNAL_WEIGHTS_SQL).df(),
+            dynamic_cohorts=con.execute(DYNAMIC_COHORTS_SQL).df(),
             country_names=dict(con.execute(COUNTRY_NAMES_SQL).fetchall()),
             run_history=load_run_history(con),
         )

@@ -917,4 +917,37 @@ def signal_weights_figure(signals: pd.DataFrame, names: dict[str, str]) -> Chart
                       xaxis={"title": {"text": "Signal of the engagement score"}},
                       yaxis={"title": {"text": "Retention lift (with − without the signal)"}, "tickformat": "+.0%"},
                       margin={"l": 60, "r": 10, "t": 60, "b": 120})
+
+# Retention windows of the dynamic cohorts' chart (columns of cohort_entry_outcomes), with colours.
+COHORT_RETENTION_WINDOWS = ((30, "#7aa6c2"), (90, "#1f4e79"))
+
+
+def dynamic_cohorts_figure(cohorts: pd.DataFrame) -> Chart:
+    """Retention 30 and 90 days after entry per dynamic cohort, one bar per window; the cohort's
+    spells, persons, members now, orders and net revenue after entry and mean churn score in the
+    hover: the marts' values."""
+    if cohorts.empty:
+        return no_data("no spell in `cohort_membership_spells` (no person met a cohort's rule)")
+    fig = go.Figure()
+    for days, color in COHORT_RETENTION_WINDOWS:
+        custom = [[int(r.spells), int(r.persons), int(r.current_members), r.rule_kind,
+                   _or_none(getattr(r, f"eligible_entries_{days}d")), _or_none(r.orders_after_entry),
+                   _or_none(r.net_revenue_usd_after_entry), _or_none(r.mean_churn_probability),
+                   _or_none(r.scored_entries)]
+                  for r in cohorts.itertuples()]
+        fig.add_trace(go.Bar(
+            x=list(cohorts["cohort_name"]), y=[_or_none(v) for v in cohorts[f"retention_{days}d_rate"]],
+            name=f"{days} days", marker={"color": color}, customdata=custom, meta={"window_days": days},
+            hovertemplate=(f"%{{x}} (%{{customdata[3]}})<br>retention {days} days after entry %{{y:.1%}} "
+                           "of %{customdata[4]:,} eligible entries<br>%{customdata[0]:,} spells, "
+                           "%{customdata[1]:,} persons, %{customdata[2]:,} members now<br>"
+                           "%{customdata[5]:,} orders, %{customdata[6]:,.2f} USD net revenue after entry<br>"
+                           "mean churn score now %{customdata[7]:.3f} (%{customdata[8]:,} scored entries)"
+                           "<extra></extra>"),
+        ))
+    members = ", ".join(f"{r.cohort_name}: {int(r.current_members):,}" for r in cohorts.itertuples())
+    styled(fig, "Dynamic cohorts: retention after entry", f"Members now: {members}.",
+           "Cohort", "Entries with an order within N days of entry", height=440)
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_layout(barmode="group", legend=legend_on_right())
     return Chart(fig)

@@ -165,6 +165,22 @@ def build_sections(data: ReportData) -> list[Section]:
                         "`experiment_srm_p_value_threshold`, 0.001)."),
             chart=figures.experiments_figure(data.experiments),
         ),
+        Section(
+            id="dynamic-cohorts",
+            heading="Dynamic cohorts: who is in them and what followed entry",
+            guide=("Compare the retention columns across cohorts: the lower a cohort's retention after entry, "
+                   "the more its trigger predicts loss; its members now are the persons to contact."),
+            definition=("Cohorts defined by rules over rolling windows of each person's daily signals (seed "
+                        "`cohort_definitions`, doc block cohort_rules), evaluated on every local day: a spell "
+                        "(`cohort_membership_spells`) runs from the day the rule starts to hold to the day it "
+                        "stops; members now have an open spell on the as-of date. After entry "
+                        "(`cohort_entry_outcomes`, summed over entry months): confirmed orders and net revenue "
+                        "after the entry day up to the as-of date; retention at N days = entries with a "
+                        "confirmed order in the N days after entry ÷ entries whose N days ended by the as-of "
+                        "date; the churn score is the churn model's at the as-of date (not at entry), mean "
+                        "over the entries of persons it scores."),
+            chart=figures.dynamic_cohorts_figure(data.dynamic_cohorts),
+        ),
         run_history_section(data),
     ]
 

@@ -1,5 +1,6 @@
 """Suites of models/marts/retention: cohort_retention, retention_curves, repeat_purchase_summary,
-retention_projection, customer_churn_risk, churn_model_evaluation."""
+retention_projection, customer_churn_risk, churn_model_evaluation, cohort_membership_spells,
+cohort_entry_outcomes."""
 
 from __future__ import annotations
 
@@ -75,5 +76,27 @@ churn_model_evaluation = MartSuite(
     ),
 )
 
+cohort_membership_spells = MartSuite(
+    mart="cohort_membership_spells",
+    grain=("cohort_name", "person_key", "entered_on"),
+    expectations=(
+        *timestamps("entered_on"),
+    ),
+)
+
+
+cohort_entry_outcomes = MartSuite(
+    mart="cohort_entry_outcomes",
+    grain=("cohort_name", "entry_month_start"),
+    expectations=(
+        between("entries", min_value=1),
+        between("persons", min_value=1),
+        *at_least_zero("orders_after_entry", "net_revenue_usd_after_entry", "eligible_entries_30d",
+                       "eligible_entries_60d", "eligible_entries_90d", "scored_entries"),
+        between("mean_churn_probability", min_value=0, max_value=1),
+        *timestamps("entry_month_start"),
+    ),
+)
+
 SUITES = [cohort_retention, retention_curves, repeat_purchase_summary, retention_projection, customer_churn_risk,
-          churn_model_evaluation]
+          churn_model_evaluation, cohort_membership_spells, cohort_entry_outcomes]
