@@ -873,6 +873,8 @@ def experiments_figure(experiments: pd.DataFrame) -> Chart:
            ("Sample-ratio mismatch (do not trust): " + ", ".join(flagged)) if flagged else "No sample-ratio mismatch.",
            "Absolute lift (treatment minus control; a share for retention)", "Experiment / variant", height=460)
     fig.update_layout(legend=legend_on_right())
+    return Chart(fig)
+
 
 # Markets drawn on opening (the largest by validated person-quarters); the others are a click on
 # the legend away.
@@ -917,6 +919,8 @@ def signal_weights_figure(signals: pd.DataFrame, names: dict[str, str]) -> Chart
                       xaxis={"title": {"text": "Signal of the engagement score"}},
                       yaxis={"title": {"text": "Retention lift (with − without the signal)"}, "tickformat": "+.0%"},
                       margin={"l": 60, "r": 10, "t": 60, "b": 120})
+    return Chart(fig)
+
 
 # Retention windows of the dynamic cohorts' chart (columns of cohort_entry_outcomes), with colours.
 COHORT_RETENTION_WINDOWS = ((30, "#7aa6c2"), (90, "#1f4e79"))
