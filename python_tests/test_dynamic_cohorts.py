@@ -10,6 +10,7 @@ refresh in test_incremental (every table, cohort_membership_spells among them)."
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date, timedelta
@@ -168,3 +169,45 @@ def test_empty_events_and_feedback_give_empty_signal_spells_and_the_build_passes
                      "where signal_name not in ('confirmed_orders')")[0][0] == 0
     outcome_cohorts = {row[0] for row in run.query("select distinct cohort_name from marts.cohort_entry_outcomes")}
     assert outcome_cohorts == set(by_cohort)
+
+
+def test_a_windowed_daily_run_equals_a_full_refresh_across_the_boundary(tmp_path):
+    """var cohort_late_data_days set (120): the next export, five days later with late events of
+    earlier days, recomputes only the last 120 days, and gives the spells of a full refresh,
+    spells open across the first recomputed day included."""
+    from engagement_warehouse.generator import append_days
+
+    raw = tmp_path / "raw"
+    generate(raw, scale=0.005, seed=42)
+    windowed = [*MODELS_AND_SEEDS, "--vars", "{cohort_late_data_days: 120}"]
+    first = run_dbt(windowed, raw, tmp_path / "incremental")
+    assert first.returncode == 0, first.output[-3000:]
+    append_days(raw, days=5)
+    (tmp_path / "full").mkdir()
+    shutil.copy(first.database, tmp_path / "full" / "warehouse.duckdb")
+    incremental = run_dbt(windowed, raw, tmp_path / "incremental")
+    assert incremental.returncode == 0, incremental.output[-3000:]
+    full = run_dbt([*windowed, "--full-refresh"], raw, tmp_path / "full")
+    assert full.returncode == 0, full.output[-3000:]
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental.database}' as incremental (read_only)")
+        con.execute(f"attach '{full.database}' as full_refresh (read_only)")
+        for table in ("marts.cohort_membership_spells", "marts.cohort_entry_outcomes"):
+            assert con.execute(f"""
+                select count(*) from (
+                    (select * from incremental.{table} except all select * from full_refresh.{table})
+                    union all
+                    (select * from full_refresh.{table} except all select * from incremental.{table}))
+            """).fetchone()[0] == 0, table
+        data_end = con.execute("select data_end_date from incremental.intermediate.int_data_end").fetchone()[0]
+        # the second run took the windowed path: its pre-hook closed the spells open on the first
+        # recomputed day, 120 days before the earlier of the data end and the last stored change
+        log = (tmp_path / "incremental" / "logs" / "dbt.log").read_text()
+        (closed_on,) = set(re.findall(r"set exited_on = cast\('(\d{4}-\d\d-\d\d)' as date\)", log))
+        recompute_from = date.fromisoformat(closed_on)
+        assert data_end - timedelta(days=130) <= recompute_from <= data_end - timedelta(days=119)
+        crossing = con.execute(f"""
+            select count(*) from incremental.marts.cohort_membership_spells
+            where entered_on < date '{recompute_from}' and (exited_on is null or exited_on > date '{recompute_from}')
+        """).fetchone()[0]
+    assert crossing > 0

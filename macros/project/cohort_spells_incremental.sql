@@ -1,11 +1,12 @@
 {#- The first day an incremental run of cohort_membership_spells recomputes (doc block
     cohort_spells_incremental): var cohort_late_data_days before the earlier of the data end and
     the last day a stored spell changed, so that the days of a run that was skipped are
-    recomputed too. None (recompute every day) on a full refresh, on an empty table, and when the
+    recomputed too. None (recompute every day) when the var is null (the default), on a full
+    refresh, on an empty table, and when the
     cohort definitions differ from those the stored spells were computed with. Run at compile
     time, before the pre-hook changes the table, so the hook and the model get the same day. -#}
 {% macro cohort_spells_recompute_from() -%}
-    {%- if not execute or not is_incremental() -%}
+    {%- if not execute or not is_incremental() or var('cohort_late_data_days') is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
