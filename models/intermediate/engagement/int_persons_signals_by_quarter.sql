@@ -76,7 +76,9 @@ signals_by_quarter as (
         {% for signal in signals -%}
             sum({{ signal }}) as {{ signal }},
         {% endfor -%}
-        sum(engagement_score) as engagement_score
+        -- summed as decimals (6 places), exactly: a sum of doubles depends on the order the rows
+        -- are read in, so an incremental run and a full refresh differed in the 15th digit
+        sum(cast(engagement_score as decimal(18, 6))) as engagement_score
     from engagement
     group by person_key, cast({{ dbt.date_trunc('quarter', 'month_start') }} as date)
 ),

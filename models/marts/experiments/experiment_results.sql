@@ -30,6 +30,13 @@ sample_ratio_flags as (
     from sample_ratios
 ),
 
+-- The sums are exact: each unit's value as a decimal with 6 places (conversions, retention and
+-- orders are whole numbers, net revenue has 2 places, the engagement score is a sum of counts times
+-- the seed's weights), summed as decimals and only then turned into doubles. Summing doubles
+-- would make the last digits depend on the order the engine reads the rows in (the adapter route
+-- and the contract route gave different 15th digits).
+{%- set y = "cast(metric_value as decimal(18, 6))" %}
+{%- set x = "cast(coalesce(pre_assignment_value, 0) as decimal(18, 6))" %}
 sums_by_variant as (
     select
         experiment_id,
@@ -37,12 +44,11 @@ sums_by_variant as (
         metric_name,
         count(*) as units,
         sum(case when is_eligible then 1 else 0 end) as eligible_units,
-        sum(case when is_eligible then metric_value end) as sum_y,
-        sum(case when is_eligible then metric_value * metric_value end) as sum_yy,
-        sum(case when is_eligible then coalesce(pre_assignment_value, 0) end) as sum_x,
-        sum(case when is_eligible then coalesce(pre_assignment_value, 0) * coalesce(pre_assignment_value, 0) end)
-            as sum_xx,
-        sum(case when is_eligible then coalesce(pre_assignment_value, 0) * metric_value end) as sum_xy
+        cast(sum(case when is_eligible then {{ y }} end) as double) as sum_y,
+        cast(sum(case when is_eligible then {{ y }} * {{ y }} end) as double) as sum_yy,
+        cast(sum(case when is_eligible then {{ x }} end) as double) as sum_x,
+        cast(sum(case when is_eligible then {{ x }} * {{ x }} end) as double) as sum_xx,
+        cast(sum(case when is_eligible then {{ x }} * {{ y }} end) as double) as sum_xy
     from unit_metrics
     group by experiment_id, variant, metric_name
 ),
