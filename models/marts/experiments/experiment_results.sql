@@ -30,13 +30,13 @@ sample_ratio_flags as (
     from sample_ratios
 ),
 
--- The sums are exact: each unit's value as a decimal with 6 places (conversions, retention and
--- orders are whole numbers, net revenue has 2 places, the engagement score is a sum of counts times
--- the seed's weights), summed as decimals and only then turned into doubles. Summing doubles
--- would make the last digits depend on the order the engine reads the rows in (the adapter route
--- and the contract route gave different 15th digits).
-{%- set y = "cast(metric_value as decimal(18, 6))" %}
-{%- set x = "cast(coalesce(pre_assignment_value, 0) as decimal(18, 6))" %}
+-- The sums are exact: each unit's value as a decimal with 6 places (38 digits, so that a square
+-- fits; conversions, retention and orders are whole numbers, net revenue has 2 places, the
+-- engagement score is a sum of counts times the seed's weights), summed as decimals and only then
+-- turned into doubles. Summing doubles would make the last digits depend on the order the engine
+-- reads the rows in (the adapter route and the contract route gave different 15th digits).
+{%- set y = "cast(metric_value as decimal(38, 6))" %}
+{%- set x = "cast(coalesce(pre_assignment_value, 0) as decimal(38, 6))" %}
 sums_by_variant as (
     select
         experiment_id,
