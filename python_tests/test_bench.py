@@ -81,7 +81,7 @@ def test_results_hold_every_figure(bench):
     assert set(full["clv_fit"]["models"]) == {"int_clv_model_params_fitted", "int_persons_clv_scored",
                                               "int_clv_backtest_fitted", "int_cohort_retention_projected"}
     assert full["partial_parse"] == [True] * RUNS
-    assert figures["floor"]["files"] == 8 and figures["floor"]["rows"] == generator["rows"]
+    assert figures["floor"]["files"] == 9 and figures["floor"]["rows"] == generator["rows"]
     assert set(figures["incremental"]["incremental_models"]) == {"base_shop__events", "int_events_sessionized",
                                                                  "fct_sessions"}
     assert "test_incremental.py" in figures["incremental"]["equality_with_full_refresh"]
