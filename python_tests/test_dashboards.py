@@ -58,7 +58,8 @@ def superset(built_warehouse, tmp_path_factory):
             try:
                 if requests.get(f"{url}/health", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # not listening yet, or listening but still loading the app (a loaded machine)
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"Superset did not come up on {url}:\n{(work / 'server.log').read_text()[-3000:]}")
