@@ -210,8 +210,10 @@ def test_the_shipped_bounds_are_warnings_that_hold_for_any_retailer(tmp_path):
             expectation = bound.expectation()
             assert expectation.severity == FailureSeverity.WARNING
             assert bound.meaning and bound.meaning in expectation.notes
-            # shares and rates: the whole of 0 to 1; amounts and counts: no upper bound
-            assert (bound.min_value, bound.max_value) in {(0, 1), (0, None), (1, None), (-100, 100)}, (mart, bound)
+            # shares and rates: the whole of 0 to 1; a difference of two shares (a retention lift):
+            # the whole of -1 to 1; amounts and counts: no upper bound
+            assert (bound.min_value, bound.max_value) in {(0, 1), (-1, 1), (0, None), (1, None), (-100, 100)}, \
+                (mart, bound)
     opt_in = next(b for b in bounds["dim_customers"] if b.column == "marketing_opt_in")
     assert (opt_in.kind, opt_in.min_value, opt_in.max_value) == ("mean", 0, 1)
     # the demo data set's bounds are gone from the suites: no warning is left in code but the model checks
