@@ -24,7 +24,8 @@ COLUMNS_OF = {"int_clv_model_params_fitted": "clv_model_params", "int_clv_backte
               "int_persons_clv_scored": "int_persons_clv_scored",
               "int_churn_model_evaluated": "churn_model_evaluation", "int_persons_churn_scored": "int_persons_churn_scored",
               "int_feedback_sentiment_scored": "int_feedback_sentiment_scored",
-              "int_sentiment_model_evaluated": "sentiment_model_evaluation"}
+              "int_sentiment_model_evaluated": "sentiment_model_evaluation",
+              "int_engagement_weights_suggested": "int_engagement_weights_suggested"}
 
 
 def mart(keys: list[str], amounts: list[str], rates: list[float], loaded: list[str] | None = None) -> pa.Table:
