@@ -63,6 +63,9 @@ DOCS_PORT ?= 8080
 BENCH_SCALES ?= 0.1 1 $(if $(filter command line,$(origin SCALE)),$(SCALE))
 BENCH_RUNS ?= 3
 BENCH_DIR ?= target/bench
+# BENCH_FLAGS=--attempt: a scale that fails is reported (where, time, memory, spill), not fatal
+# (make bench SCALE=10 BENCH_RUNS=1 BENCH_FLAGS=--attempt).
+BENCH_FLAGS ?=
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -208,7 +211,7 @@ report: install
 # (pandas, polars) and peak memory, each a median of BENCH_RUNS runs, on generated data of its
 # own under $(BENCH_DIR) (the user's warehouse is not touched).
 bench: install-dev
-	$(BIN)/engagement-warehouse bench --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --out $(BENCH_DIR)
+	$(BIN)/engagement-warehouse bench --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --out $(BENCH_DIR) $(BENCH_FLAGS)
 
 # duckdb 1.x with ibis and SQLAlchemy + duckdb_engine, as BI tools and notebooks open the warehouse,
 # in an environment of its own (the project's duckdb is 2.x): engagement-warehouse bi-clients reads

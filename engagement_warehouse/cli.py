@@ -244,7 +244,7 @@ def _bench(args: argparse.Namespace) -> int:
     from .bench import BenchError, run_bench
 
     try:
-        run_bench(args.scales, args.runs, args.out, seed=args.seed)
+        run_bench(args.scales, args.runs, args.out, seed=args.seed, attempt=args.attempt)
     except BenchError as error:
         print(f"engagement-warehouse bench: {error}", file=sys.stderr)
         return 1
@@ -413,6 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, default=Path("target/bench"),
                        help="folder of results.json, results.md and each scale's scratch data (default: target/bench)")
     bench.add_argument("--seed", type=int, default=42, help="generator seed (default: 42)")
+    bench.add_argument("--attempt", action="store_true",
+                       help="a scale that fails (memory, disk, a failed build) is reported with where it stopped and "
+                            "that command's time, peak memory and spill, and the next scale runs")
     bench.set_defaults(func=_bench)
 
     dbt = commands.add_parser(

@@ -8,6 +8,7 @@ No timing is asserted: the figures depend on the machine and on what else runs o
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,10 @@ from engagement_warehouse.bench.analyst import AnalystInput, BaselineMismatch, c
 from engagement_warehouse.bench.analyst import pandas_baseline, polars_baseline
 from engagement_warehouse.bench.analyst.compare import COHORT_MATRIX, RFM, check
 from engagement_warehouse.bench.analyst.run import engines, expected_results
-from engagement_warehouse.bench.goals import GOALS
+from engagement_warehouse.bench.figures import failed_scale_figures
+from engagement_warehouse.bench.goals import GOALS, evaluate
+from engagement_warehouse.bench.markdown import failed_scale_section
+from engagement_warehouse.bench.measure import BenchError, Measured, folder_bytes, run_measured
 
 from .conftest import PROJECT_DIR
 
@@ -82,8 +86,11 @@ def test_results_hold_every_figure(bench):
                                               "int_clv_backtest_fitted", "int_cohort_retention_projected"}
     assert full["partial_parse"] == [True] * RUNS
     assert figures["floor"]["files"] == 9 and figures["floor"]["rows"] == generator["rows"]
-    assert set(figures["incremental"]["incremental_models"]) == {"base_shop__events", "int_events_sessionized",
-                                                                 "fct_sessions"}
+    # every model configured incremental, as the SQL files say, is timed in the incremental run
+    assert set(figures["incremental"]["incremental_models"]) == incremental_models_in_the_sql() != set()
+    for build in ("full_build", "incremental"):
+        spill = figures[build]["peak_spill_bytes"]
+        assert len(spill["runs"]) == RUNS and spill["largest"] == max(spill["runs"]) >= 0
     assert "test_incremental.py" in figures["incremental"]["equality_with_full_refresh"]
     assert set(figures["analyst"]["seconds"]) == {"pandas", "polars", "duckdb_sql"}
     assert set(figures["analyst"]["ratios"]) == {"pandas_over_duckdb_sql", "polars_over_duckdb_sql",
@@ -110,6 +117,47 @@ def test_results_hold_every_figure(bench):
     assert "| full build / floor |" in markdown and "| pandas / warehouse SQL |" in markdown
     # the scratch data is gone: raw files and databases
     assert not list(out.rglob("*.duckdb")) and not (out / f"scale_{SCALE}" / "raw").exists()
+
+
+def incremental_models_in_the_sql() -> set[str]:
+    """The models whose config block asks for an incremental materialization (directly or through
+    the project's keyed_incremental_materialization(), incremental on DuckDB)."""
+    pattern = re.compile(r"materialized\s*=\s*(keyed_incremental_materialization\(\)|['\"]incremental['\"])")
+    return {path.stem for path in (PROJECT_DIR / "models").rglob("*.sql") if pattern.search(path.read_text())}
+
+
+def test_the_largest_size_of_a_watched_folder_is_measured(tmp_path):
+    # a child writes 3 MB, then 5 MB more, holds them half a second each, then deletes them:
+    # the folder is empty at the end, its peak was 8 MB
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    script = (f"import os, time; p = {str(spill)!r}\n"
+              "open(os.path.join(p, 'a'), 'wb').write(b'x' * 3_000_000); time.sleep(0.6)\n"
+              "open(os.path.join(p, 'b'), 'wb').write(b'x' * 5_000_000); time.sleep(1.2)\n"
+              "os.remove(os.path.join(p, 'a')); os.remove(os.path.join(p, 'b')); time.sleep(0.6)\n")
+    measured = run_measured([sys.executable, "-c", script], tmp_path / "log.txt", watch_dir=spill)
+    assert measured.returncode == 0
+    assert measured.peak_dir_bytes == 8_000_000 and folder_bytes(spill) == 0
+    assert run_measured([sys.executable, "-c", "pass"], tmp_path / "log2.txt").peak_dir_bytes == 0
+
+
+def test_an_attempted_scale_that_fails_is_reported_with_where_it_stopped(tmp_path):
+    log = tmp_path / "build.log"
+    log.write_text("Out of Memory Error: could not allocate block of size 256.0 KiB\n")
+    failed = BenchError(f"full dbt build (scale 10, run 1) failed (exit 1), log {log}:\nOut of Memory Error",
+                        Measured(1234.0, 9 * 2**30, 1, log, 3 * 2**30), "full dbt build (scale 10, run 1)")
+    figures = failed_scale_figures(10.0, failed)
+    assert figures["failed"] == f"full dbt build (scale 10, run 1) failed (exit 1), log {log}:"
+    rows = {row["goal"]: row for row in evaluate({"10": figures})}
+    scale_10 = rows["Scale 10 attempted: time, memory and spill reported"]
+    assert scale_10["status"] == "not met"
+    assert scale_10["shown"].endswith("(after 1234 s, peak 9.00 GiB, DuckDB spill 3.00 GiB)")
+    # the goals of other scales are not measured, and no value of the failed scale stands in for them
+    assert rows["Peak memory at most 4 GiB at scale 1"]["status"] == "not measured"
+    assert rows["Peak memory at most 4 GiB at scale 1"]["note"] == "scale 1 not run"
+    markdown = failed_scale_section(figures)
+    assert markdown[0] == "## Scale 10: attempted, did not complete"
+    assert "That command ran 1234 s; peak RSS 9.00 GiB; peak DuckDB spill 3.00 GiB." in markdown
 
 
 def test_baselines_give_the_marts_numbers(bench, analyst_input):

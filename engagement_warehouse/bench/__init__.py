@@ -32,19 +32,23 @@ and the runs, the goals) and <out>/results.md, rewritten after each scale.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-from .figures import scale_figures
+from .figures import failed_scale_figures, scale_figures
 from .floor import duckdb_settings
 from .machine import machine_info
 from .measure import BenchError, progress
 from .results import write_results
-from .runner import bench_scale
+from .runner import bench_scale, scale_dir_name
 
 __all__ = ["BenchError", "run_bench"]
 
 
-def run_bench(scales: list[float], runs: int, out: Path, seed: int = 42) -> dict:
+def run_bench(scales: list[float], runs: int, out: Path, seed: int = 42, attempt: bool = False) -> dict:
+    """With `attempt`, a scale that fails (out of memory, out of disk, a failed build) is recorded
+    with where it stopped and that command's time, peak memory and spill, and the next scale runs;
+    without it the error stops the benchmark."""
     if runs < 1:
         raise BenchError("runs must be at least 1")
     out = out.resolve()  # dbt runs from the project folder: every path it gets is absolute
@@ -56,7 +60,15 @@ def run_bench(scales: list[float], runs: int, out: Path, seed: int = 42) -> dict
     figures: dict[str, dict] = {}
     results: dict = {}
     for scale in scales:
-        figures[f"{scale:g}"] = scale_figures(bench_scale(scale, runs, out, seed))
+        try:
+            figures[f"{scale:g}"] = scale_figures(bench_scale(scale, runs, out, seed))
+        except BenchError as error:
+            if not attempt:
+                raise
+            progress(f"scale {scale:g} did not complete: {str(error).splitlines()[0]}")
+            figures[f"{scale:g}"] = failed_scale_figures(scale, error)
+            shutil.rmtree(out / scale_dir_name(scale) / "work", ignore_errors=True)
+            shutil.rmtree(out / scale_dir_name(scale) / "raw", ignore_errors=True)
         results = write_results(out, machine, settings, figures)
         progress(f"scale {scale:g} done: {out / 'results.json'}, {out / 'results.md'}")
     return results

@@ -51,9 +51,10 @@ class Workspace:
     def dbt(self, args: list[str], log: Path, label: str) -> Measured:
         self.temp_dir.mkdir(parents=True, exist_ok=True)
         measured = run_measured([DBT, *args, "--target-path", str(self.target_dir), "--log-path", str(self.log_dir)],
-                                log, env=self.env(), cwd=PROJECT_DIR, label=label)
+                                log, env=self.env(), cwd=PROJECT_DIR, label=label, watch_dir=self.temp_dir)
         if measured.returncode != 0:
-            raise BenchError(f"{label} failed (exit {measured.returncode}), log {log}:\n{measured.tail()}")
+            raise BenchError(f"{label} failed (exit {measured.returncode}), log {log}:\n{measured.tail()}",
+                             measured, label)
         return measured
 
 
@@ -67,6 +68,8 @@ class Build:
     # time at least one node was running (the union of the nodes' compile-to-execute intervals)
     busy_seconds: float
     partial_parse: bool
+    # the models materialized incremental (on this adapter), from the build's manifest
+    incremental_models: tuple[str, ...] = ()
 
     @property
     def wall_seconds(self) -> float:
@@ -94,7 +97,15 @@ def build(workspace: Workspace, log: Path, keep_run_results: Path, label: str) -
     keep_run_results.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(run_results, keep_run_results)
     seconds, types, busy = read_run_results(run_results)
-    return Build(measured, seconds, types, busy, FULL_PARSE_MARKER not in log.read_text(errors="replace"))
+    return Build(measured, seconds, types, busy, FULL_PARSE_MARKER not in log.read_text(errors="replace"),
+                 incremental_models(workspace.target_dir / "manifest.json"))
+
+
+def incremental_models(manifest: Path) -> tuple[str, ...]:
+    """The enabled models whose resolved materialization is incremental, by name."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return tuple(sorted(node["name"] for node in nodes
+                        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"))
 
 
 def read_run_results(path: Path) -> tuple[dict[str, float], dict[str, str], float]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from .dbt_builds import MODELS_ONLY
 from .floor import duckdb_settings
-from .measure import ratios, summary
+from .measure import BenchError, ratios, summary
 from .runner import ScaleRecord
 
 TOP_MODELS = 10
 CLV_MODELS = ("int_clv_model_params_fitted", "int_persons_clv_scored", "int_clv_backtest_fitted",
               "int_cohort_retention_projected")
 SESSIONIZATION_MODEL = "int_events_sessionized"
-INCREMENTAL_MODELS = ("base_shop__events", "int_events_sessionized", "fct_sessions")
 # The models that turn the enriched orders (int_orders_enriched, whose export is fct_orders) into
 # the two answers: cohort membership and segments, activity by period, the cohort measures
 # (int_cohort_retention_measured) and their mart cohort_retention; purchase days, the RFM summary
@@ -28,6 +27,11 @@ INCREMENTAL_EQUALITY = ("an incremental run gives the same rows as a full refres
                         "later exports that correct a customer, bring events 5-8 days late, re-deliver "
                         "60-day-old events changed or change an old order), "
                         "not re-checked by the benchmark")
+
+
+def _largest(values: list[int]) -> dict[str, object]:
+    """A figure that may be zero (bytes spilled): the largest of the runs, and the runs."""
+    return {"largest": max(values), "runs": list(values)}
 
 
 def scale_figures(record: ScaleRecord) -> dict[str, object]:
@@ -53,6 +57,7 @@ def scale_figures(record: ScaleRecord) -> dict[str, object]:
             "command": "dbt " + " ".join(MODELS_ONLY) + " (fresh database)",
             "wall_seconds": summary(full_wall),
             "peak_rss_bytes": summary([b.measured.peak_rss_bytes for b in full]),
+            "peak_spill_bytes": _largest([b.measured.peak_dir_bytes for b in full]),
             "nodes": len(names),
             "nodes_sum_seconds": summary([b.nodes_sum_seconds for b in full]),
             "models_sum_seconds": summary([b.models_sum_seconds for b in full]),
@@ -93,6 +98,7 @@ def _incremental(record: ScaleRecord, full_wall: list[float]) -> dict[str, objec
         "wall_seconds": summary(wall),
         "share_of_full_build": ratios(wall, full_wall),
         "peak_rss_bytes": summary([b.measured.peak_rss_bytes for b in builds]),
+        "peak_spill_bytes": _largest([b.measured.peak_dir_bytes for b in builds]),
         "nodes_sum_seconds": summary([b.nodes_sum_seconds for b in builds]),
         "partial_parse": [b.partial_parse for b in builds],
         "incremental_models": {
@@ -102,9 +108,24 @@ def _incremental(record: ScaleRecord, full_wall: list[float]) -> dict[str, objec
                 "share_of_full": ratios([r.incremental.node_seconds[model] for r in runs],
                                         [r.full.node_seconds[model] for r in runs]),
             }
-            for model in INCREMENTAL_MODELS
+            # the models the build's manifest says are incremental on this adapter
+            for model in runs[0].full.incremental_models
         },
         "equality_with_full_refresh": INCREMENTAL_EQUALITY,
+    }
+
+
+def failed_scale_figures(scale: float, error: BenchError) -> dict[str, object]:
+    """An attempted scale that did not complete: what failed, and that command's wall time, peak
+    memory and spill until it failed."""
+    measured = error.measured
+    return {
+        "scale": scale,
+        "failed": str(error).splitlines()[0],
+        "failed_command": error.label,
+        "seconds": measured.seconds if measured else None,
+        "peak_rss_bytes": measured.peak_rss_bytes if measured else None,
+        "peak_spill_bytes": measured.peak_dir_bytes if measured else None,
     }
 
 

@@ -57,7 +57,8 @@ def run_generator(raw_dir: Path, scale: float, seed: int, runs: int, logs: Path)
         measured = run_measured([CLI, "generate", "--out", str(raw_dir), "--scale", repr(scale), "--seed", str(seed)],
                                 logs / f"generate_run{run}.log", label="generator")
         if measured.returncode != 0:
-            raise BenchError(f"the generator failed (exit {measured.returncode}), log {measured.log}:\n{measured.tail()}")
+            raise BenchError(f"the generator failed (exit {measured.returncode}), log {measured.log}:\n{measured.tail()}",
+                             measured, "generator")
         result.measured.append(measured)
         # the rows the generator reports, from the manifest it writes beside the files
         result.rows = dict(json.loads((raw_dir / "_generation.json").read_text())["rows"])

@@ -34,7 +34,21 @@ def _table(rows: list[tuple[str, list[str]]]) -> list[str]:
     return lines
 
 
+def _spill(largest: dict) -> str:
+    return f"{largest['largest'] / GiB:.2f} GiB"
+
+
+def failed_scale_section(f: dict) -> list[str]:
+    lines = [f"## Scale {f['scale']:g}: attempted, did not complete", "", f"{f['failed_command']}: {f['failed']}"]
+    if f["seconds"] is not None:
+        lines += ["", f"That command ran {f['seconds']:.0f} s; peak RSS {f['peak_rss_bytes'] / GiB:.2f} GiB; "
+                  f"peak DuckDB spill {f['peak_spill_bytes'] / GiB:.2f} GiB."]
+    return lines + [""]
+
+
 def scale_section(f: dict) -> list[str]:
+    if "failed" in f:
+        return failed_scale_section(f)
     gen, full, floor, inc, an = f["generator"], f["full_build"], f["floor"], f["incremental"], f["analyst"]
     one = lambda text: [text, "", ""]  # noqa: E731  (a figure measured once)
     rows: list[tuple[str, list[str]]] = [
@@ -52,6 +66,7 @@ def scale_section(f: dict) -> list[str]:
         ("wall / time any node was running", _x(full["wall_over_busy"])),
         ("wall outside any node: start-up, parse, hooks, exit (s)", _s(full["outside_nodes_seconds"], 1)),
         ("full build peak RSS (dbt process)", _gib(full["peak_rss_bytes"])),
+        ("full build peak DuckDB spill (temp folder, largest of the runs)", one(_spill(full["peak_spill_bytes"]))),
         ("CLV and retention fits (s): " + ", ".join(full["clv_fit"]["models"]), _s(full["clv_fit"]["total_seconds"])),
         *[(f"&nbsp;&nbsp;{m} (s)", _s(v)) for m, v in full["clv_fit"]["models"].items()],
         ("**Floor**: one DuckDB pass over every raw file (s)", _s(floor["seconds"], 3)),
@@ -63,6 +78,7 @@ def scale_section(f: dict) -> list[str]:
         ("incremental build wall time (s)", _s(inc["wall_seconds"], 1)),
         ("incremental build / full build", _pct(inc["share_of_full_build"])),
         ("incremental build peak RSS", _gib(inc["peak_rss_bytes"])),
+        ("incremental build peak DuckDB spill (largest of the runs)", one(_spill(inc["peak_spill_bytes"]))),
         *[(f"{m}: incremental / full execution time ({v['incremental_seconds']['median']:.2f} s / "
            f"{v['full_seconds']['median']:.2f} s)", _pct(v["share_of_full"]))
           for m, v in inc["incremental_models"].items()],

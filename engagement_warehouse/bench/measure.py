@@ -24,7 +24,18 @@ HEARTBEAT_SECONDS = 60.0
 
 
 class BenchError(Exception):
-    """The benchmark cannot go on: a command failed or a baseline differs from the marts."""
+    """The benchmark cannot go on: a command failed or a baseline differs from the marts. A failed
+    command's measurement (time, peak memory, spill) travels with the error, so that a scale that
+    is only attempted (`bench --attempt`) reports how far it got."""
+
+    def __init__(self, message: str, measured: Measured | None = None, label: str = "") -> None:
+        super().__init__(message)
+        self.measured = measured
+        self.label = label
+
+
+# Seconds between two samples of a watched folder's size (the DuckDB spill folder).
+DIR_SAMPLE_SECONDS = 0.5
 
 
 @dataclass
@@ -33,6 +44,8 @@ class Measured:
     peak_rss_bytes: int
     returncode: int
     log: Path
+    # the largest size of the watched folder seen while the command ran (0 without one)
+    peak_dir_bytes: int = 0
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -43,10 +56,12 @@ def progress(message: str) -> None:
 
 
 def run_measured(command: Sequence[str], log: Path, env: Mapping[str, str] | None = None,
-                 cwd: Path | None = None, label: str = "") -> Measured:
+                 cwd: Path | None = None, label: str = "", watch_dir: Path | None = None) -> Measured:
     """Runs the command with stdout and stderr to `log`; returns its wall time (from start to
-    reaping), its peak RSS and exit code. While it runs, prints a progress line every
-    HEARTBEAT_SECONDS with the last line of its log, so a long run shows where it is."""
+    reaping), its peak RSS and exit code, and with `watch_dir` the largest size of that folder,
+    sampled every DIR_SAMPLE_SECONDS (a spill shorter than that can be missed). While it runs,
+    prints a progress line every HEARTBEAT_SECONDS with the last line of its log, so a long run
+    shows where it is."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         began = time.perf_counter()
@@ -62,16 +77,42 @@ def run_measured(command: Sequence[str], log: Path, env: Mapping[str, str] | Non
 
         waiter = threading.Thread(target=reap, daemon=True)
         waiter.start()
+        peak_dir = [0]
+        sampler = None
+        if watch_dir is not None:
+            sampler = threading.Thread(target=_sample_size, args=(watch_dir, waiter, peak_dir), daemon=True)
+            sampler.start()
         while waiter.is_alive():
             waiter.join(HEARTBEAT_SECONDS)
             if waiter.is_alive():
                 progress(f"  ... {label or command[0]} running for {time.perf_counter() - began:.0f} s: "
                          f"{_last_line(log)}")
+        if sampler is not None:
+            sampler.join()
     returncode = os.waitstatus_to_exitcode(reaped["status"])  # type: ignore[arg-type]
     child.returncode = returncode  # reaped by wait4, so Popen must not wait for it again
     # ru_maxrss is in kilobytes on Linux
     return Measured(float(reaped["seconds"]), int(reaped["usage"].ru_maxrss) * 1024,  # type: ignore[union-attr]
-                    returncode, log)
+                    returncode, log, peak_dir[0])
+
+
+def folder_bytes(folder: Path) -> int:
+    """The bytes of the files under `folder` (0 when it does not exist); files that vanish while
+    it is walked are skipped."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def _sample_size(folder: Path, waiter: threading.Thread, peak: list[int]) -> None:
+    while waiter.is_alive():
+        peak[0] = max(peak[0], folder_bytes(folder))
+        waiter.join(DIR_SAMPLE_SECONDS)
 
 
 def _last_line(log: Path) -> str:

@@ -87,7 +87,8 @@ def bench_scale(scale: float, runs: int, out: Path, seed: int) -> ScaleRecord:
         append_day = run_measured([CLI, "append-day", "--out", str(workspace.raw_dir)],
                                   logs / f"append_day_run{run}.log", label="append-day")
         if append_day.returncode != 0:
-            raise BenchError(f"append-day failed (exit {append_day.returncode}), log {append_day.log}:\n{append_day.tail()}")
+            raise BenchError(f"append-day failed (exit {append_day.returncode}), log {append_day.log}:\n{append_day.tail()}",
+                             append_day, "append-day")
         progress(f"  append-day: {append_day.seconds:.1f} s; incremental build")
         incremental = build(workspace, logs / f"incremental_build_run{run}.log",
                             logs / f"run_results_incremental_run{run}.json",
