@@ -10,8 +10,10 @@
     {{ return(adapter.dispatch('country_name_key', 'latam_engagement')(expression)) }}
 {%- endmacro %}
 
+{#- Elsewhere (Spark): the place-name key, which removes the accents of Spanish and Portuguese
+    letters, so that 'Curaçao' = 'Curacao' on every engine. -#}
 {% macro default__country_name_key(expression) -%}
-    lower(trim(cast({{ expression }} as {{ dbt.type_string() }})))
+    {{ place_name_key(expression) }}
 {%- endmacro %}
 
 {#- DuckDB: also '&' as 'and', a typographic apostrophe as a plain one and a leading 'St.' as
