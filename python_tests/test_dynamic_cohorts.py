@@ -164,7 +164,8 @@ def test_empty_events_and_feedback_give_empty_signal_spells_and_the_build_passes
     by_cohort = dict(run.query(
         "select cohort_name, count(*) from marts.cohort_membership_spells group by cohort_name"))
     # the rules over events and answers have no members; the value rule still reads the orders
-    assert set(by_cohort) <= {"top_decile_lapsed"}
+    # (equal, not a subset: an empty spells table must fail here)
+    assert set(by_cohort) == {"top_decile_lapsed"}
     assert run.query("select count(*) from intermediate.int_persons_signals_by_day "
                      "where signal_name not in ('confirmed_orders')")[0][0] == 0
     outcome_cohorts = {row[0] for row in run.query("select distinct cohort_name from marts.cohort_entry_outcomes")}

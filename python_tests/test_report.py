@@ -344,6 +344,8 @@ def test_experiment_lifts_are_experiment_results(page: ReportPage, marts: duckdb
         assert trace["meta"]["experiment_ids"] == [row[0] for row in expected], metric
         assert_same(trace["x"], [row[1] for row in expected])
         assert_same(trace["error_x"]["array"], [row[2] for row in expected])
+
+
 def test_signal_bars_are_engagement_weight_suggestions(page: ReportPage, marts: duckdb.DuckDBPyConnection) -> None:
     bars = {trace["meta"]["country_code"]: trace for trace in traces(page, "signal-validation")}
     countries = rows(marts, """

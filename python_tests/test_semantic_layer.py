@@ -341,3 +341,36 @@ def test_dynamic_cohort_metrics_by_cohort(semantic_layer):
                      f"retention 30d {cohort}")
         assert_ratio(number(row["cohort_entry_retention_90d"]), retained_90 / eligible_90 if eligible_90 else None,
                      f"retention 90d {cohort}")
+
+
+def test_experiment_metrics_by_experiment_and_variant(semantic_layer):
+    """The experiments' metrics (issue 21) against SQL on experiment_health and experiment_results,
+    per experiment and variant (and metric): a mismatch flagged twice, once per variant, or a lift
+    averaged over the wrong rows shows here (review of issue 21: these four had no value test)."""
+    units = {(row["experiment_variant__experiment_id"], row["experiment_variant__variant"]): row
+             for row in semantic_layer.query(
+                 ["experiment_units", "experiments_with_sample_ratio_mismatch"],
+                 ["experiment_variant__experiment_id", "experiment_variant__variant"])}
+    expected = {(experiment, variant): (assigned, int(flagged)) for experiment, variant, assigned, flagged in
+                semantic_layer.sql("""
+                    select experiment_id, variant, assigned_units, has_sample_ratio_mismatch
+                    from marts.experiment_health""")}
+    assert expected and units.keys() == expected.keys()
+    for unit, (assigned, flagged) in expected.items():
+        assert number(units[unit]["experiment_units"]) == assigned, unit
+        assert number(units[unit]["experiments_with_sample_ratio_mismatch"] or "0") == flagged, unit
+    # over all experiments: each mismatched experiment once, whatever its number of variants
+    (total,) = semantic_layer.query(["experiments_with_sample_ratio_mismatch"])
+    ((mismatched,),) = semantic_layer.sql(
+        "select count(distinct experiment_id) filter (where has_sample_ratio_mismatch) from marts.experiment_health")
+    assert mismatched >= 1 and number(total["experiments_with_sample_ratio_mismatch"]) == mismatched
+    results = {(row["experiment_result__experiment_id"], row["experiment_result__variant"],
+                row["experiment_result__metric_name"]): row for row in semantic_layer.query(
+        ["experiment_eligible_units", "experiment_absolute_lift"],
+        ["experiment_result__experiment_id", "experiment_result__variant", "experiment_result__metric_name"])}
+    expected_results = {(e, v, m): (eligible, lift) for e, v, m, eligible, lift in semantic_layer.sql("""
+        select experiment_id, variant, metric_name, eligible_units, absolute_lift from marts.experiment_results""")}
+    assert expected_results and results.keys() == expected_results.keys()
+    for result, (eligible, lift) in expected_results.items():
+        assert number(results[result]["experiment_eligible_units"]) == eligible, result
+        assert_ratio(number(results[result]["experiment_absolute_lift"]), lift, f"absolute lift {result}")

@@ -183,7 +183,6 @@ REGIONAL_SQL = f"""
 REGIONAL_COUNTRIES_SQL = REGIONAL_SQL.format(keys="country_code")
 REGIONAL_STATES_SQL = REGIONAL_SQL.format(keys="country_code, state_region")
 
-# Per comment language, the method in use and both methods' metrics on the training comments.
 # The treatment variants' lifts on the retention metrics and the primary metric, with their 95%
 # intervals (plain and CUPED) and the experiment's sample-ratio flag.
 EXPERIMENTS_SQL = f"""
@@ -207,6 +206,7 @@ EXPERIMENTS_SQL = f"""
     order by experiment_id, variant, metric_name
 """
 
+# Per comment language, the method in use and both methods' metrics on the training comments.
 SENTIMENT_SQL = f"""
     select
         language,

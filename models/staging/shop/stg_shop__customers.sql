@@ -36,6 +36,12 @@ capital_cities as (
     from {{ ref('state_capitals') }}
 ),
 
+-- the countries the seed covers: elsewhere the rule cannot tell a capital from another city
+capital_countries as (
+    select distinct country_code
+    from {{ ref('state_capitals') }}
+),
+
 opt_outs as (
     select distinct customer_id
     from privacy_requests
@@ -62,7 +68,7 @@ clean as (
         validated.city,
         {{ business_timezone('validated.country_code', 'countries.timezone') }} as business_timezone,
         case
-            when validated.city is null then 'unknown'
+            when validated.city is null or capital_countries.country_code is null then 'unknown'
             when capital_cities.city_key is not null then 'urban'
             else 'rural'
         end as area_type,
@@ -91,6 +97,7 @@ clean as (
         on
             validated.country_code = capital_cities.country_code
             and {{ place_name_key('validated.city') }} = capital_cities.city_key
+    left join capital_countries on validated.country_code = capital_countries.country_code
     where validated.rejection_rule is null
 )
 
