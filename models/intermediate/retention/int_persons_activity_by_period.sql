@@ -9,7 +9,7 @@
 -- stored fingerprint, or when an event of one of their customer ids was loaded since (a late,
 -- re-delivered, revalidated or erased event, clean or rejected now). Rows are replaced by person;
 -- the post-hook deletes persons without a confirmed order now.
--- depends_on: {{ ref('base_shop__events') }}
+-- depends_on: {{ ref('stg_shop__event_loads') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -117,12 +117,11 @@ customer_fingerprints as (
             on customer_fingerprints.person_key = stored_persons.person_key
         where customer_fingerprints.customers_fingerprint is distinct from stored_persons.customers_fingerprint
         union
-        -- an event of theirs loaded since the last run, clean or rejected now: the load time of
-        -- every raw row is kept only in the base model (DECISIONS.md, issue 22)
+        -- an event of theirs loaded since the last run, clean or rejected now
         select person_ids.person_key
-        from {{ ref('base_shop__events') }} as loaded_events
-        inner join person_ids on loaded_events.customer_id = person_ids.customer_id
-        where loaded_events.loaded_at > (select max(stored.loaded_at) from stored)
+        from {{ ref('stg_shop__event_loads') }} as event_loads
+        inner join person_ids on event_loads.customer_id = person_ids.customer_id
+        where event_loads.loaded_at > (select max(stored.loaded_at) from stored)
     ),
 
     persons as (
