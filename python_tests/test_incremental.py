@@ -373,3 +373,77 @@ def test_an_old_orders_status_change_gives_the_rows_of_a_full_refresh(changed_or
     for run in (incremental, full):
         assert run.query(f"select order_status from marts.fct_orders where order_id = '{facts['order_id']}'") == [("returned",)]
     assert differences(incremental, full) == {}
+
+
+# --- One later export with every kind of change at once (issue 22) ---------------------------------
+# The incremental marts (attribution, cohorts and activity, monthly engagement, ...) each find
+# what a day touched; a day that brings every kind of change at once must still give a full
+# refresh's rows in every table.
+
+def erasure_request(raw: Path, con) -> dict:
+    """An erasure request for a person with confirmed orders and meaningful engagement events in
+    the first build (the request is the person's: every customer id of theirs is erased)."""
+    customer_id = con.execute("""
+        select customers.customer_id
+        from staging.stg_shop__customers as customers
+        inner join intermediate.int_customers_resolved_to_persons as persons
+            on customers.customer_id = persons.customer_id
+        where
+            persons.person_key in (select person_key from intermediate.int_persons_first_orders)
+            and customers.customer_id in (
+                select events.customer_id from staging.stg_shop__events as events
+                inner join reference.event_types as types on events.event_type = types.event_type
+                where types.is_meaningful_engagement
+            )
+        order by persons.customer_ids_of_person desc, customers.customer_id
+        limit 1
+    """).fetchone()[0]
+    person_key = con.execute(
+        f"select person_key from intermediate.int_customers_resolved_to_persons where customer_id = '{customer_id}'"
+    ).fetchone()[0]
+    rewrite_raw(raw, "privacy_requests", f"""
+        select * from old
+        union all
+        (
+            select * replace ('R_ISSUE22' as request_id, '{customer_id}' as customer_id, 'erasure' as request_type)
+            from old
+            limit 1
+        )
+    """)
+    return {"customer_id": customer_id, "person_key": person_key}
+
+
+def every_change_at_once(first: FirstBuild):
+    def change(raw: Path, con) -> dict:
+        facts = late_events(first)(raw, con)
+        facts["redelivered"] = old_event_redeliveries(raw, con)
+        facts["order_id"] = order_status_change(raw, con)["order_id"]
+        facts["erased"] = erasure_request(raw, con)
+        return facts
+    return change
+
+
+@pytest.fixture(scope="module")
+def every_change(first_build, tmp_path_factory) -> Scenario:
+    return run_scenario(first_build, tmp_path_factory.mktemp("every_change"), every_change_at_once(first_build))
+
+
+def test_a_day_of_late_and_redelivered_events_an_old_orders_change_and_an_erasure_gives_a_full_refresh(
+        every_change):
+    incremental, full, facts = every_change.incremental, every_change.full, every_change.facts
+    assert facts["late"] > 50
+    erased = facts["erased"]
+    for run in (incremental, full):
+        # each change reached the warehouse
+        assert run.query(f"select count(*) from staging.base_shop__events where {LATE_EVENTS}")[0][0] == facts["late"]
+        assert run.query(f"select order_status from marts.fct_orders where order_id = '{facts['order_id']}'") == [("returned",)]
+        assert run.query(f"""
+            select count(*) from intermediate.int_events_sessionized where event_id = '{facts["redelivered"]["broken"]}'
+        """)[0][0] == 0
+        assert run.query(f"""
+            select count(*) from staging.stg_shop__customers where customer_id = '{erased["customer_id"]}'
+        """)[0][0] == 0
+        # the erased person's key is gone from the person-keyed tables (their ids are tokens now)
+        for table in ("intermediate.int_persons_first_orders", "intermediate.int_persons_activity_by_period"):
+            assert run.query(f"select count(*) from {table} where person_key = '{erased['person_key']}'")[0][0] == 0
+    assert differences(incremental, full) == {}

@@ -12,7 +12,7 @@ persons as (
     select * from {{ ref('int_persons_first_orders') }}
 ),
 
-segments as (
+person_segments as (
     select * from {{ ref('int_persons_segments') }}
 ),
 
@@ -31,6 +31,32 @@ data_end as (
 
 calendar_days as (
     select * from {{ ref('stg_reference__calendar_days') }}
+),
+
+-- Each (segment_type, segment_value) numbered once: the grid below is keyed and windowed by this
+-- integer, not by two strings (DECISIONS.md, issue 22), and the names are joined back at the end.
+numbered_segments as (
+    select
+        person_key,
+        segment_type,
+        segment_value,
+        dense_rank() over (order by segment_type, segment_value) as segment_id
+    from person_segments
+),
+
+segments as (
+    select
+        person_key,
+        segment_id
+    from numbered_segments
+),
+
+segment_names as (
+    select distinct
+        segment_id,
+        segment_type,
+        segment_value
+    from numbered_segments
 ),
 
 period_starts as (
@@ -70,16 +96,14 @@ person_cohorts as (
 
 cohorts as (
     select
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         count(*) as cohort_size
     from segments
     inner join person_cohorts on segments.person_key = person_cohorts.person_key
     group by
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start
 ),
@@ -88,15 +112,17 @@ periods as (
     -- a cohort's periods are the calendar's from its start on, numbered from 0
     {% for grain in grains -%}
         select
-            cohorts.segment_type,
-            cohorts.segment_value,
+            cohorts.segment_id,
             cohorts.cohort_grain,
             cohorts.cohort_start,
             cohorts.cohort_size,
-            cast(row_number() over (
-                partition by cohorts.segment_type, cohorts.segment_value, cohorts.cohort_start
-                order by period_starts.period_start
-            ) - 1 as {{ dbt.type_int() }}) as period_number,
+            -- both are starts of the grain, so the difference counts the calendar's periods
+            -- between them (as int_persons_activity_by_period numbers them)
+            cast({{ dbt.datediff(
+                'cohorts.cohort_start',
+                'period_starts.period_start',
+                grain
+            ) }} as {{ dbt.type_int() }}) as period_number,
             period_starts.period_start,
             cast({{ dbt.dateadd(
                 'day',
@@ -115,8 +141,7 @@ periods as (
 
 period_activity as (
     select
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         activity.period_number,
@@ -131,8 +156,7 @@ period_activity as (
             and activity.cohort_grain = person_cohorts.cohort_grain
     inner join segments on activity.person_key = segments.person_key
     group by
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         activity.period_number
@@ -141,8 +165,7 @@ period_activity as (
 last_active_periods as (
     -- active in period n or later = last active period >= n
     select
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         last_active.last_active_period as period_number,
@@ -162,8 +185,7 @@ last_active_periods as (
             and last_active.cohort_grain = person_cohorts.cohort_grain
     inner join segments on last_active.person_key = segments.person_key
     group by
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         last_active.last_active_period
@@ -195,8 +217,7 @@ rolling_orders as (
 
 rolling_active as (
     select
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         rolling_orders.rolling_period as period_number,
@@ -210,8 +231,7 @@ rolling_active as (
     -- only windows complete in the data, as in the denominator
     where rolling_orders.rolling_period <= person_cohorts.last_complete_rolling_period
     group by
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         rolling_orders.rolling_period
@@ -219,8 +239,7 @@ rolling_active as (
 
 rolling_eligibility as (
     select
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         person_cohorts.last_complete_rolling_period as period_number,
@@ -228,8 +247,7 @@ rolling_eligibility as (
     from person_cohorts
     inner join segments on person_cohorts.person_key = segments.person_key
     group by
-        segments.segment_type,
-        segments.segment_value,
+        segments.segment_id,
         person_cohorts.cohort_grain,
         person_cohorts.cohort_start,
         person_cohorts.last_complete_rolling_period
@@ -247,8 +265,7 @@ measures as (
     {%- set all_measures = measure_sources | map(attribute=1) | sum(start=[]) %}
     {%- for source_cte, source_measures in measure_sources %}
         select
-            segment_type,
-            segment_value,
+            segment_id,
             cohort_grain,
             cohort_start,
             period_number,
@@ -263,8 +280,7 @@ measures as (
 
 measures_by_period as (
     select
-        segment_type,
-        segment_value,
+        segment_id,
         cohort_grain,
         cohort_start,
         period_number,
@@ -276,7 +292,7 @@ measures_by_period as (
         sum(rolling_active_customers) as rolling_active_customers,
         sum(customers_last_eligible) as customers_last_eligible
     from measures
-    group by segment_type, segment_value, cohort_grain, cohort_start, period_number
+    group by segment_id, cohort_grain, cohort_start, period_number
 ),
 
 joined as (
@@ -294,55 +310,61 @@ joined as (
     cross join data_end
     left join measures_by_period
         on
-            periods.segment_type = measures_by_period.segment_type
-            and periods.segment_value = measures_by_period.segment_value
+            periods.segment_id = measures_by_period.segment_id
             and periods.cohort_grain = measures_by_period.cohort_grain
             and periods.cohort_start = measures_by_period.cohort_start
             and periods.period_number = measures_by_period.period_number
 ),
 
 cumulated as (
+    -- every running sum in one ordering of each cohort's periods, so that one sort serves them all
     select
         *,
-        -- suffix sums: people whose last active (or last complete rolling) period is n or later
+        -- people whose last active period is n or later: the cohort's total minus those whose
+        -- last active period came before n
         sum(customers_last_active) over (
-            partition by segment_type, segment_value, cohort_grain, cohort_start
-            order by period_number desc rows between unbounded preceding and current row
-        ) as unbounded_active_customers,
+            partition by segment_id, cohort_grain, cohort_start
+        ) - sum(customers_last_active) over (
+            partition by segment_id, cohort_grain, cohort_start
+            order by period_number asc rows between unbounded preceding and current row
+        ) + customers_last_active as unbounded_active_customers,
+        -- people whose last complete rolling period is n or later
         cohort_size - sum(customers_last_eligible) over (
-            partition by segment_type, segment_value, cohort_grain, cohort_start
+            partition by segment_id, cohort_grain, cohort_start
             order by period_number asc rows between unbounded preceding and current row
         ) + customers_last_eligible as rolling_eligible_customers,
         sum(net_revenue_usd) over (
-            partition by segment_type, segment_value, cohort_grain, cohort_start
+            partition by segment_id, cohort_grain, cohort_start
             order by period_number asc rows between unbounded preceding and current row
         ) as cumulative_net_revenue_usd,
         max(case when period_number = 0 then net_revenue_usd end) over (
-            partition by segment_type, segment_value, cohort_grain, cohort_start
+            partition by segment_id, cohort_grain, cohort_start
         ) as period_0_net_revenue_usd
     from joined
 ),
 
 final as (
     select
-        segment_type,
-        segment_value,
-        cohort_grain,
-        cohort_start,
-        period_number,
-        period_start,
-        period_end,
-        is_partial_period,
-        cast(cohort_size as {{ dbt.type_bigint() }}) as cohort_size,
+        segment_names.segment_type,
+        segment_names.segment_value,
+        cumulated.cohort_grain,
+        cumulated.cohort_start,
+        cumulated.period_number,
+        cumulated.period_start,
+        cumulated.period_end,
+        cumulated.is_partial_period,
+        cast(cumulated.cohort_size as {{ dbt.type_bigint() }}) as cohort_size,
         {{ retention_rates('cohort_size') }},
-        cast(orders as {{ dbt.type_bigint() }}) as orders,
-        net_revenue_usd,
-        period_0_net_revenue_usd,
-        cast(net_revenue_usd as double) / nullif(period_0_net_revenue_usd, 0) as revenue_retention_rate,
-        cast(cumulative_net_revenue_usd as decimal(18, 2)) as cumulative_net_revenue_usd,
-        {{ average_to_the_cent('cumulative_net_revenue_usd', 'cohort_size') }}
+        cast(cumulated.orders as {{ dbt.type_bigint() }}) as orders,
+        cumulated.net_revenue_usd,
+        cumulated.period_0_net_revenue_usd,
+        cast(cumulated.net_revenue_usd as double)
+        / nullif(cumulated.period_0_net_revenue_usd, 0) as revenue_retention_rate,
+        cast(cumulated.cumulative_net_revenue_usd as decimal(18, 2)) as cumulative_net_revenue_usd,
+        {{ average_to_the_cent('cumulated.cumulative_net_revenue_usd', 'cumulated.cohort_size') }}
             as cumulative_net_revenue_usd_per_customer
     from cumulated
+    inner join segment_names on cumulated.segment_id = segment_names.segment_id
 )
 
 select * from final

@@ -1,11 +1,28 @@
 -- Per person, cohort grain (month, week) and period number since their cohort: confirmed orders,
 -- net revenue and whether they were engaged (a meaningful engagement event, event_types seed).
 -- Only periods with activity have a row; cohort_retention fills in the rest.
+--
+-- Incremental (doc block activity_by_period_incremental): a run recomputes every row of the
+-- persons whose inputs changed since the last run and keeps the others'. A person changed when
+-- their confirmed orders fall in other periods or sum to other amounts than stored, when their
+-- customer ids or those ids' time zones (which place events on local days) differ from the
+-- stored fingerprint, or when an event of one of their customer ids was loaded since (a late,
+-- re-delivered, revalidated or erased event, clean or rejected now). Rows are replaced by person;
+-- the post-hook deletes persons without a confirmed order now.
+-- depends_on: {{ ref('stg_shop__event_loads') }}
+{{ config(
+    materialized=keyed_incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='person_key',
+    on_schema_change='fail',
+    post_hook="{% if is_incremental() %}delete from {{ this }}
+        where person_key not in (select person_key from {{ ref('int_persons_first_orders') }}){% endif %}",
+) }}
 {%- set grains = var('retention_cohort_grains') %}
 
 with
 
-persons as (
+all_persons as (
     select * from {{ ref('int_persons_first_orders') }}
 ),
 
@@ -18,6 +35,14 @@ person_ids as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
 ),
 
+customers as (
+    select * from {{ ref('stg_shop__customers') }}
+),
+
+countries as (
+    select * from {{ ref('countries') }}
+),
+
 events as (
     select * from {{ ref('stg_shop__events') }}
 ),
@@ -26,6 +51,90 @@ event_types as (
     select * from {{ ref('event_types') }}
 ),
 
+-- what places a person's events on local days: their customer ids and each id's time zone
+customer_fingerprints as (
+    select
+        person_ids.person_key,
+        {{ dbt.hash(dbt.listagg(
+            "person_ids.customer_id || '|' || coalesce("
+                ~ business_timezone('customers.country_code', 'countries.timezone') ~ ", '')",
+            "','",
+            "order by person_ids.customer_id"
+        )) }} as customers_fingerprint
+    from person_ids
+    left join customers on person_ids.customer_id = customers.customer_id
+    left join countries on customers.country_code = countries.country_code
+    group by person_ids.person_key
+),
+
+{% if is_incremental() %}
+    stored as (
+        select * from {{ this }}
+    ),
+
+    order_periods as (
+        {% for grain in grains -%}
+            select
+                orders.person_key,
+                '{{ grain }}' as cohort_grain,
+                {{ cohort_period_number(
+                    grain,
+                    'persons.first_order_date',
+                    'orders.order_date'
+                ) }} as period_number,
+                count(*) as orders,
+                sum(orders.net_revenue_usd) as net_revenue_usd
+            from orders
+            inner join all_persons as persons on orders.person_key = persons.person_key
+            group by
+                orders.person_key,
+                {{ cohort_period_number(
+                    grain,
+                    'persons.first_order_date',
+                    'orders.order_date'
+                ) }}
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    ),
+
+    changed_persons as (
+        -- orders in other periods or with other amounts than stored (new, changed, re-homed)
+        select coalesce(order_periods.person_key, stored_orders.person_key) as person_key
+        from order_periods
+        full outer join (select * from stored where orders > 0) as stored_orders
+            on
+                order_periods.person_key = stored_orders.person_key
+                and order_periods.cohort_grain = stored_orders.cohort_grain
+                and order_periods.period_number = stored_orders.period_number
+        where
+            order_periods.orders is distinct from stored_orders.orders
+            or order_periods.net_revenue_usd is distinct from stored_orders.net_revenue_usd
+        union
+        -- other customer ids, or ids in another time zone, than when stored
+        select customer_fingerprints.person_key
+        from customer_fingerprints
+        left join (select distinct person_key, customers_fingerprint from stored) as stored_persons
+            on customer_fingerprints.person_key = stored_persons.person_key
+        where customer_fingerprints.customers_fingerprint is distinct from stored_persons.customers_fingerprint
+        union
+        -- an event of theirs loaded since the last run, clean or rejected now
+        select person_ids.person_key
+        from {{ ref('stg_shop__event_loads') }} as event_loads
+        inner join person_ids on event_loads.customer_id = person_ids.customer_id
+        where event_loads.loaded_at > (select max(stored.loaded_at) from stored)
+    ),
+
+    persons as (
+        select all_persons.*
+        from all_persons
+        where all_persons.person_key in (select changed_persons.person_key from changed_persons)
+    ),
+{% else %}
+    persons as (
+        select * from all_persons
+    ),
+{% endif %}
+
 engagement_days as (
     select distinct
         person_ids.person_key,
@@ -33,6 +142,9 @@ engagement_days as (
     from events
     inner join event_types on events.event_type = event_types.event_type
     inner join person_ids on events.customer_id = person_ids.customer_id
+    {%- if is_incremental() %}
+        inner join persons on person_ids.person_key = persons.person_key
+    {%- endif %}
     where event_types.is_meaningful_engagement
 ),
 
@@ -61,10 +173,10 @@ by_period as (
         select
             activity.person_key,
             '{{ grain }}' as cohort_grain,
-            {{ dbt.datediff(
-                dbt.date_trunc(grain, 'persons.first_order_date'),
-                dbt.date_trunc(grain, 'activity.activity_date'),
-                grain
+            {{ cohort_period_number(
+                grain,
+                'persons.first_order_date',
+                'activity.activity_date'
             ) }} as period_number,
             sum(activity.orders) as orders,
             sum(activity.net_revenue_usd) as net_revenue_usd,
@@ -75,13 +187,28 @@ by_period as (
         where activity.activity_date >= {{ dbt.date_trunc(grain, 'persons.first_order_date') }}
         group by
             activity.person_key,
-            {{ dbt.datediff(
-                dbt.date_trunc(grain, 'persons.first_order_date'),
-                dbt.date_trunc(grain, 'activity.activity_date'),
-                grain
+            {{ cohort_period_number(
+                grain,
+                'persons.first_order_date',
+                'activity.activity_date'
             ) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+),
+
+final as (
+    select
+        by_period.person_key,
+        by_period.cohort_grain,
+        by_period.period_number,
+        by_period.orders,
+        by_period.net_revenue_usd,
+        by_period.is_active,
+        by_period.is_engaged,
+        customer_fingerprints.customers_fingerprint,
+        {{ run_started_at_utc() }} as loaded_at
+    from by_period
+    inner join customer_fingerprints on by_period.person_key = customer_fingerprints.person_key
 )
 
-select * from by_period
+select * from final
