@@ -1,7 +1,41 @@
 -- One row per person and month with any engagement signal: the signals, loyalty points, and the
 -- engagement score and tier by the weights of the person's home country (int_persons; the
 -- engagement_score_weights seed, default row otherwise). A month without any signal has no row: the person is dormant.
+--
+-- Incremental by affected person (doc block engagement_incremental): a run recomputes every month
+-- of the persons with an event loaded since its last run, of the persons no customer id resolves
+-- to any more, and of the persons whose stored row no longer matches their home country, the
+-- weights or their redeemed points; rows are replaced by person_key. A recomputed person gets one
+-- placeholder row (month_start null), so that a person left with no month still replaces its old
+-- rows; the post-hook deletes the placeholders.
+{{ config(
+    materialized=keyed_incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='person_key',
+    on_schema_change='fail',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where month_start is null{% endif %}",
+) }}
 {%- set signals = engagement_score_signals() %}
+
+{#- The engagement score of a row of signal counts ({row}) by its country's weights, default row
+    otherwise: written once, applied to the recomputed months and, in an incremental run, to the
+    stored rows to find those the weights or the home country now score otherwise. -#}
+{%- set score_terms = [] %}
+{%- for signal in signals %}
+    {%- do score_terms.append(
+        '{row}.' ~ signal ~ ' * coalesce(country_weights.' ~ signal ~ ', default_weights.' ~ signal ~ ')'
+    ) %}
+{%- endfor %}
+{%- set engagement_score = '(' ~ score_terms | join(' + ') ~ ')' %}
+{%- set engagement_tier -%}
+    case
+        when {score} >= coalesce(country_weights.high_tier_min_score, default_weights.high_tier_min_score) then 'high'
+        when {score} >= coalesce(country_weights.medium_tier_min_score, default_weights.medium_tier_min_score)
+            then 'medium'
+        when {score} >= coalesce(country_weights.low_tier_min_score, default_weights.low_tier_min_score) then 'low'
+        else 'dormant'
+    end
+{%- endset %}
 
 with
 
@@ -32,6 +66,46 @@ default_weights as (
     where country_code = 'default'
 ),
 
+points_redeemed as (
+    select
+        person_key,
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as month_start,
+        sum(loyalty_points_redeemed) as loyalty_points_redeemed
+    from orders
+    group by person_key, cast({{ dbt.date_trunc('month', 'order_date') }} as date)
+),
+
+customer_ids_fingerprints as (
+    {{ customer_ids_fingerprints('persons') }}
+),
+
+{% if is_incremental() %}
+stored as (
+    select * from {{ this }}
+),
+
+persons_to_recompute as (
+    {{ persons_with_changed_events('stored', 'customer_ids_fingerprints', 'persons') }}
+    union
+    -- a stored month scored by another home country or other weights, or whose confirmed orders
+    -- redeem other points now
+    select stored.person_key
+    from stored
+    left join person_countries on stored.person_key = person_countries.person_key
+    left join weights as country_weights on person_countries.country_code = country_weights.country_code
+    cross join default_weights
+    left join points_redeemed
+        on
+            stored.person_key = points_redeemed.person_key
+            and stored.month_start = points_redeemed.month_start
+    where
+        stored.country_code is distinct from person_countries.country_code
+        or stored.engagement_score != cast({{ engagement_score.format(row='stored') }} as double)
+        or stored.engagement_tier != {{ engagement_tier.format(score=engagement_score.format(row='stored')) }}
+        or stored.loyalty_points_redeemed != coalesce(points_redeemed.loyalty_points_redeemed, 0)
+),
+{% endif %}
+
 signals as (
     select
         persons.person_key,
@@ -51,16 +125,10 @@ signals as (
         coalesce(sum(events.loyalty_points), 0) as loyalty_points_earned
     from events
     inner join persons on events.stitched_customer_id = persons.customer_id
+    {% if is_incremental() -%}
+        where persons.person_key in (select persons_to_recompute.person_key from persons_to_recompute)
+    {%- endif %}
     group by persons.person_key, cast({{ dbt.date_trunc('month', 'events.event_date') }} as date)
-),
-
-points_redeemed as (
-    select
-        person_key,
-        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as month_start,
-        sum(loyalty_points_redeemed) as loyalty_points_redeemed
-    from orders
-    group by person_key, cast({{ dbt.date_trunc('month', 'order_date') }} as date)
 ),
 
 scored as (
@@ -68,16 +136,8 @@ scored as (
         signals.*,
         person_countries.country_code,
         coalesce(points_redeemed.loyalty_points_redeemed, 0) as loyalty_points_redeemed,
-        (
-            {% for signal in signals -%}
-                signals.{{ signal }} * coalesce(country_weights.{{ signal }}, default_weights.{{ signal }})
-                {%- if not loop.last %} +{% endif %}
-            {% endfor -%}
-        ) as engagement_score,
-        coalesce(country_weights.low_tier_min_score, default_weights.low_tier_min_score) as low_tier_min_score,
-        coalesce(country_weights.medium_tier_min_score, default_weights.medium_tier_min_score)
-            as medium_tier_min_score,
-        coalesce(country_weights.high_tier_min_score, default_weights.high_tier_min_score) as high_tier_min_score
+        {{ engagement_score.format(row='signals') }} as engagement_score,
+        {{ engagement_tier.format(score=engagement_score.format(row='signals')) }} as engagement_tier
     from signals
     left join person_countries on signals.person_key = person_countries.person_key
     left join weights as country_weights on person_countries.country_code = country_weights.country_code
@@ -90,22 +150,38 @@ scored as (
 
 final as (
     select
-        person_key,
-        month_start,
-        country_code,
+        scored.person_key,
+        scored.month_start,
+        scored.country_code,
         {% for signal in signals -%}
-            cast({{ signal }} as {{ dbt.type_bigint() }}) as {{ signal }},
+            cast(scored.{{ signal }} as {{ dbt.type_bigint() }}) as {{ signal }},
         {% endfor -%}
-        cast(loyalty_points_earned as {{ dbt.type_bigint() }}) as loyalty_points_earned,
-        cast(loyalty_points_redeemed as {{ dbt.type_bigint() }}) as loyalty_points_redeemed,
-        cast(engagement_score as double) as engagement_score,
-        case
-            when engagement_score >= high_tier_min_score then 'high'
-            when engagement_score >= medium_tier_min_score then 'medium'
-            when engagement_score >= low_tier_min_score then 'low'
-            else 'dormant'
-        end as engagement_tier
+        cast(scored.loyalty_points_earned as {{ dbt.type_bigint() }}) as loyalty_points_earned,
+        cast(scored.loyalty_points_redeemed as {{ dbt.type_bigint() }}) as loyalty_points_redeemed,
+        cast(scored.engagement_score as double) as engagement_score,
+        scored.engagement_tier,
+        customer_ids_fingerprints.customer_ids_fingerprint,
+        {{ run_started_at_utc() }} as loaded_at
     from scored
+    left join customer_ids_fingerprints on scored.person_key = customer_ids_fingerprints.person_key
+    {% if is_incremental() %}
+        union all
+        -- one placeholder per recomputed person (deleted by the post-hook)
+        select
+            person_key,
+            cast(null as date) as month_start,
+            cast(null as {{ dbt.type_string() }}) as country_code,
+            {% for signal in signals -%}
+                cast(null as {{ dbt.type_bigint() }}) as {{ signal }},
+            {% endfor -%}
+            cast(null as {{ dbt.type_bigint() }}) as loyalty_points_earned,
+            cast(null as {{ dbt.type_bigint() }}) as loyalty_points_redeemed,
+            cast(null as double) as engagement_score,
+            cast(null as {{ dbt.type_string() }}) as engagement_tier,
+            cast(null as {{ dbt.type_string() }}) as customer_ids_fingerprint,
+            {{ run_started_at_utc() }} as loaded_at
+        from persons_to_recompute
+    {% endif %}
 )
 
 select * from final
