@@ -35,6 +35,14 @@ persons as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
 ),
 
+-- the unit's market clock: its customer's business time zone (doc block business_timezone)
+customers as (
+    select
+        customer_id,
+        business_timezone
+    from {{ ref('stg_shop__customers') }}
+),
+
 -- a device's owner: the customer its anonymous events are stitched to
 device_owners as (
     select
@@ -73,12 +81,32 @@ units as (
         assignments.unit_id,
         assignments.assigned_ts,
         persons.person_key,
-        cast({{ dbt.date_trunc('month', 'assignments.assigned_ts') }} as date) as assigned_month
+        coalesce(customers.business_timezone, '{{ var("business_timezone_default") }}') as business_timezone
     from assignments
     left join device_owners
         on assignments.customer_id is null and assignments.anonymous_id = device_owners.anonymous_id
     left join persons
         on coalesce(assignments.customer_id, device_owners.customer_id) = persons.customer_id
+    left join customers
+        on coalesce(assignments.customer_id, device_owners.customer_id) = customers.customer_id
+),
+
+-- days and months on the unit's local calendar, as int_data_end's and the engagement months'
+-- (DECISIONS.md, the local calendar): a window's last day is the local day its end falls on
+units_local as (
+    select
+        experiment_id,
+        variant,
+        unit_id,
+        assigned_ts,
+        person_key,
+        {%- for days in all_windows %}
+            {{ local_date(dbt.dateadd('day', days, 'assigned_ts'), 'business_timezone') }}
+                as window_end_date_{{ days }}d,
+        {%- endfor %}
+        cast({{ dbt.date_trunc('month', local_date('assigned_ts', 'business_timezone')) }} as date)
+            as assigned_month
+    from units
 ),
 
 orders_around_assignment as (
@@ -131,8 +159,7 @@ measured as (
         {%- for days in all_windows %}
             coalesce(orders_around_assignment.orders_after_{{ days }}d, 0) as orders_after_{{ days }}d,
             coalesce(orders_around_assignment.orders_before_{{ days }}d, 0) as orders_before_{{ days }}d,
-            cast({{ dbt.dateadd('day', days, 'units.assigned_ts') }} as date) <= data_end.data_end_date
-                as is_complete_{{ days }}d,
+            units.window_end_date_{{ days }}d <= data_end.data_end_date as is_complete_{{ days }}d,
         {%- endfor %}
         cast(coalesce(orders_around_assignment.net_revenue_usd_after, 0) as decimal(18, 2))
             as net_revenue_usd_after,
@@ -144,7 +171,7 @@ measured as (
         cast({{ dbt.dateadd('month', 2, 'units.assigned_month') }} as date)
         <= {{ dbt.dateadd('day', 1, 'data_end.data_end_date') }}
             as is_complete_engagement
-    from units
+    from units_local as units
     cross join data_end
     left join orders_around_assignment
         on
