@@ -83,7 +83,7 @@ def test_results_hold_every_figure(bench):
     assert full["partial_parse"] == [True] * RUNS
     assert figures["floor"]["files"] == 9 and figures["floor"]["rows"] == generator["rows"]
     assert set(figures["incremental"]["incremental_models"]) == {"base_shop__events", "int_events_sessionized",
-                                                                 "fct_sessions"}
+                                                                 "fct_sessions", "fct_order_attribution"}
     assert "test_incremental.py" in figures["incremental"]["equality_with_full_refresh"]
     assert set(figures["analyst"]["seconds"]) == {"pandas", "polars", "duckdb_sql"}
     assert set(figures["analyst"]["ratios"]) == {"pandas_over_duckdb_sql", "polars_over_duckdb_sql",

@@ -12,7 +12,8 @@ TOP_MODELS = 10
 CLV_MODELS = ("int_clv_model_params_fitted", "int_persons_clv_scored", "int_clv_backtest_fitted",
               "int_cohort_retention_projected")
 SESSIONIZATION_MODEL = "int_events_sessionized"
-INCREMENTAL_MODELS = ("base_shop__events", "int_events_sessionized", "fct_sessions")
+INCREMENTAL_MODELS = ("base_shop__events", "int_events_sessionized", "fct_sessions",
+                      "fct_order_attribution")
 # The models that turn the enriched orders (int_orders_enriched, whose export is fct_orders) into
 # the two answers: cohort membership and segments, activity by period, the cohort measures
 # (int_cohort_retention_measured) and their mart cohort_retention; purchase days, the RFM summary
