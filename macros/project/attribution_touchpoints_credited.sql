@@ -1,6 +1,6 @@
 {#- The credit of every touchpoint of every confirmed order under every attribution model (doc
     block `attribution`): the one definition that fct_order_attribution aggregates by channel and
-    the opt-in fct_order_attribution_touchpoints lists. `orders` names a relation or CTE of
+    the analysis order_attribution_touchpoints lists. `orders` names a relation or CTE of
     confirmed orders (order_id, customer_id, person_key, country_code, country_name, order_ts,
     order_date, net_revenue_usd), `sessions` one of fct_sessions' rows. The macro writes CTEs
     (no leading `with`, no trailing comma), the last of which, `touchpoints_credited`, has one row

@@ -2,7 +2,7 @@
 -- window before it, under five attribution models (doc block `attribution`): one row per order,
 -- model and channel of its touchpoints, the credits and cents of the channel's touchpoints summed
 -- (macro attribution_touchpoints_credited holds the credit logic; the touchpoint grain is the
--- opt-in fct_order_attribution_touchpoints). Every channel of an order's touchpoints has a row
+-- analysis order_attribution_touchpoints). Every channel of an order's touchpoints has a row
 -- under every model, zero credit included, so the models share one grain. An order without a
 -- session in its window keeps one row per model (no_tracked_session, credit 1).
 --
