@@ -11,10 +11,10 @@ from . import (
 fct_order_attribution = MartSuite(
     mart="fct_order_attribution",
     categories=("session_channel",),
-    grain=("order_id", "attribution_model", "touchpoint_number"),
+    grain=("order_id", "attribution_model", "session_channel"),
     expectations=(
-        *at_least_zero("touchpoint_number", "touchpoints_in_window"),
-        *timestamps("order_ts", "order_date", "session_start_ts"),
+        *at_least_zero("channel_touchpoints", "first_touchpoint_number", "touchpoints_in_window"),
+        *timestamps("order_ts", "order_date"),
     ),
 )
 

@@ -1,19 +1,31 @@
--- Each confirmed order credited to the sessions of its person that started in the window before
--- it, under five attribution models (doc block `attribution`). Every touchpoint has a row under
--- every model, zero credit included, so the models share one grain and can be compared side by
--- side. An order without a session in its window keeps one row per model (no session, credit 1):
--- every confirmed order is attributed.
+-- Each confirmed order credited to the channels of its person's sessions that started in the
+-- window before it, under five attribution models (doc block `attribution`): one row per order,
+-- model and channel of its touchpoints, the credits and cents of the channel's touchpoints summed
+-- (macro attribution_touchpoints_credited holds the credit logic; the touchpoint grain is the
+-- analysis order_attribution_touchpoints). Every channel of an order's touchpoints has a row
+-- under every model, zero credit included, so the models share one grain. An order without a
+-- session in its window keeps one row per model (no_tracked_session, credit 1).
+--
+-- Incremental by order (DECISIONS.md "Attribution at the grain BI reads, incremental by order"):
+-- a run recomputes every order of a person whose sessions changed since the last run (a session
+-- of theirs loaded since, or fewer sessions than the rows recorded) or who has an order that is
+-- new or changed (confirmation, revenue, person, customer, country, time); the pre-hook removes
+-- the orders that are no longer confirmed. Rows are replaced by order_id.
+{{ config(
+    materialized=keyed_incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where order_id not in (select order_id from {{ ref('int_orders_enriched') }} where is_confirmed_order){% endif %}",
+) }}
+
 with
 
 orders as (
     select * from {{ ref('int_orders_enriched') }}
 ),
 
-sessions as (
-    select * from {{ ref('fct_sessions') }}
-),
-
-confirmed_orders as (
+all_confirmed_orders as (
     select
         order_id,
         customer_id,
@@ -27,163 +39,151 @@ confirmed_orders as (
     where is_confirmed_order
 ),
 
-order_touchpoints as (
-    -- A left join, so that an order without a session in its window keeps one row (session
-    -- columns null). Matched on person_key: a session under another customer id of the person
-    -- (a guest checkout, the app account) led to the order too.
+-- every session of a person counted: a person whose count differs from the one their rows
+-- recorded lost a session (merged into another, or moved to another person), which no new load
+-- time shows
+person_sessions as (
     select
-        confirmed_orders.*,
-        sessions.session_id,
-        sessions.session_start_ts,
-        sessions.session_channel,
-        sessions.utm_source,
-        sessions.utm_medium,
-        sessions.utm_campaign,
-        -- microseconds: event times carry fractions of a second
-        cast(
-            {{ dbt.datediff('sessions.session_start_ts', 'confirmed_orders.order_ts', 'microsecond') }}
-            as double
-        ) / 3600000000 as hours_before_order
-    from confirmed_orders
-    left join sessions
-        on
-            confirmed_orders.person_key = sessions.person_key
-            -- the session started at or before the order, and after the window opened
-            and confirmed_orders.order_ts >= sessions.session_start_ts
-            and {{ dbt.dateadd('day', -1 * var('attribution_window_days'), 'confirmed_orders.order_ts') }}
-            < sessions.session_start_ts
+        person_key,
+        count(*) as sessions,
+        max(loaded_at) as last_loaded_at
+    from {{ ref('fct_sessions') }}
+    where person_key is not null
+    group by person_key
 ),
 
-numbered_touchpoints as (
+{% if is_incremental() %}
+orders_before as (
     select
-        *,
-        -- session_id breaks ties of start time, so first and last touch do not vary by build
-        case
-            when session_id is not null
-                then row_number() over (partition by order_id order by session_start_ts asc, session_id asc)
-            else 0
-        end as touchpoint_number,
-        count(session_id) over (partition by order_id) as touchpoints_in_window,
-        power(2, -hours_before_order / (24 * {{ var('attribution_half_life_days') }})) as time_decay_weight
-    from order_touchpoints
+        order_id,
+        max(customer_id) as customer_id,
+        max(person_key) as person_key,
+        max(country_code) as country_code,
+        max(country_name) as country_name,
+        max(order_ts) as order_ts,
+        max(order_date) as order_date,
+        max(person_sessions) as person_sessions,
+        -- each model hands out the order's whole net revenue: one model's sum is the revenue
+        sum(case when attribution_model = 'first_touch' then attributed_net_revenue_usd end) as net_revenue_usd
+    from {{ this }}
+    group by order_id
 ),
 
-time_decay_shares as (
+changed_orders as (
     select
-        *,
-        time_decay_weight / sum(time_decay_weight) over (partition by order_id) as time_decay_share
-    from numbered_touchpoints
+        coalesce(all_confirmed_orders.person_key, orders_before.person_key) as new_person_key,
+        orders_before.person_key as old_person_key
+    from all_confirmed_orders
+    full outer join orders_before on all_confirmed_orders.order_id = orders_before.order_id
+    where
+        all_confirmed_orders.order_id is null
+        or orders_before.order_id is null
+        or all_confirmed_orders.customer_id is distinct from orders_before.customer_id
+        or all_confirmed_orders.person_key is distinct from orders_before.person_key
+        or all_confirmed_orders.country_code is distinct from orders_before.country_code
+        or all_confirmed_orders.country_name is distinct from orders_before.country_name
+        or all_confirmed_orders.order_ts is distinct from orders_before.order_ts
+        or all_confirmed_orders.order_date is distinct from orders_before.order_date
+        or all_confirmed_orders.net_revenue_usd is distinct from orders_before.net_revenue_usd
 ),
 
-attribution_models as (
-    {{ attribution_model_rows() }}
+persons_to_recompute as (
+    select new_person_key as person_key from changed_orders
+    union
+    select old_person_key as person_key from changed_orders
+    union
+    select person_key from person_sessions
+    where last_loaded_at > (select max(loaded_at) from {{ this }})
+    union
+    select orders_before.person_key from orders_before
+    left join person_sessions on orders_before.person_key = person_sessions.person_key
+    where coalesce(person_sessions.sessions, 0) <> orders_before.person_sessions
+),
+{% endif %}
+
+confirmed_orders as (
+    select * from all_confirmed_orders
+    {% if is_incremental() %}
+        where person_key in (select persons_to_recompute.person_key from persons_to_recompute)
+    {% endif %}
 ),
 
-credited as (
+window_sessions as (
     select
-        time_decay_shares.*,
-        attribution_models.attribution_model,
-        -- 0.4 / 0.2 / 0.4 is the definition of position_based, not a setting: another split
-        -- would be another model.
-        cast(case
-            when time_decay_shares.touchpoints_in_window = 0 then 1
-            when attribution_models.attribution_model = 'first_touch'
-                then case when time_decay_shares.touchpoint_number = 1 then 1 else 0 end
-            when attribution_models.attribution_model = 'last_touch'
-                then
-                    case
-                        when time_decay_shares.touchpoint_number = time_decay_shares.touchpoints_in_window
-                            then 1
-                        else 0
-                    end
-            when attribution_models.attribution_model = 'linear'
-                then 1 / cast(time_decay_shares.touchpoints_in_window as double)
-            when attribution_models.attribution_model = 'time_decay'
-                then time_decay_shares.time_decay_share
-            when attribution_models.attribution_model = 'position_based'
-                then
-                    case
-                        when time_decay_shares.touchpoints_in_window = 1 then 1
-                        when time_decay_shares.touchpoints_in_window = 2 then 0.5
-                        when
-                            time_decay_shares.touchpoint_number in (1, time_decay_shares.touchpoints_in_window)
-                            then 0.4
-                        else 0.2 / cast(time_decay_shares.touchpoints_in_window - 2 as double)
-                    end
-        end as double) as unrounded_credit
-    from time_decay_shares
-    cross join attribution_models
+        session_id,
+        person_key,
+        session_start_ts,
+        session_channel,
+        utm_source,
+        utm_medium,
+        utm_campaign
+    from {{ ref('fct_sessions') }}
+    where person_key is not null
+    {% if is_incremental() %}
+        and person_key in (select persons_to_recompute.person_key from persons_to_recompute)
+    {% endif %}
 ),
 
--- Attributed revenue in whole cents that add up to the order's net revenue exactly (doc block
--- money_rounding): each touchpoint gets the whole cents below credit x revenue, and the cents left
--- over go one each to the touchpoints with the largest fractions (largest remainder; ties to the
--- earlier touchpoint).
-credited_cents as (
-    select
-        *,
-        -- credit: rounded to 12 decimals so that last-bit differences of power() and of
-        -- floating-point sums (engine, thread order) do not change the stored value
-        round(unrounded_credit, 12) as credit,
-        -- exact: net revenue is a DECIMAL with 2 decimals
-        cast(net_revenue_usd * 100 as {{ dbt.type_bigint() }}) as order_cents,
-        round(unrounded_credit, 12) * cast(net_revenue_usd * 100 as {{ dbt.type_bigint() }}) as exact_cents
-    from credited
-),
+{{ attribution_touchpoints_credited('confirmed_orders', 'window_sessions') }},
 
-floored_cents as (
+channel_credits as (
     select
-        *,
-        cast(floor(exact_cents) as {{ dbt.type_bigint() }}) as whole_cents,
-        exact_cents - floor(exact_cents) as remainder_cents
-    from credited_cents
-),
-
-allocated_cents as (
-    select
-        *,
-        order_cents - sum(whole_cents) over (partition by order_id, attribution_model) as cents_left,
-        row_number() over (
-            partition by order_id, attribution_model
-            order by remainder_cents desc, touchpoint_number asc
-        ) as remainder_rank
-    from floored_cents
+        order_id,
+        attribution_model,
+        session_channel,
+        count(session_id) as channel_touchpoints,
+        min(touchpoint_number) as first_touchpoint_number,
+        max(touchpoint_number) as last_touchpoint_number,
+        max(touchpoints_in_window) as touchpoints_in_window,
+        max(order_ts) as order_ts,
+        max(order_date) as order_date,
+        max(customer_id) as customer_id,
+        max(person_key) as person_key,
+        max(country_code) as country_code,
+        max(country_name) as country_name,
+        -- the channel's exact share rounded once, like a touchpoint's (a sum of rounded credits
+        -- could exceed 1 by a rounding step when one channel holds every touchpoint)
+        round(sum(unrounded_credit), 12) as credit,
+        sum(attributed_cents) as attributed_cents
+    from touchpoints_credited
+    group by
+        order_id,
+        attribution_model,
+        session_channel
 ),
 
 final as (
     select
         -- keys
-        allocated_cents.order_id,
-        allocated_cents.attribution_model,
-        cast(allocated_cents.touchpoint_number as {{ dbt.type_int() }}) as touchpoint_number,
+        channel_credits.order_id,
+        channel_credits.attribution_model,
+        channel_credits.session_channel,
 
-        -- touchpoint
-        cast(allocated_cents.touchpoints_in_window as {{ dbt.type_int() }}) as touchpoints_in_window,
-        allocated_cents.session_id,
-        allocated_cents.session_start_ts,
-        coalesce(allocated_cents.session_channel, 'no_tracked_session') as session_channel,
-        allocated_cents.utm_source,
-        allocated_cents.utm_medium,
-        allocated_cents.utm_campaign,
-        allocated_cents.hours_before_order,
+        -- touchpoints
+        cast(channel_credits.channel_touchpoints as {{ dbt.type_int() }}) as channel_touchpoints,
+        cast(channel_credits.first_touchpoint_number as {{ dbt.type_int() }}) as first_touchpoint_number,
+        cast(channel_credits.last_touchpoint_number as {{ dbt.type_int() }}) as last_touchpoint_number,
+        cast(channel_credits.touchpoints_in_window as {{ dbt.type_int() }}) as touchpoints_in_window,
 
         -- order
-        allocated_cents.order_ts,
-        allocated_cents.order_date,
-        allocated_cents.customer_id,
-        allocated_cents.person_key,
-        allocated_cents.country_code,
-        allocated_cents.country_name,
+        channel_credits.order_ts,
+        channel_credits.order_date,
+        channel_credits.customer_id,
+        channel_credits.person_key,
+        channel_credits.country_code,
+        channel_credits.country_name,
 
-        allocated_cents.credit,
+        -- credit
+        channel_credits.credit,
         cast(
-            cast(
-                allocated_cents.whole_cents
-                + case when allocated_cents.remainder_rank <= allocated_cents.cents_left then 1 else 0 end
-                as double
-            ) / 100 as decimal(18, 2)
-        ) as attributed_net_revenue_usd
-    from allocated_cents
+            cast(channel_credits.attributed_cents as double) / 100 as decimal(18, 2)
+        ) as attributed_net_revenue_usd,
+
+        -- load
+        cast(coalesce(person_sessions.sessions, 0) as {{ dbt.type_int() }}) as person_sessions,
+        {{ run_started_at_utc() }} as loaded_at
+    from channel_credits
+    left join person_sessions on channel_credits.person_key = person_sessions.person_key
 )
 
 select * from final
