@@ -17,8 +17,12 @@
     from {{ ref('countries') }}
 {%- endmacro %}
 
-{#- The relation of that state, beside the model (none when it does not exist yet). -#}
+{#- The relation of that state, beside the model (none when it does not exist yet, or in a unit
+    test, where the model's own rows are a fixture: `this` is then a name, not a relation). -#}
 {% macro sessionization_time_zones_state(model_relation) -%}
+    {%- if model_relation is string -%}
+        {{ return(none) }}
+    {%- endif -%}
     {{ return(adapter.get_relation(
         database=model_relation.database,
         schema=model_relation.schema,
