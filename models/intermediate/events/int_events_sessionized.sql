@@ -3,13 +3,16 @@
 -- visitor's anonymous events before they signed in join the customer's sessions. A session ends
 -- after var session_timeout_minutes (30) without an event, not at midnight (DECISIONS.md).
 --
--- Incremental: an event changes the sessions of its visitor from its time on when it was loaded
--- since the last run, or is gone (rejected now, or out of the export: the post-hook deletes it),
--- or has another visitor (a device newly identified moves its anonymous events to its owner), time
--- or local date (its customer moved country) than when it was sessionized. For each such visitor
--- the run re-sessionizes from the start of its last session before the earliest such event (as it
--- is now and as it was), and numbers on from there; earlier sessions are final. Rows are replaced
--- by event_id.
+-- Incremental (compact state, DECISIONS.md issue 22): an event changes the sessions of its
+-- visitor from its time on when a version of it was loaded since the last run (new, late,
+-- re-delivered, or re-evaluated against the contract), or it is gone (rejected now, or out of the
+-- export: the post-hook deletes it), or its device got another owner (only a device with an
+-- identified event loaded or gone can), or its local date moved (its customer's country or a
+-- country's time zone changed: found by comparing the small state table <model>__time_zones, which
+-- the post-hook stores, instead of every event's date). For each such visitor the run
+-- re-sessionizes from the start of its last session before the earliest such event (as it is now
+-- and as it was), and numbers on from there; earlier sessions are final. Rows are replaced by
+-- event_id.
 --
 -- Sessions are numbered over time buckets as long as the timeout, not with a lag over every
 -- event (why: DECISIONS.md, performance notes): only a bucket's first event can open a session.
@@ -18,9 +21,33 @@
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}delete from {{ this }}
-        where event_id not in (select event_id from {{ ref('stg_shop__events') }}){% endif %}",
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }}
+            where event_id not in (select event_id from {{ ref('stg_shop__events') }}){% endif %}",
+        "{{ store_sessionization_time_zones() }}",
+    ],
 ) }}
+
+{#- The stored time-zone state, when it exists and the countries' zones are unchanged since it was
+    stored; otherwise (first incremental run after it was introduced, a zone of the countries seed
+    or var business_timezones changed) the run compares every event's local date instead. -#}
+{%- set zone_state = none -%}
+{%- if is_incremental() -%}
+    {%- set zone_state = sessionization_time_zones_state(this) -%}
+    {%- if zone_state is not none and execute -%}
+        {%- set changed_zones = run_query(
+            "select count(*) from ((select country_code, business_timezone from " ~ zone_state
+            ~ " where customer_id is null except select country_code, business_timezone from ("
+            ~ sessionization_time_zones() ~ ") where customer_id is null) union all (select country_code,"
+            ~ " business_timezone from (" ~ sessionization_time_zones() ~ ") where customer_id is null"
+            ~ " except select country_code, business_timezone from " ~ zone_state
+            ~ " where customer_id is null)) as changed"
+        ).columns[0].values()[0] -%}
+        {%- if changed_zones > 0 -%}
+            {%- set zone_state = none -%}
+        {%- endif -%}
+    {%- endif -%}
+{%- endif -%}
 
 {#- The visitor of an event: its customer, else its device's owner, else the device. Written once,
     applied to the narrow key columns (to sessionize) and to the full rows (the output). -#}
@@ -110,6 +137,7 @@ device_owners as (
 event_visitors as (
     select
         event_keys.event_id,
+        event_keys.customer_id,
         event_keys.anonymous_id,
         event_keys.event_ts,
         event_keys.event_date,
@@ -120,35 +148,91 @@ event_visitors as (
 ),
 
 {% if is_incremental() %}
-sessionized_before as (
+-- the stored rows are read from the table at each use, never through a CTE that DuckDB would
+-- keep a copy of (DECISIONS.md, performance notes); each use reads a few narrow columns of them
+
+-- event versions loaded since the last run: new, late, re-delivered or re-evaluated events
+gained_events as (
     select
-        event_id,
-        visitor_key,
-        event_ts,
-        event_date,
-        session_number,
-        loaded_at
-    from {{ this }}
+        gained.event_id,
+        {{ visitor_key.format(events='gained') }} as visitor_key,
+        gained.customer_id,
+        gained.anonymous_id,
+        gained.event_ts
+    from {{ ref('stg_shop__events') }} as gained
+    left join device_owners on gained.anonymous_id = device_owners.anonymous_id
+    where gained.loaded_at > (select max(sessionized.loaded_at) from {{ this }} as sessionized)
 ),
 
--- every event as it is now and as it was sessionized, by event id (narrow on both sides): the
--- events that can have changed their visitors' sessions
-changed_events as (
+-- stored events replaced by such a version, or no longer among the clean events
+lost_events as (
     select
-        latest.visitor_key,
-        latest.event_ts,
-        before.visitor_key as visitor_key_before,
-        before.event_ts as event_ts_before
-    from event_visitors as latest
-    full outer join sessionized_before as before on latest.event_id = before.event_id
+        visitor_key,
+        customer_id,
+        anonymous_id,
+        event_ts
+    from {{ this }}
     where
-        latest.event_id is null
-        or before.event_id is null
-        or latest.loaded_at > (select max(sessionized_before.loaded_at) from sessionized_before)
-        or latest.visitor_key != before.visitor_key
-        or latest.event_ts != before.event_ts
-        or latest.event_date != before.event_date
+        event_id in (select gained_events.event_id from gained_events)
+        or event_id not in (select clean.event_id from {{ ref('stg_shop__events') }} as clean)
 ),
+
+-- a device's owner can change only when one of its identified events was gained or lost; its
+-- anonymous events then move from the visitor they were sessionized with to the one they have now
+reidentified_devices as (
+    select anonymous_id from gained_events
+    where customer_id is not null and anonymous_id is not null
+    union
+    select anonymous_id from lost_events
+    where customer_id is not null and anonymous_id is not null
+),
+
+moved_device_events as (
+    select
+        {{ visitor_key.format(events='before') }} as visitor_key,
+        before.visitor_key as visitor_key_before,
+        before.event_ts
+    from {{ this }} as before
+    inner join reidentified_devices on before.anonymous_id = reidentified_devices.anonymous_id
+    left join device_owners on before.anonymous_id = device_owners.anonymous_id
+    where
+        before.customer_id is null
+        and before.visitor_key != {{ visitor_key.format(events='before') }}
+),
+
+-- events whose local date moved though they were not reloaded
+{% if zone_state is not none -%}
+-- customers whose country changed since the state was stored (the countries' zones are unchanged)
+time_zones_now as (
+    {{ sessionization_time_zones() }}
+),
+
+moved_customers as (
+    select time_zones_now.customer_id
+    from time_zones_now
+    inner join {{ zone_state }} as time_zones_before
+        on time_zones_now.customer_id = time_zones_before.customer_id
+    where time_zones_now.country_code is distinct from time_zones_before.country_code
+),
+
+redated_events as (
+    select
+        before.visitor_key,
+        before.event_ts
+    from {{ this }} as before
+    inner join moved_customers on before.customer_id = moved_customers.customer_id
+),
+{%- else -%}
+-- no usable state: every event's local date compared with its stored one
+redated_events as (
+    select
+        before.visitor_key,
+        before.event_ts
+    from {{ this }} as before
+    inner join {{ ref('stg_shop__events') }} as clean on before.event_id = clean.event_id
+    where before.event_date != clean.event_date
+),
+{%- endif %}
 
 -- per visitor, the earliest event that can change its sessions: one it gained or one it lost
 changed_from as (
@@ -159,14 +243,27 @@ changed_from as (
         select
             visitor_key,
             event_ts
-        from changed_events
-        where visitor_key is not null
+        from gained_events
+        union all
+        select
+            visitor_key,
+            event_ts
+        from lost_events
+        union all
+        select
+            visitor_key,
+            event_ts
+        from moved_device_events
         union all
         select
             visitor_key_before as visitor_key,
-            event_ts_before as event_ts
-        from changed_events
-        where visitor_key_before is not null
+            event_ts
+        from moved_device_events
+        union all
+        select
+            visitor_key,
+            event_ts
+        from redated_events
     ) as gained_or_lost
     group by visitor_key
 ),
@@ -178,7 +275,7 @@ sessions_before_change as (
         before.visitor_key,
         before.session_number,
         min(before.event_ts) as session_start_ts
-    from sessionized_before as before
+    from {{ this }} as before
     inner join changed_from on before.visitor_key = changed_from.visitor_key
     where before.event_ts < changed_from.changed_from_ts
     group by before.visitor_key, before.session_number

@@ -4,10 +4,11 @@
 -- event (stg_shop__events: the customer's country, an anonymous visitor's: the event's).
 --
 -- Incremental: a run rebuilds the sessions that int_events_sessionized recomputed since the last
--- run (it recomputes every event of such a session), and those whose customer now resolves to
--- another person or whose channel or country name the seeds now give otherwise; the pre-hook
--- removes sessions that no longer exist (merged into another, or renumbered after identity
--- stitching). Rows are replaced by session_id.
+-- run from their events (it rewrites every event of such a session, so they are the events
+-- loaded since: the appended rows), and those whose customer now resolves to another person or
+-- whose channel or country name the seeds now give otherwise from their stored row (their events
+-- did not change); the pre-hook removes sessions that no longer exist (merged into another, or
+-- renumbered after identity stitching). Rows are replaced by session_id.
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -64,37 +65,23 @@ countries as (
 ),
 
 {% if is_incremental() %}
-sessions_before as (
-    select * from {{ this }}
-),
-
--- a recomputed session has all its events recomputed, its first among them
-sessions_to_rebuild as (
-    select session_starts.session_id from session_starts
-    where session_starts.loaded_at > (select max(sessions_before.loaded_at) from sessions_before)
-    union
-    select sessions_before.session_id from sessions_before
-    left join persons on sessions_before.customer_id = persons.customer_id
-    left join utm_channels on sessions_before.utm_medium = utm_channels.utm_medium
-    left join countries on sessions_before.country_code = countries.country_code
-    where
-        sessions_before.person_key is distinct from persons.person_key
-        or sessions_before.session_channel != {{ session_channel.format(medium='sessions_before.utm_medium') }}
-        or sessions_before.country_name is distinct from countries.country_name
+-- when this table was last built: events sessionized since then belong to recomputed sessions
+last_run as (
+    select max(loaded_at) as loaded_at from {{ this }}
 ),
 {% endif %}
 
 events_to_summarize as (
     select * from events
     {% if is_incremental() %}
-        where session_id in (select sessions_to_rebuild.session_id from sessions_to_rebuild)
+        where loaded_at > (select last_run.loaded_at from last_run)
     {% endif %}
 ),
 
 first_events as (
     select * from session_starts
     {% if is_incremental() %}
-        where session_id in (select sessions_to_rebuild.session_id from sessions_to_rebuild)
+        where loaded_at > (select last_run.loaded_at from last_run)
     {% endif %}
 ),
 
@@ -163,6 +150,54 @@ final as (
     left join persons on first_events.stitched_customer_id = persons.customer_id
     left join utm_channels on first_events.utm_medium = utm_channels.utm_medium
     left join countries on first_events.country_code = countries.country_code
+    {% if is_incremental() -%}
+
+    union all
+
+    -- stored sessions not recomputed whose person, channel or country name changed: only those
+    -- columns are looked up again, the rest of the row is the session's as stored
+    select
+        sessions_before.session_id,
+        sessions_before.visitor_key,
+        sessions_before.customer_id,
+        persons.person_key,
+        sessions_before.anonymous_id,
+        sessions_before.is_anonymous_session,
+        sessions_before.session_start_ts,
+        sessions_before.session_end_ts,
+        sessions_before.session_date,
+        sessions_before.duration_seconds,
+        sessions_before.landing_page,
+        sessions_before.utm_source,
+        sessions_before.utm_medium,
+        sessions_before.utm_campaign,
+        {{ session_channel.format(medium='sessions_before.utm_medium') }} as session_channel,
+        sessions_before.platform,
+        sessions_before.country_code,
+        countries.country_name,
+        sessions_before.events,
+        sessions_before.is_bounce,
+        sessions_before.has_product_view,
+        sessions_before.has_add_to_cart,
+        sessions_before.has_checkout_started,
+        sessions_before.has_purchase,
+        sessions_before.has_wishlist_add,
+        sessions_before.has_whatsapp_message,
+        sessions_before.has_social_share,
+        {{ run_started_at_utc() }} as loaded_at
+    from {{ this }} as sessions_before
+    left join persons on sessions_before.customer_id = persons.customer_id
+    left join utm_channels on sessions_before.utm_medium = utm_channels.utm_medium
+    left join countries on sessions_before.country_code = countries.country_code
+    where
+        sessions_before.session_id not in (select first_events.session_id from first_events)
+        and (
+            sessions_before.person_key is distinct from persons.person_key
+            or sessions_before.session_channel
+            != {{ session_channel.format(medium='sessions_before.utm_medium') }}
+            or sessions_before.country_name is distinct from countries.country_name
+        )
+    {%- endif %}
 )
 
 select * from final
