@@ -78,8 +78,14 @@
 {% macro mask_contact_details_in_tracking(expression, is_erased) -%}
     case
         when {{ is_erased }} then {{ mask_contact_details(expression) }}
-        when {{ regexp_contains(expression, '@|%40|\\+[0-9]') }}
-            then {{ regexp_replace_all(mask_email_addresses(expression), international_phone_pattern(), '[phone]') }}
+        {#- LIKE first: a substring test is several times cheaper than the regular expression, and
+            it is false on almost every row ('40' stands in for '%40': a wildcard in LIKE) -#}
+        when {{ expression }} like '%@%' or {{ expression }} like '%40%' or {{ expression }} like '%+%'
+            then case
+                when {{ regexp_contains(expression, '@|%40|\\+[0-9]') }}
+                    then {{ regexp_replace_all(mask_email_addresses(expression), international_phone_pattern(), '[phone]') }}
+                else {{ expression }}
+            end
         else {{ expression }}
     end
 {%- endmacro %}

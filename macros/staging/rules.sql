@@ -18,6 +18,34 @@
     end
 {%- endmacro %}
 
+{#- The same in two steps, so that each condition is evaluated once per row (first_broken_rule and
+    first_broken_rule_column each evaluate them all again): the position (0-based) of the first
+    broken rule, null when none is broken, then the rule's name and its column from the
+    position, a CASE on an integer. -#}
+{% macro first_broken_rule_position(rules) -%}
+    case
+        {%- for rule_name, column_name, condition in rules %}
+        when {{ condition }} then {{ loop.index0 }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{% macro rule_name_at_position(position, rules) -%}
+    case {{ position }}
+        {%- for rule_name, column_name, condition in rules %}
+        when {{ loop.index0 }} then '{{ rule_name }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{% macro rule_column_at_position(position, rules) -%}
+    case {{ position }}
+        {%- for rule_name, column_name, condition in rules %}
+        when {{ loop.index0 }} then '{{ column_name }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
 {#- True when a raw value is null or only blanks. -#}
 {% macro is_blank(expression) -%}
     ({{ expression }} is null or trim(cast({{ expression }} as {{ dbt.type_string() }})) = '')

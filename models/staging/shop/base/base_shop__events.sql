@@ -1,11 +1,11 @@
 {%- set rules = [
     ('missing_primary_key', 'event_id', 'event_id is null'),
     ('duplicate_key_superseded', 'event_id', 'version_rank > 1'),
-    ('missing_required_value', 'event_ts', is_blank('raw__event_ts')),
+    ('missing_required_value', 'event_ts', 'is_event_ts_blank'),
     ('missing_required_value', 'event_type', 'event_type is null'),
     ('missing_required_value', 'platform', 'platform is null'),
     ('missing_visitor_id', 'customer_id', 'customer_id is null and anonymous_id is null'),
-    ('unparseable_timestamp', 'event_ts', did_not_parse('raw__event_ts', 'event_ts')),
+    ('unparseable_timestamp', 'event_ts', 'not is_event_ts_blank and event_ts is null'),
     ('future_timestamp', 'event_ts', 'event_ts > ' ~ now_utc()),
     ('timestamp_before_lower_bound', 'event_ts', is_before_lower_bound('event_ts', 'events')),
     ('unknown_enum_value', 'event_type', 'not is_known_event_type'),
@@ -35,7 +35,7 @@
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
     performance notes). -#}
 {%- set raw_events = contract_source('events') %}
-{%- set is_erased = 'erased_customers.customer_id is not null' %}
+{%- set is_erased = 'coalesce(customer_lookup.is_erased, false)' %}
 
 with
 
@@ -56,6 +56,29 @@ countries as (
     select country_code from {{ ref('countries') }}
 ),
 
+-- the customer ids events carry, each with what the rows need of the customer tables, so that the
+-- events meet them in one join: erased (the token then replaces the id) and known (a valid
+-- customer under the id the event keeps: the token for an erased customer)
+customer_lookup as (
+    select
+        erased_customers.customer_id,
+        true as is_erased,
+        customers.customer_id is not null as is_known_customer
+    from erased_customers
+    left join customers
+        on {{ pseudonymous_customer_id('erased_customers.customer_id', 'true') }} = customers.customer_id
+
+    union all
+
+    select
+        customers.customer_id,
+        false as is_erased,
+        true as is_known_customer
+    from customers
+    left join erased_customers on customers.customer_id = erased_customers.customer_id
+    where erased_customers.customer_id is null
+),
+
 {% if is_incremental() %}
 -- per event id, its rows in the export and here (one row per raw row: clean, rejected or
 -- superseded): a count that differs means rows arrived or left since the id was loaded
@@ -65,14 +88,6 @@ raw_id_counts as (
         count(*) as raw_rows
     from {{ raw_events }} as raw_events
     group by coalesce({{ clean_text('raw_events.event_id') }}, '')
-),
-
-loaded_id_counts as (
-    select
-        coalesce(loaded.event_id, '') as record_key,
-        count(*) as loaded_rows
-    from {{ this }} as loaded
-    group by coalesce(loaded.event_id, '')
 ),
 
 {#- The rules whose outcome can change while the raw row stays the same: those that read another
@@ -85,8 +100,8 @@ loaded_id_counts as (
     {%- endif %}
 {%- endfor %}
 
--- each loaded row with the position of the rule that decided it (clean: after the last rule) and
--- what the other tables say now
+-- each loaded row with the position of the rule that decided it (clean: after the last rule),
+-- what the other tables say now, and whether its customer was erased since
 loaded_checked as (
     select
         loaded.*,
@@ -99,37 +114,45 @@ loaded_checked as (
         end as rule_position,
         event_types.event_type is not null as is_known_event_type,
         countries.country_code is not null as is_known_country,
-        customers.customer_id is not null as is_known_customer
+        customers.customer_id is not null as is_known_customer,
+        erased_customers.customer_id is not null as is_erased
     from {{ this }} as loaded
     left join event_types on loaded.event_type = event_types.event_type
     left join countries on loaded.country_code = countries.country_code
     left join customers on loaded.customer_id = customers.customer_id
+    left join erased_customers on loaded.customer_id = erased_customers.customer_id
 ),
 
--- a row whose outcome these rules would now change: one of them that it passed fails now, or the
--- one that rejected it passes now
-revalidated_record_keys as (
-    select coalesce(event_id, '') as record_key
+-- per event id held here, in one scan of the table: its rows (one per raw row: clean, rejected or
+-- superseded), and whether one of them must be decided again: its customer was erased, or a rule
+-- that reads elsewhere would now change its outcome (one that it passed fails now, or the one
+-- that rejected it passes now)
+loaded_ids as (
+    select
+        coalesce(event_id, '') as record_key,
+        count(*) as loaded_rows,
+        max(case
+            when is_erased
+                {%- for position, condition in rules_read_elsewhere %}
+                or (rule_position > {{ position }} and coalesce({{ condition }}, false))
+                or (rule_position = {{ position }} and not coalesce({{ condition }}, false))
+                {%- endfor %}
+                then 1
+            else 0
+        end) = 1 as is_to_reload
     from loaded_checked
-    where
-        false
-        {%- for position, condition in rules_read_elsewhere %}
-        or (rule_position > {{ position }} and coalesce({{ condition }}, false))
-        or (rule_position = {{ position }} and not coalesce({{ condition }}, false))
-        {%- endfor %}
+    group by coalesce(event_id, '')
 ),
 
+-- every id whose raw rows changed (a count that differs, an id new or gone) or that must be
+-- decided again
 record_keys_to_load as (
-    select coalesce(raw_id_counts.record_key, loaded_id_counts.record_key) as record_key
+    select coalesce(raw_id_counts.record_key, loaded_ids.record_key) as record_key
     from raw_id_counts
-    full outer join loaded_id_counts on raw_id_counts.record_key = loaded_id_counts.record_key
-    where raw_id_counts.raw_rows is distinct from loaded_id_counts.loaded_rows
-    union
-    select record_key from revalidated_record_keys
-    union
-    select coalesce(loaded.event_id, '') as record_key
-    from {{ this }} as loaded
-    inner join erased_customers on loaded.customer_id = erased_customers.customer_id
+    full outer join loaded_ids on raw_id_counts.record_key = loaded_ids.record_key
+    where
+        raw_id_counts.raw_rows is distinct from loaded_ids.loaded_rows
+        or loaded_ids.is_to_reload
 ),
 
 -- the raw rows this run loads
@@ -196,31 +219,40 @@ parsed as (
 
         -- timestamps
         {{ parse_timestamp_utc('source.event_ts') }} as event_ts,
+        {{ is_blank('source.event_ts') }} as is_event_ts_blank,
 
-        source.version_rank
+        source.version_rank,
+        coalesce(customer_lookup.is_known_customer, false) as is_known_customer
     from source
-    left join erased_customers
-        on {{ clean_text('source.customer_id') }} = erased_customers.customer_id
+    left join customer_lookup
+        on {{ clean_text('source.customer_id') }} = customer_lookup.customer_id
 ),
 
 checked as (
     select
         parsed.*,
         event_types.event_type is not null as is_known_event_type,
-        countries.country_code is not null as is_known_country,
-        customers.customer_id is not null as is_known_customer
+        countries.country_code is not null as is_known_country
     from parsed
     left join event_types on parsed.event_type = event_types.event_type
     left join countries on parsed.country_code = countries.country_code
-    left join customers on parsed.customer_id = customers.customer_id
 ),
 
+-- every rule is evaluated once per row: the position of the first broken one, then its name and
+-- column from that position
 validated as (
     select
         *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
+        {{ first_broken_rule_position(rules) }} as broken_rule_position
     from checked
+),
+
+named as (
+    select
+        *,
+        {{ rule_name_at_position('broken_rule_position', rules) }} as rejection_rule,
+        {{ rule_column_at_position('broken_rule_position', rules) }} as rejected_column
+    from validated
 ),
 
 final as (
@@ -268,7 +300,7 @@ final as (
                     'properties': 'properties',
                 }) }}
         end as raw_record
-    from validated
+    from named
 )
 
 select * from final
