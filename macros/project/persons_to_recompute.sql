@@ -1,17 +1,28 @@
-{#- What int_persons_engagement_by_month and int_persons_signals_by_day share of their incremental
-    runs (doc block engagement_incremental). -#}
+{#- What the incremental person models (int_persons_activity_by_period,
+    int_persons_engagement_by_month, int_persons_signals_by_day) share of their incremental runs
+    (doc blocks customer_ids_fingerprint, engagement_incremental). -#}
 
-{#- The fingerprint of the customer ids a person resolves to (their number, smallest and largest),
-    stored on every row so that a later run sees the person gained or lost an id (an erasure, a
-    customer re-matched): one row per person of `customer_persons`. -#}
+{#- The fingerprint of the customer ids a person resolves to (doc block customer_ids_fingerprint):
+    an md5 over every customer id with its business time zone (which places its events on local
+    days), stored on every row so that a later run sees the person gained, lost or swapped an id
+    (an erasure, a customer re-matched) or an id moved to another time zone: one row per person
+    of `customer_persons` (int_customers_resolved_to_persons). -#}
 {% macro customer_ids_fingerprints(customer_persons) -%}
     select
-        person_key,
-        {{ dbt.hash(dbt.concat([
-            'cast(count(*) as ' ~ dbt.type_string() ~ ')', "'|'", 'min(customer_id)', "'|'", 'max(customer_id)'
-        ])) }} as customer_ids_fingerprint
+        {{ customer_persons }}.person_key,
+        {{ dbt.hash(dbt.listagg(
+            customer_persons ~ ".customer_id || '|' || coalesce("
+                ~ business_timezone('fingerprinted_customers.country_code', 'fingerprinted_countries.timezone')
+                ~ ", '')",
+            "','",
+            "order by " ~ customer_persons ~ ".customer_id"
+        )) }} as customer_ids_fingerprint
     from {{ customer_persons }}
-    group by person_key
+    left join {{ ref('stg_shop__customers') }} as fingerprinted_customers
+        on {{ customer_persons }}.customer_id = fingerprinted_customers.customer_id
+    left join {{ ref('countries') }} as fingerprinted_countries
+        on fingerprinted_customers.country_code = fingerprinted_countries.country_code
+    group by {{ customer_persons }}.person_key
 {%- endmacro %}
 
 {#- The persons whose rows an incremental run recomputes for what the events and the person
@@ -29,7 +40,8 @@
             from {{ stored }}
         )
     union
-    -- a person that lost or gained a customer id, or that no id resolves to any more
+    -- a person that lost, gained or swapped a customer id, whose id moved to another time zone,
+    -- or that no id resolves to any more
     select {{ stored }}.person_key
     from {{ stored }}
     left join {{ fingerprints }} on {{ stored }}.person_key = {{ fingerprints }}.person_key

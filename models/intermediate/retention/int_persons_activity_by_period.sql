@@ -35,14 +35,6 @@ person_ids as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
 ),
 
-customers as (
-    select * from {{ ref('stg_shop__customers') }}
-),
-
-countries as (
-    select * from {{ ref('countries') }}
-),
-
 events as (
     select * from {{ ref('stg_shop__events') }}
 ),
@@ -53,18 +45,7 @@ event_types as (
 
 -- what places a person's events on local days: their customer ids and each id's time zone
 customer_fingerprints as (
-    select
-        person_ids.person_key,
-        {{ dbt.hash(dbt.listagg(
-            "person_ids.customer_id || '|' || coalesce("
-                ~ business_timezone('customers.country_code', 'countries.timezone') ~ ", '')",
-            "','",
-            "order by person_ids.customer_id"
-        )) }} as customers_fingerprint
-    from person_ids
-    left join customers on person_ids.customer_id = customers.customer_id
-    left join countries on customers.country_code = countries.country_code
-    group by person_ids.person_key
+    {{ customer_ids_fingerprints('person_ids') }}
 ),
 
 {% if is_incremental() %}
@@ -113,9 +94,9 @@ customer_fingerprints as (
         -- other customer ids, or ids in another time zone, than when stored
         select customer_fingerprints.person_key
         from customer_fingerprints
-        left join (select distinct person_key, customers_fingerprint from stored) as stored_persons
+        left join (select distinct person_key, customer_ids_fingerprint from stored) as stored_persons
             on customer_fingerprints.person_key = stored_persons.person_key
-        where customer_fingerprints.customers_fingerprint is distinct from stored_persons.customers_fingerprint
+        where customer_fingerprints.customer_ids_fingerprint is distinct from stored_persons.customer_ids_fingerprint
         union
         -- an event of theirs loaded since the last run, clean or rejected now
         select person_ids.person_key
@@ -205,7 +186,7 @@ final as (
         by_period.net_revenue_usd,
         by_period.is_active,
         by_period.is_engaged,
-        customer_fingerprints.customers_fingerprint,
+        customer_fingerprints.customer_ids_fingerprint,
         {{ run_started_at_utc() }} as loaded_at
     from by_period
     inner join customer_fingerprints on by_period.person_key = customer_fingerprints.person_key
