@@ -25,20 +25,40 @@
     group by {{ customer_persons }}.person_key
 {%- endmacro %}
 
-{#- The persons whose rows an incremental run recomputes for what the events and the person
-    resolution say: `stored` is the model's table, `fingerprints` the CTE of
-    customer_ids_fingerprints, `customer_persons` int_customers_resolved_to_persons. -#}
-{% macro persons_with_changed_events(stored, fingerprints, customer_persons) -%}
-    -- an event loaded since the last run: new, late, re-delivered, re-dated or re-stitched (the
-    -- sessionization reloads every event of a visitor from before its earliest change on)
-    select distinct {{ customer_persons }}.person_key
+{#- The persons whose events were loaded since `watermark` (a SQL expression of a timestamp: the
+    calling model's own latest loaded_at), doc block events_loaded_since: the one definition of
+    "whose events changed since my last run" for the incremental person models. `customer_persons`
+    is int_customers_resolved_to_persons. Both load records are read: the raw event rows of a
+    customer id loaded into base_shop__events (stg_shop__event_loads: new, late, re-delivered,
+    revalidated, erased; clean or rejected now, so an event a re-delivery made invalid still
+    names its customer), and the sessionized events loaded into int_events_sessionized (a
+    sessionization reloads every event of a visitor from before its earliest change on, so an
+    event re-dated or re-stitched to another customer names that customer). A model that calls it
+    inside `is_incremental()` declares both parents with a depends_on comment. -#}
+{% macro persons_with_events_loaded_since(customer_persons, watermark) -%}
+    select {{ customer_persons }}.person_key
+    from {{ ref('stg_shop__event_loads') }} as event_loads
+    inner join {{ customer_persons }} on event_loads.customer_id = {{ customer_persons }}.customer_id
+    where event_loads.loaded_at > {{ watermark }}
+    union
+    select {{ customer_persons }}.person_key
     from {{ ref('int_events_sessionized') }} as loaded_events
     inner join {{ customer_persons }} on loaded_events.stitched_customer_id = {{ customer_persons }}.customer_id
-    where
-        loaded_events.loaded_at > (
-            select coalesce(max({{ stored }}.loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            from {{ stored }}
-        )
+    where loaded_events.loaded_at > {{ watermark }}
+{%- endmacro %}
+
+{#- The persons whose rows an incremental run recomputes for what the events and the person
+    resolution say: `stored` is the model's table (one or more rows per person, with loaded_at
+    and customer_ids_fingerprint), `fingerprints` the CTE of customer_ids_fingerprints,
+    `customer_persons` int_customers_resolved_to_persons. Each model adds the comparisons of its
+    own cheap inputs. -#}
+{% macro persons_with_changed_events(stored, fingerprints, customer_persons) -%}
+    -- an event of theirs loaded since the model's last run (macro persons_with_events_loaded_since)
+    {{ persons_with_events_loaded_since(
+        customer_persons,
+        "(select coalesce(max(" ~ stored ~ ".loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")) from "
+            ~ stored ~ ")"
+    ) }}
     union
     -- a person that lost, gained or swapped a customer id, whose id moved to another time zone,
     -- or that no id resolves to any more

@@ -10,6 +10,7 @@
 -- their orders and answers now; rows are replaced by person_key. A recomputed person gets one
 -- placeholder row (activity_date null), so that a person left with no signal still replaces its
 -- old rows; the post-hook deletes the placeholders.
+-- depends_on: {{ ref('stg_shop__event_loads') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',

@@ -8,6 +8,7 @@
 -- weights or their redeemed points; rows are replaced by person_key. A recomputed person gets one
 -- placeholder row (month_start null), so that a person left with no month still replaces its old
 -- rows; the post-hook deletes the placeholders.
+-- depends_on: {{ ref('stg_shop__event_loads') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',

@@ -9,7 +9,7 @@
 -- stored fingerprint, or when an event of one of their customer ids was loaded since (a late,
 -- re-delivered, revalidated or erased event, clean or rejected now). Rows are replaced by person;
 -- the post-hook deletes persons without a confirmed order now.
--- depends_on: {{ ref('stg_shop__event_loads') }}
+-- depends_on: {{ ref('stg_shop__event_loads') }}, {{ ref('int_events_sessionized') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -91,18 +91,10 @@ customer_fingerprints as (
             order_periods.orders is distinct from stored_orders.orders
             or order_periods.net_revenue_usd is distinct from stored_orders.net_revenue_usd
         union
-        -- other customer ids, or ids in another time zone, than when stored
-        select customer_fingerprints.person_key
-        from customer_fingerprints
-        left join (select distinct person_key, customer_ids_fingerprint from stored) as stored_persons
-            on customer_fingerprints.person_key = stored_persons.person_key
-        where customer_fingerprints.customer_ids_fingerprint is distinct from stored_persons.customer_ids_fingerprint
-        union
-        -- an event of theirs loaded since the last run, clean or rejected now
-        select person_ids.person_key
-        from {{ ref('stg_shop__event_loads') }} as event_loads
-        inner join person_ids on event_loads.customer_id = person_ids.customer_id
-        where event_loads.loaded_at > (select max(stored.loaded_at) from stored)
+        -- other customer ids, or ids in another time zone, than when stored, or an event of theirs
+        -- loaded since the last run, clean or rejected now (the macro shared with the engagement
+        -- models)
+        {{ persons_with_changed_events('stored', 'customer_fingerprints', 'person_ids') }}
     ),
 
     persons as (

@@ -1,6 +1,7 @@
 -- Per customer id and load time, the raw event rows loaded then, clean or rejected: how an
 -- incremental model finds the customers whose events a run (re)loaded, including an event that a
--- re-delivery made invalid, which stg_shop__events no longer shows (int_persons_activity_by_period).
+-- re-delivery made invalid, which stg_shop__events no longer shows (macro
+-- persons_with_events_loaded_since, doc block events_loaded_since).
 with
 
 validated as (
