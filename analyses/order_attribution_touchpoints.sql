@@ -7,20 +7,17 @@ with
 
 confirmed_orders as (
     select
-        order_id,
-        customer_id,
-        person_key,
-        country_code,
-        country_name,
-        order_ts,
-        order_date,
-        net_revenue_usd
+        {{ attribution_order_columns() | join(',\n        ') }}
     from {{ ref('fct_orders') }}
     where is_confirmed_order
 ),
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select
+        person_key,
+        {{ attribution_session_columns() | join(',\n        ') }}
+    from {{ ref('fct_sessions') }}
+    where person_key is not null
 ),
 
 {{ attribution_touchpoints_credited('confirmed_orders', 'sessions') }}

@@ -1,31 +1,37 @@
 {#- The credit of every touchpoint of every confirmed order under every attribution model (doc
     block `attribution`): the one definition that fct_order_attribution aggregates by channel and
     the analysis order_attribution_touchpoints lists. `orders` names a relation or CTE of
-    confirmed orders (order_id, customer_id, person_key, country_code, country_name, order_ts,
-    order_date, net_revenue_usd), `sessions` one of fct_sessions' rows. The macro writes CTEs
+    confirmed orders with the columns attribution_order_columns() lists, `sessions` one of
+    fct_sessions' rows with person_key and the columns attribution_session_columns() lists (each
+    reader selects them with those macros, so the lists are written here only). The macro writes CTEs
     (no leading `with`, no trailing comma), the last of which, `touchpoints_credited`, has one row
     per order, attribution model and touchpoint; an order without a session in its window has one
     row per model (touchpoint 0, no session, credit 1). -#}
+{#- The columns of a confirmed order that attribution reads and the mart carries (in this order). -#}
+{% macro attribution_order_columns() -%}
+    {{ return([
+        'order_id', 'customer_id', 'person_key', 'country_code', 'country_name', 'order_ts', 'order_date',
+        'net_revenue_usd',
+    ]) }}
+{%- endmacro %}
+
+{#- The columns of a session that a touchpoint carries (the session is matched on person_key). -#}
+{% macro attribution_session_columns() -%}
+    {{ return(['session_id', 'session_start_ts', 'session_channel', 'utm_source', 'utm_medium', 'utm_campaign']) }}
+{%- endmacro %}
+
 {% macro attribution_touchpoints_credited(orders, sessions) -%}
 order_touchpoints as (
     -- A left join, so that an order without a session in its window keeps one row (session
     -- columns null). Matched on person_key: a session under another customer id of the person
     -- (a guest checkout, the app account) led to the order too.
     select
-        {{ orders }}.order_id,
-        {{ orders }}.customer_id,
-        {{ orders }}.person_key,
-        {{ orders }}.country_code,
-        {{ orders }}.country_name,
-        {{ orders }}.order_ts,
-        {{ orders }}.order_date,
-        {{ orders }}.net_revenue_usd,
-        {{ sessions }}.session_id,
-        {{ sessions }}.session_start_ts,
-        {{ sessions }}.session_channel,
-        {{ sessions }}.utm_source,
-        {{ sessions }}.utm_medium,
-        {{ sessions }}.utm_campaign,
+        {%- for column in attribution_order_columns() %}
+            {{ orders }}.{{ column }},
+        {%- endfor %}
+        {%- for column in attribution_session_columns() %}
+            {{ sessions }}.{{ column }},
+        {%- endfor %}
         -- microseconds: event times carry fractions of a second
         cast(
             {{ dbt.datediff(sessions ~ '.session_start_ts', orders ~ '.order_ts', 'microsecond') }}

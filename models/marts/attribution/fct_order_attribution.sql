@@ -18,6 +18,7 @@
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where order_id not in (select order_id from {{ ref('int_orders_enriched') }} where is_confirmed_order){% endif %}",
 ) }}
+{%- set order_columns = attribution_order_columns() %}
 
 with
 
@@ -27,14 +28,7 @@ orders as (
 
 all_confirmed_orders as (
     select
-        order_id,
-        customer_id,
-        person_key,
-        country_code,
-        country_name,
-        order_ts,
-        order_date,
-        net_revenue_usd
+        {{ attribution_order_columns() | join(',\n        ') }}
     from orders
     where is_confirmed_order
 ),
@@ -56,12 +50,9 @@ person_sessions as (
 orders_before as (
     select
         order_id,
-        max(customer_id) as customer_id,
-        max(person_key) as person_key,
-        max(country_code) as country_code,
-        max(country_name) as country_name,
-        max(order_ts) as order_ts,
-        max(order_date) as order_date,
+        {%- for column in order_columns if column not in ['order_id', 'net_revenue_usd'] %}
+            max({{ column }}) as {{ column }},
+        {%- endfor %}
         max(person_sessions) as person_sessions,
         -- each model hands out the order's whole net revenue: one model's sum is the revenue
         sum(case when attribution_model = 'first_touch' then attributed_net_revenue_usd end) as net_revenue_usd
@@ -78,13 +69,9 @@ changed_orders as (
     where
         all_confirmed_orders.order_id is null
         or orders_before.order_id is null
-        or all_confirmed_orders.customer_id is distinct from orders_before.customer_id
-        or all_confirmed_orders.person_key is distinct from orders_before.person_key
-        or all_confirmed_orders.country_code is distinct from orders_before.country_code
-        or all_confirmed_orders.country_name is distinct from orders_before.country_name
-        or all_confirmed_orders.order_ts is distinct from orders_before.order_ts
-        or all_confirmed_orders.order_date is distinct from orders_before.order_date
-        or all_confirmed_orders.net_revenue_usd is distinct from orders_before.net_revenue_usd
+        {%- for column in order_columns if column != 'order_id' %}
+            or all_confirmed_orders.{{ column }} is distinct from orders_before.{{ column }}
+        {%- endfor %}
 ),
 
 persons_to_recompute as (
@@ -110,13 +97,8 @@ confirmed_orders as (
 
 window_sessions as (
     select
-        session_id,
         person_key,
-        session_start_ts,
-        session_channel,
-        utm_source,
-        utm_medium,
-        utm_campaign
+        {{ attribution_session_columns() | join(',\n        ') }}
     from {{ ref('fct_sessions') }}
     where person_key is not null
     {% if is_incremental() %}
