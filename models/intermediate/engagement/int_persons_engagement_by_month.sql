@@ -17,6 +17,8 @@
     post_hook="{% if is_incremental() %}delete from {{ this }} where month_start is null{% endif %}",
 ) }}
 {%- set signals = engagement_score_signals() %}
+{#- the signals counted from event types; sessions and active_days are counted apart -#}
+{%- set event_signals = signals | reject('in', ['sessions', 'active_days']) | list %}
 
 {#- The engagement score of a row of signal counts ({row}) by its country's weights, default row
     otherwise: written once, applied to the recomputed months and, in an incremental run, to the
@@ -113,16 +115,9 @@ signals as (
         cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
         sum(case when events.is_session_start then 1 else 0 end) as sessions,
         count(distinct events.event_date) as active_days,
-        {{ event_signal_count('product_views') }} as product_views,
-        {{ event_signal_count('wishlist_adds') }} as wishlist_adds,
-        {{ event_signal_count('cart_adds') }} as cart_adds,
-        {{ event_signal_count('whatsapp_messages') }} as whatsapp_messages,
-        {{ event_signal_count('social_shares') }} as social_shares,
-        {{ event_signal_count('reviews') }} as reviews,
-        {{ event_signal_count('referrals') }} as referrals,
-        {{ event_signal_count('email_opens') }} as email_opens,
-        {{ event_signal_count('email_clicks') }} as email_clicks,
-        {{ event_signal_count('loyalty_redemptions') }} as loyalty_redemptions,
+        {%- for signal in event_signals %}
+            {{ event_signal_count(signal) }} as {{ signal }},
+        {%- endfor %}
         coalesce(sum(events.loyalty_points), 0) as loyalty_points_earned
     from events
     inner join persons on events.stitched_customer_id = persons.customer_id
