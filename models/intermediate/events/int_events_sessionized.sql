@@ -8,8 +8,8 @@
 -- re-delivered, or re-evaluated against the contract), or it is gone (rejected now, or out of the
 -- export: the post-hook deletes it), or its device got another owner (only a device with an
 -- identified event loaded or gone can), or its local date moved (its customer's country or a
--- country's time zone changed: found by comparing the small state table <model>__time_zones, which
--- the post-hook stores, instead of every event's date). For each such visitor the run
+-- country's time zone changed: found by comparing the model int_events_sessionized__time_zones,
+-- its compact state built after it in the same run, instead of every event's date). For each such visitor the run
 -- re-sessionizes from the start of its last session before the earliest such event (as it is now
 -- and as it was), and numbers on from there; earlier sessions are final. Rows are replaced by
 -- event_id.
@@ -21,21 +21,24 @@
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='fail',
-    post_hook=[
-        "{% if is_incremental() %}delete from {{ this }}
-            where event_id not in (select event_id from {{ ref('stg_shop__events') }}){% endif %}",
-        "{{ store_sessionization_time_zones() }}",
-    ],
+    post_hook="{% if is_incremental() %}delete from {{ this }}
+        where event_id not in (select event_id from {{ ref('stg_shop__events') }}){% endif %}",
 ) }}
+-- the incremental run compares the customers' countries and the zones now with its stored state:
+-- depends_on: {{ ref('stg_shop__customers') }}, {{ ref('countries') }}
 
-{#- The stored time-zone state, when it exists and the countries' zones are unchanged since it was
-    stored; otherwise (first incremental run after it was introduced, a zone of the countries seed
-    or var business_timezones changed) the run compares every event's local date instead. -#}
+{#- The stored time-zone state, when it exists, was built in the run that wrote the model's latest
+    rows (same loaded_at: not a state built alone, nor one left from an earlier run by a run of the
+    model without it) and the countries' zones are unchanged since; otherwise the run compares every
+    event's local date instead. -#}
 {%- set zone_state = none -%}
 {%- if is_incremental() -%}
     {%- set zone_state = sessionization_time_zones_state(this) -%}
     {%- if zone_state is not none and execute -%}
-        {%- set changed_zones = run_query(
+        {%- set state_of_latest_run = run_query(
+            "select count(*) from " ~ zone_state ~ " where loaded_at = (select max(loaded_at) from " ~ this ~ ")"
+        ).columns[0].values()[0] -%}
+        {%- set changed_zones = 1 if state_of_latest_run == 0 else run_query(
             "select count(*) from ((select country_code, business_timezone from " ~ zone_state
             ~ " where customer_id is null except select country_code, business_timezone from ("
             ~ sessionization_time_zones() ~ ") where customer_id is null) union all (select country_code,"
