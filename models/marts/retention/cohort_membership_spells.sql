@@ -20,7 +20,9 @@
     post_hook="{% if is_incremental() %}delete from {{ this }} where entered_on is null{% endif %}",
 ) }}
 {#- the first day a pair (cohort, person) is recomputed from: null (every day) for a changed person -#}
-{%- set pair_recompute_from = "case when {inputs}.is_changed_person then null else definitions.recompute_from end" %}
+{%- set pair_recompute_from = "definitions.recompute_from" if not is_incremental() else
+    "case when {inputs}.person_key in (select changed_persons.person_key from changed_persons) then null"
+    ~ " else definitions.recompute_from end" %}
 {#- the day before a rule's recent window starts, for the day evaluated -#}
 {%- set window_start = "cast(" ~ dbt.dateadd('day', '-evaluation_rules.window_days', 'evaluation_rules.evaluation_date')
     ~ " as date)" %}
@@ -34,11 +36,11 @@ cohort_definitions as (
     from {{ ref('cohort_definitions') }}
 ),
 
-signal_days as (
+daily_inputs as (
     select * from {{ ref('int_persons_signals_by_day') }}
 ),
 
-value_rank_months as (
+value_ranks as (
     select * from {{ ref('int_persons_value_rank_by_month') }}
 ),
 
@@ -64,21 +66,21 @@ last_run as (
 -- run (new, late, re-delivered or re-dated events, new or changed orders and answers, corrected,
 -- re-homed or re-matched customers), and persons it holds no more (erased)
 changed_persons as (
-    select distinct signal_days.person_key
-    from signal_days
-    where signal_days.loaded_at > (select last_run.loaded_at from last_run)
+    select distinct daily_inputs.person_key
+    from daily_inputs
+    where daily_inputs.loaded_at > (select last_run.loaded_at from last_run)
     union
     select distinct stored.person_key
     from stored
-    where not exists (select 1 from signal_days where signal_days.person_key = stored.person_key)
+    where not exists (select 1 from daily_inputs where daily_inputs.person_key = stored.person_key)
 ),
 
 -- the months int_persons_value_rank_by_month recomputed since the last run: every person's rank
 -- can move in them (another person's revenue changed), so the value rule is recomputed from the first
 rank_months_recomputed as (
-    select min(value_rank_months.month_start) as first_month_start
-    from value_rank_months
-    where value_rank_months.loaded_at > (select last_run.loaded_at from last_run)
+    select min(value_ranks.month_start) as first_month_start
+    from value_ranks
+    where value_ranks.loaded_at > (select last_run.loaded_at from last_run)
 ),
 
 stored_definitions as (
@@ -134,23 +136,6 @@ definitions as (
         inner join cohort_recompute_from on cohort_definitions.cohort_name = cohort_recompute_from.cohort_name
     {%- endif %}
 ),
-
--- the inputs, each row marked with whether its person changed
-{%- for inputs, relation in [('daily_inputs', 'signal_days'), ('value_ranks', 'value_rank_months')] %}
-{{ inputs }} as (
-    select
-        {{ relation }}.*,
-        {% if is_incremental() -%}
-            changed_persons.person_key is not null as is_changed_person
-        {%- else -%}
-            false as is_changed_person
-        {%- endif %}
-    from {{ relation }}
-    {% if is_incremental() -%}
-        left join changed_persons on {{ relation }}.person_key = changed_persons.person_key
-    {%- endif %}
-),
-{% endfor %}
 
 -- signal_drop: the signal enters the recent window on its day, moves to the prior window
 -- window_days later and leaves it prior_days after that; from a first recomputed day on, only the
@@ -644,56 +629,57 @@ touched_pairs as (
     from computed_spells
 ),
 
-spells as (
-    -- a touched pair's spells that ended before its first recomputed day, as stored
-    select
-        stored_spells.cohort_name,
-        stored_spells.person_key,
-        stored_spells.entered_on,
-        stored_spells.exited_on
-    from stored_spells
-    inner join touched_pairs
-        on
-            stored_spells.cohort_name = touched_pairs.cohort_name
-            and stored_spells.person_key = touched_pairs.person_key
-    where stored_spells.exited_on < stored_spells.recompute_from
-    union all
-    -- a spell open on the day before the first recomputed day: continued by the spell the run
-    -- finds entering on that day (same entered_on), or ended on it
-    select
-        boundary_spells.cohort_name,
-        boundary_spells.person_key,
-        boundary_spells.entered_on,
-        case
-            when continued_spells.person_key is null then boundary_spells.recompute_from
-            else continued_spells.exited_on
-        end as exited_on
-    from boundary_spells
-    left join computed_spells as continued_spells
-        on
-            boundary_spells.cohort_name = continued_spells.cohort_name
-            and boundary_spells.person_key = continued_spells.person_key
-            and boundary_spells.recompute_from = continued_spells.entered_on
-    union all
-    -- the other spells the run found
-    select
-        computed_spells.cohort_name,
-        computed_spells.person_key,
-        computed_spells.entered_on,
-        computed_spells.exited_on
-    from computed_spells
-    left join boundary_spells
-        on
-            computed_spells.cohort_name = boundary_spells.cohort_name
-            and computed_spells.person_key = boundary_spells.person_key
-            and computed_spells.entered_on = boundary_spells.recompute_from
-    where boundary_spells.person_key is null
-),
-{% else %}
-spells as (
-    select * from computed_spells
-),
 {% endif %}
+
+spells as (
+    {% if is_incremental() -%}
+        -- a touched pair's spells that ended before its first recomputed day, as stored
+        select
+            stored_spells.cohort_name,
+            stored_spells.person_key,
+            stored_spells.entered_on,
+            stored_spells.exited_on
+        from stored_spells
+        inner join touched_pairs
+            on
+                stored_spells.cohort_name = touched_pairs.cohort_name
+                and stored_spells.person_key = touched_pairs.person_key
+        where stored_spells.exited_on < stored_spells.recompute_from
+        union all
+        -- a spell open on the day before the first recomputed day: continued by the spell the run
+        -- finds entering on that day (same entered_on), or ended on it
+        select
+            boundary_spells.cohort_name,
+            boundary_spells.person_key,
+            boundary_spells.entered_on,
+            case
+                when continued_spells.person_key is null then boundary_spells.recompute_from
+                else continued_spells.exited_on
+            end as exited_on
+        from boundary_spells
+        left join computed_spells as continued_spells
+            on
+                boundary_spells.cohort_name = continued_spells.cohort_name
+                and boundary_spells.person_key = continued_spells.person_key
+                and boundary_spells.recompute_from = continued_spells.entered_on
+        union all
+        -- the other spells the run found
+        select
+            computed_spells.cohort_name,
+            computed_spells.person_key,
+            computed_spells.entered_on,
+            computed_spells.exited_on
+        from computed_spells
+        left join boundary_spells
+            on
+                computed_spells.cohort_name = boundary_spells.cohort_name
+                and computed_spells.person_key = boundary_spells.person_key
+                and computed_spells.entered_on = boundary_spells.recompute_from
+        where boundary_spells.person_key is null
+    {%- else -%}
+        select * from computed_spells
+    {%- endif %}
+),
 
 final as (
     select
