@@ -10,7 +10,6 @@ refresh in test_incremental (every table, cohort_membership_spells among them)."
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from datetime import date, timedelta
@@ -193,22 +192,31 @@ def test_a_windowed_daily_run_equals_a_full_refresh_across_the_boundary(tmp_path
     with duckdb.connect() as con:
         con.execute(f"attach '{incremental.database}' as incremental (read_only)")
         con.execute(f"attach '{full.database}' as full_refresh (read_only)")
-        for table in ("marts.cohort_membership_spells", "marts.cohort_entry_outcomes"):
+        for table, columns in (("marts.cohort_membership_spells", "* exclude (loaded_at)"),
+                               ("marts.cohort_entry_outcomes", "*")):
             assert con.execute(f"""
                 select count(*) from (
-                    (select * from incremental.{table} except all select * from full_refresh.{table})
+                    (select {columns} from incremental.{table}
+                     except all select {columns} from full_refresh.{table})
                     union all
-                    (select * from full_refresh.{table} except all select * from incremental.{table}))
+                    (select {columns} from full_refresh.{table}
+                     except all select {columns} from incremental.{table}))
             """).fetchone()[0] == 0, table
         data_end = con.execute("select data_end_date from incremental.intermediate.int_data_end").fetchone()[0]
-        # the second run took the windowed path: its pre-hook closed the spells open on the first
-        # recomputed day, 120 days before the earlier of the data end and the last stored change
-        log = (tmp_path / "incremental" / "logs" / "dbt.log").read_text()
-        (closed_on,) = set(re.findall(r"set exited_on = cast\('(\d{4}-\d\d-\d\d)' as date\)", log))
-        recompute_from = date.fromisoformat(closed_on)
-        assert data_end - timedelta(days=130) <= recompute_from <= data_end - timedelta(days=119)
+        # the second run took the windowed path: the pairs it did not touch kept the first run's
+        # rows, and those are the pairs whose spells all ended before the first recomputed day
+        # (120 days before the data end, or earlier: the day after the last stored change)
+        first_loaded_at, kept, last_exit = con.execute("""
+            select min(loaded_at), count(*) filter (where loaded_at = (select min(loaded_at) from incremental.marts.cohort_membership_spells)),
+                max(exited_on) filter (where loaded_at = (select min(loaded_at) from incremental.marts.cohort_membership_spells))
+            from incremental.marts.cohort_membership_spells
+        """).fetchone()
+        assert kept > 0
+        assert last_exit < data_end - timedelta(days=119)
+        recompute_from = data_end - timedelta(days=119)
         crossing = con.execute(f"""
             select count(*) from incremental.marts.cohort_membership_spells
             where entered_on < date '{recompute_from}' and (exited_on is null or exited_on > date '{recompute_from}')
+                and loaded_at > timestamp '{first_loaded_at}'
         """).fetchone()[0]
     assert crossing > 0

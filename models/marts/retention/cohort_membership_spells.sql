@@ -5,27 +5,31 @@
 -- one of its windows, or a month starts: the rules are evaluated on those days only (change
 -- days), not on every day, and a state holds until the next change day.
 --
--- Incremental (doc block cohort_spells_incremental): a run recomputes the days from
--- macro cohort_spells_recompute_from on, reading every input of the person (windows reach back as
--- far as they need); the pre-hook closes the stored spells on that day and the run continues
--- those still open on it.
+-- Incremental (doc block cohort_spells_incremental): a person whose inputs changed since the last
+-- run is recomputed over all their days; every other person from the cohort's first recomputed
+-- day on (recompute_from: the day after the last stored change, earlier for the value rule when
+-- rank months were recomputed; every day for a new or edited definition), reading only the inputs
+-- that day's windows reach. Rows are replaced by cohort and person: the run writes every spell of
+-- the pairs it touches, and one placeholder per pair (entered_on null, deleted by the post-hook)
+-- so that a pair left with no spell replaces its old ones.
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
-    unique_key=['cohort_name', 'person_key', 'entered_on'],
+    unique_key=['cohort_name', 'person_key'],
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}{{ cohort_spells_reopen() }}{% endif %}",
+    post_hook="{% if is_incremental() %}delete from {{ this }} where entered_on is null{% endif %}",
 ) }}
-{%- set recompute_from = cohort_spells_recompute_from() %}
-{%- set recompute_from_date = "cast(null as date)" if recompute_from is none
-    else "cast('" ~ recompute_from ~ "' as date)" %}
+{#- the first day a pair (cohort, person) is recomputed from: null (every day) for a changed person -#}
+{%- set pair_recompute_from = "definitions.recompute_from" if not is_incremental() else
+    "case when {inputs}.person_key in (select changed_persons.person_key from changed_persons) then null"
+    ~ " else definitions.recompute_from end" %}
 {#- the day before a rule's recent window starts, for the day evaluated -#}
 {%- set window_start = "cast(" ~ dbt.dateadd('day', '-evaluation_rules.window_days', 'evaluation_rules.evaluation_date')
     ~ " as date)" %}
 
 with
 
-definitions as (
+cohort_definitions as (
     select
         *,
         {{ cohort_definition_hash() }} as definition_hash
@@ -44,34 +48,136 @@ data_end as (
     select * from {{ ref('int_data_end') }}
 ),
 
--- signal_drop: the signal enters the recent window on its day, moves to the prior window
--- window_days later and leaves it prior_days after that
-drop_inputs as (
+{% if is_incremental() %}
+stored as (
+    select * from {{ this }}
+),
+
+-- the last run: when it loaded, and the last day a stored spell changed (no state changed
+-- between it and that run's data end, so the new days start after it)
+last_run as (
     select
-        definitions.cohort_name,
-        definitions.window_days,
-        definitions.prior_days,
-        daily_inputs.person_key,
-        daily_inputs.activity_date,
-        daily_inputs.signal_count
-    from definitions
-    inner join daily_inputs on definitions.signal = daily_inputs.signal_name
-    where definitions.rule_kind = 'signal_drop'
+        coalesce(max(loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) as loaded_at,
+        max(coalesce(exited_on, entered_on)) as last_change_date
+    from stored
+),
+
+-- the persons whose inputs changed: rows int_persons_signals_by_day recomputed since the last
+-- run (new, late, re-delivered or re-dated events, new or changed orders and answers, corrected,
+-- re-homed or re-matched customers), and persons it holds no more (erased)
+changed_persons as (
+    select distinct daily_inputs.person_key
+    from daily_inputs
+    where daily_inputs.loaded_at > (select last_run.loaded_at from last_run)
+    union
+    select distinct stored.person_key
+    from stored
+    where not exists (select 1 from daily_inputs where daily_inputs.person_key = stored.person_key)
+),
+
+-- the months int_persons_value_rank_by_month recomputed since the last run: every person's rank
+-- can move in them (another person's revenue changed), so the value rule is recomputed from the first
+rank_months_recomputed as (
+    select min(value_ranks.month_start) as first_month_start
+    from value_ranks
+    where value_ranks.loaded_at > (select last_run.loaded_at from last_run)
+),
+
+stored_definitions as (
+    select distinct
+        cohort_name,
+        definition_hash
+    from stored
+),
+
+-- a cohort's first recomputed day for the persons whose inputs did not change: the day after the
+-- last stored change (not after the data end), var cohort_late_data_days before the data end when
+-- set, the first recomputed rank month for the value rule; null (every day) for a definition
+-- added or edited since the spells were computed
+cohort_recompute_from as (
+    select
+        cohort_definitions.cohort_name,
+        case
+            when stored_definitions.cohort_name is not null
+                then least(
+                    cast({{ dbt.dateadd('day', 1, 'last_run.last_change_date') }} as date),
+                    data_end.data_end_date,
+                    {%- if var('cohort_late_data_days') is not none %}
+                        cast({{ dbt.dateadd('day', 1 - var('cohort_late_data_days'), 'data_end.data_end_date') }} as date),
+                    {%- endif %}
+                    case
+                        when cohort_definitions.rule_kind = 'top_value_no_order'
+                            then coalesce(rank_months_recomputed.first_month_start, data_end.data_end_date)
+                        else data_end.data_end_date
+                    end
+                )
+        end as recompute_from
+    from cohort_definitions
+    left join stored_definitions
+        on
+            cohort_definitions.cohort_name = stored_definitions.cohort_name
+            and cohort_definitions.definition_hash = stored_definitions.definition_hash
+    cross join last_run
+    cross join data_end
+    cross join rank_months_recomputed
+),
+{% endif %}
+
+definitions as (
+    select
+        cohort_definitions.*,
+        {% if is_incremental() -%}
+            cohort_recompute_from.recompute_from
+        {%- else -%}
+            cast(null as date) as recompute_from
+        {%- endif %}
+    from cohort_definitions
+    {% if is_incremental() -%}
+        inner join cohort_recompute_from on cohort_definitions.cohort_name = cohort_recompute_from.cohort_name
+    {%- endif %}
+),
+
+-- signal_drop: the signal enters the recent window on its day, moves to the prior window
+-- window_days later and leaves it prior_days after that; from a first recomputed day on, only the
+-- inputs whose windows reach it
+drop_inputs as (
+    select * from (
+        select
+            definitions.cohort_name,
+            definitions.window_days,
+            definitions.prior_days,
+            daily_inputs.person_key,
+            daily_inputs.activity_date,
+            daily_inputs.signal_count,
+            {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
+        from definitions
+        inner join daily_inputs on definitions.signal = daily_inputs.signal_name
+        where definitions.rule_kind = 'signal_drop'
+    ) as inputs
+    where
+        recompute_from is null
+        or activity_date >= cast({{ dbt.dateadd('day', '-(window_days + prior_days)', 'recompute_from') }} as date)
 ),
 
 -- detractor_no_order: an answer enters its window on its day and leaves it window_days later;
 -- an order of a person with a detractor answer can end the membership on its day
 detractor_inputs as (
-    select
-        definitions.cohort_name,
-        definitions.window_days,
-        daily_inputs.person_key,
-        daily_inputs.activity_date,
-        daily_inputs.signal_name
-    from definitions
-    inner join daily_inputs
-        on daily_inputs.signal_name in ('detractor_answers', 'confirmed_orders')
-    where definitions.rule_kind = 'detractor_no_order'
+    select * from (
+        select
+            definitions.cohort_name,
+            definitions.window_days,
+            daily_inputs.person_key,
+            daily_inputs.activity_date,
+            daily_inputs.signal_name,
+            {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
+        from definitions
+        inner join daily_inputs
+            on daily_inputs.signal_name in ('detractor_answers', 'confirmed_orders')
+        where definitions.rule_kind = 'detractor_no_order'
+    ) as inputs
+    where
+        recompute_from is null
+        or activity_date >= cast({{ dbt.dateadd('day', '-window_days', 'recompute_from') }} as date)
 ),
 
 detractor_persons as (
@@ -85,28 +191,52 @@ detractor_persons as (
 -- top_value_no_order: an order enters the window on its day and leaves it window_days later;
 -- the value rank changes on the first day of a month
 value_order_inputs as (
-    select
-        definitions.cohort_name,
-        definitions.window_days,
-        daily_inputs.person_key,
-        daily_inputs.activity_date
-    from definitions
-    inner join daily_inputs on daily_inputs.signal_name = 'confirmed_orders'
-    where definitions.rule_kind = 'top_value_no_order'
+    select * from (
+        select
+            definitions.cohort_name,
+            definitions.window_days,
+            daily_inputs.person_key,
+            daily_inputs.activity_date,
+            {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
+        from definitions
+        inner join daily_inputs on daily_inputs.signal_name = 'confirmed_orders'
+        where definitions.rule_kind = 'top_value_no_order'
+    ) as inputs
+    where
+        recompute_from is null
+        or activity_date >= cast({{ dbt.dateadd('day', '-window_days', 'recompute_from') }} as date)
+),
+
+-- the ranks of the months from the one before the first recomputed day's month on
+value_rank_inputs as (
+    select * from (
+        select
+            definitions.cohort_name,
+            definitions.threshold,
+            value_ranks.person_key,
+            value_ranks.month_start,
+            value_ranks.net_revenue_percent_rank,
+            {{ pair_recompute_from | replace('{inputs}', 'value_ranks') }} as recompute_from
+        from definitions
+        inner join value_ranks on definitions.rule_kind = 'top_value_no_order'
+    ) as inputs
+    where
+        recompute_from is null
+        or month_start >= cast({{ dbt.dateadd('month', -1, dbt.date_trunc('month', 'recompute_from')) }} as date)
 ),
 
 value_top_months as (
     select
-        definitions.cohort_name,
-        value_ranks.person_key,
-        value_ranks.month_start,
-        value_ranks.net_revenue_percent_rank < definitions.threshold as is_top_value,
-        lag(value_ranks.net_revenue_percent_rank < definitions.threshold) over (
-            partition by definitions.cohort_name, value_ranks.person_key
-            order by value_ranks.month_start asc
+        cohort_name,
+        person_key,
+        month_start,
+        recompute_from,
+        net_revenue_percent_rank < threshold as is_top_value,
+        lag(net_revenue_percent_rank < threshold) over (
+            partition by cohort_name, person_key
+            order by month_start asc
         ) as was_top_value
-    from definitions
-    inner join value_ranks on definitions.rule_kind = 'top_value_no_order'
+    from value_rank_inputs
 ),
 
 -- first_signal_this_month: the person's first day with the signal, and the end of its month
@@ -114,35 +244,43 @@ first_signal_days as (
     select
         definitions.cohort_name,
         daily_inputs.person_key,
+        {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from,
         min(daily_inputs.activity_date) as first_signal_date
     from definitions
     inner join daily_inputs on definitions.signal = daily_inputs.signal_name
     where definitions.rule_kind = 'first_signal_this_month'
-    group by definitions.cohort_name, daily_inputs.person_key
+    group by
+        definitions.cohort_name,
+        daily_inputs.person_key,
+        {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }}
 ),
 
 change_days as (
     select
         cohort_name,
         person_key,
+        recompute_from,
         activity_date as change_date
     from drop_inputs
     union all
     select
         cohort_name,
         person_key,
+        recompute_from,
         cast({{ dbt.dateadd('day', 'window_days', 'activity_date') }} as date)
     from drop_inputs
     union all
     select
         cohort_name,
         person_key,
+        recompute_from,
         cast({{ dbt.dateadd('day', 'window_days + prior_days', 'activity_date') }} as date)
     from drop_inputs
     union all
     select
         detractor_inputs.cohort_name,
         detractor_inputs.person_key,
+        detractor_inputs.recompute_from,
         detractor_inputs.activity_date
     from detractor_inputs
     inner join detractor_persons
@@ -153,6 +291,7 @@ change_days as (
     select
         cohort_name,
         person_key,
+        recompute_from,
         cast({{ dbt.dateadd('day', 'window_days', 'activity_date') }} as date)
     from detractor_inputs
     where signal_name = 'detractor_answers'
@@ -160,18 +299,21 @@ change_days as (
     select
         cohort_name,
         person_key,
+        recompute_from,
         activity_date
     from value_order_inputs
     union all
     select
         cohort_name,
         person_key,
+        recompute_from,
         cast({{ dbt.dateadd('day', 'window_days', 'activity_date') }} as date)
     from value_order_inputs
     union all
     select
         cohort_name,
         person_key,
+        recompute_from,
         month_start
     from value_top_months
     where is_top_value != coalesce(was_top_value, false)
@@ -179,18 +321,45 @@ change_days as (
     select
         cohort_name,
         person_key,
+        recompute_from,
         first_signal_date
     from first_signal_days
     union all
     select
         cohort_name,
         person_key,
+        recompute_from,
         cast({{ dbt.dateadd('month', 1, dbt.date_trunc('month', 'first_signal_date')) }} as date)
     from first_signal_days
 ),
 
--- the days each rule is evaluated on: its change days up to the data end; an incremental run
--- only those from the first recomputed day on, and that day itself for a person with earlier ones
+{% if is_incremental() %}
+-- the stored spells with their pair's first recomputed day (null: every day, for a changed
+-- person, and for a cohort whose definition was added, edited or removed)
+stored_spells as (
+    select
+        stored.cohort_name,
+        stored.person_key,
+        stored.entered_on,
+        stored.exited_on,
+        case when changed_persons.person_key is null then definitions.recompute_from end as recompute_from
+    from stored
+    left join definitions on stored.cohort_name = definitions.cohort_name
+    left join changed_persons on stored.person_key = changed_persons.person_key
+),
+
+-- a spell of a member on the day before the first recomputed day: the run continues or ends it
+boundary_spells as (
+    select *
+    from stored_spells
+    where
+        entered_on < recompute_from
+        and (exited_on is null or exited_on >= recompute_from)
+),
+{% endif %}
+
+-- the days each rule is evaluated on: its change days up to the data end, from the pair's first
+-- recomputed day on; and that day itself for a pair with a spell open on the day before it
 evaluation_days as (
     select distinct
         change_days.cohort_name,
@@ -200,20 +369,14 @@ evaluation_days as (
     cross join data_end
     where
         change_days.change_date <= data_end.data_end_date
-    {% if recompute_from is not none -%}
-            and change_days.change_date >= {{ recompute_from_date }}
-        {%- endif %}
-    {% if recompute_from is not none -%}
+        and (change_days.recompute_from is null or change_days.change_date >= change_days.recompute_from)
+    {% if is_incremental() -%}
         union
-        select distinct
-            change_days.cohort_name,
-            change_days.person_key,
-            {{ recompute_from_date }} as evaluation_date
-        from change_days
-        cross join data_end
-        where
-            change_days.change_date < {{ recompute_from_date }}
-            and {{ recompute_from_date }} <= data_end.data_end_date
+        select
+            cohort_name,
+            person_key,
+            recompute_from as evaluation_date
+        from boundary_spells
     {%- endif %}
 ),
 
@@ -347,13 +510,14 @@ value_states as (
         evaluation_rules.person_key,
         evaluation_rules.evaluation_date,
         min(evaluation_rules.threshold) as threshold,
-        min(value_ranks.net_revenue_percent_rank) as net_revenue_percent_rank,
+        min(value_rank_inputs.net_revenue_percent_rank) as net_revenue_percent_rank,
         count(value_order_inputs.activity_date) as order_days_in_window
     from evaluation_rules
-    left join value_ranks
+    left join value_rank_inputs
         on
-            evaluation_rules.person_key = value_ranks.person_key
-            and value_ranks.month_start
+            evaluation_rules.cohort_name = value_rank_inputs.cohort_name
+            and evaluation_rules.person_key = value_rank_inputs.person_key
+            and value_rank_inputs.month_start
             = cast({{ dbt.date_trunc('month', 'evaluation_rules.evaluation_date') }} as date)
     left join value_order_inputs
         on
@@ -449,38 +613,72 @@ computed_spells as (
     where is_member
 ),
 
--- stored spells the pre-hook closed on the first recomputed day (members the day before): one
--- that the run finds open on that day goes on, with its entry day (none on a full refresh)
-closed_spells as (
-    {% if recompute_from is not none -%}
-        select
-            cohort_name,
-            person_key,
-            entered_on
-        from {{ this }}
-        where exited_on = {{ recompute_from_date }}
-    {%- else -%}
-        select
-            cohort_name,
-            person_key,
-            entered_on
-        from computed_spells
-        where false
-    {%- endif %}
+{% if is_incremental() %}
+-- the pairs whose spells the run rewrites: a spell open on or starting after the first
+-- recomputed day, every spell of a recomputed pair, or a spell found
+touched_pairs as (
+    select
+        cohort_name,
+        person_key
+    from stored_spells
+    where recompute_from is null or exited_on is null or exited_on >= recompute_from
+    union
+    select
+        cohort_name,
+        person_key
+    from computed_spells
 ),
 
+{% endif %}
+
 spells as (
-    select
-        computed_spells.cohort_name,
-        computed_spells.person_key,
-        computed_spells.exited_on,
-        coalesce(closed_spells.entered_on, computed_spells.entered_on) as entered_on
-    from computed_spells
-    left join closed_spells
-        on
-            computed_spells.cohort_name = closed_spells.cohort_name
-            and computed_spells.person_key = closed_spells.person_key
-            and computed_spells.entered_on = {{ recompute_from_date }}
+    {% if is_incremental() -%}
+        -- a touched pair's spells that ended before its first recomputed day, as stored
+        select
+            stored_spells.cohort_name,
+            stored_spells.person_key,
+            stored_spells.entered_on,
+            stored_spells.exited_on
+        from stored_spells
+        inner join touched_pairs
+            on
+                stored_spells.cohort_name = touched_pairs.cohort_name
+                and stored_spells.person_key = touched_pairs.person_key
+        where stored_spells.exited_on < stored_spells.recompute_from
+        union all
+        -- a spell open on the day before the first recomputed day: continued by the spell the run
+        -- finds entering on that day (same entered_on), or ended on it
+        select
+            boundary_spells.cohort_name,
+            boundary_spells.person_key,
+            boundary_spells.entered_on,
+            case
+                when continued_spells.person_key is null then boundary_spells.recompute_from
+                else continued_spells.exited_on
+            end as exited_on
+        from boundary_spells
+        left join computed_spells as continued_spells
+            on
+                boundary_spells.cohort_name = continued_spells.cohort_name
+                and boundary_spells.person_key = continued_spells.person_key
+                and boundary_spells.recompute_from = continued_spells.entered_on
+        union all
+        -- the other spells the run found
+        select
+            computed_spells.cohort_name,
+            computed_spells.person_key,
+            computed_spells.entered_on,
+            computed_spells.exited_on
+        from computed_spells
+        left join boundary_spells
+            on
+                computed_spells.cohort_name = boundary_spells.cohort_name
+                and computed_spells.person_key = boundary_spells.person_key
+                and computed_spells.entered_on = boundary_spells.recompute_from
+        where boundary_spells.person_key is null
+    {%- else -%}
+        select * from computed_spells
+    {%- endif %}
 ),
 
 final as (
@@ -491,9 +689,24 @@ final as (
         definitions.definition_hash,
         cast(spells.entered_on as date) as entered_on,
         cast(spells.exited_on as date) as exited_on,
-        spells.exited_on is null as is_current_member
+        spells.exited_on is null as is_current_member,
+        {{ run_started_at_utc() }} as loaded_at
     from spells
     inner join definitions on spells.cohort_name = definitions.cohort_name
+    {% if is_incremental() %}
+        union all
+        -- one placeholder per touched pair (deleted by the post-hook)
+        select
+            cohort_name,
+            person_key,
+            cast(null as {{ dbt.type_string() }}) as rule_kind,
+            cast(null as {{ dbt.type_string() }}) as definition_hash,
+            cast(null as date) as entered_on,
+            cast(null as date) as exited_on,
+            cast(null as boolean) as is_current_member,
+            {{ run_started_at_utc() }} as loaded_at
+        from touched_pairs
+    {% endif %}
 )
 
 select * from final
