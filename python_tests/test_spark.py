@@ -18,13 +18,14 @@ from engagement_warehouse.spark.session import spark_settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FITS = PROJECT_DIR / "models/intermediate/fits"
-# the YAML that lists each fit's columns: the mart that selects it (int_persons_clv_scored its own)
+# the YAML that lists each fit's columns: the mart that selects it (some fits their own: the columns
+# only the fit has)
 COLUMNS_OF = {"int_clv_model_params_fitted": "clv_model_params", "int_clv_backtest_fitted": "clv_backtest",
               "int_cohort_retention_projected": "retention_projection",
               "int_persons_clv_scored": "int_persons_clv_scored",
               "int_churn_model_evaluated": "churn_model_evaluation", "int_persons_churn_scored": "int_persons_churn_scored",
               "int_feedback_sentiment_scored": "int_feedback_sentiment_scored",
-              "int_sentiment_model_evaluated": "sentiment_model_evaluation",
+              "int_sentiment_model_evaluated": "int_sentiment_model_evaluated",
               "int_engagement_weights_suggested": "int_engagement_weights_suggested"}
 
 

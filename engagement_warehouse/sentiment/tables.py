@@ -4,11 +4,15 @@ per-language evaluation of both methods (doc block sentiment)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from ..fit_schedule import Fit, anchor_date, fingerprint, keeps_stored_fit, observed_by, stored_fit
 from .classifier import CV_FOLDS, cross_validated_scores, fit_and_score, label_of, metrics, rated_label
 from .lexicon import Lexicon, score_text, tokens
 
@@ -156,21 +160,27 @@ def methods_in_use(evaluated: pa.Table) -> dict[str, str]:
             if row["is_method_in_use"]}
 
 
-def scored_comments(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table) -> pa.Table:
+def scored_comments(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table,
+                    training: pa.Table | None = None) -> pa.Table:
     """One row per feedback comment: the score and label of its language's method, the method,
     and the lexicon's score beside it. The method is the one `evaluated` (the table of evaluation
-    on the same feedback and settings) chose; a language it does not list is scored by the
-    lexicon. The classifier is trained on the language's training comments (the same ones its
-    cross-validation used) and scores every comment. A comment without a word or emoji is neutral
-    (score 0)."""
+    on the training rows and the same settings) chose; a language it does not list is scored by
+    the lexicon. The classifier is trained on the language's training comments among `training`
+    (default: `feedback` itself; the same ones its cross-validation used) and scores every comment
+    of `feedback`. A comment without a word or emoji is neutral (score 0)."""
     lexicon = Lexicon.from_rows(lexicon_rows.to_pylist())
     chosen = methods_in_use(evaluated)
     columns: dict[str, list] = {name: [] for name in SCORED_SCHEMA.names}
-    for language in _languages(feedback, settings):
+    languages = _languages(feedback, settings)
+    trained = {language.code: language
+               for language in (languages if training is None or not languages else _languages(training, settings))}
+    for language in languages:
         lexicon_score, terms_found = _lexicon_scores(lexicon, language.texts, language.code)
-        method = "classifier" if chosen.get(language.code) == "classifier" and language.can_train else "lexicon"
+        learner = trained.get(language.code)
+        method = ("classifier" if chosen.get(language.code) == "classifier" and learner is not None
+                  and learner.can_train else "lexicon")
         if method == "classifier":
-            texts, labels = language.training_data()
+            texts, labels = learner.training_data()
             score = fit_and_score(texts, labels, language.texts, lexicon, language.code)
         else:
             score = lexicon_score
@@ -222,3 +232,76 @@ def evaluation(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings) -
                          "precision_negative": measured.precision_negative if measured else None,
                          "recall_negative": measured.recall_negative if measured else None})
     return pa.Table.from_pylist(rows, schema=EVALUATION_SCHEMA)
+
+
+# --- The refit schedule (engagement_warehouse.fit_schedule) ----------------------------------------
+
+# the columns of stg_shop__feedback the fits learn from, and the day a response is observed
+FEEDBACK_COLUMNS = ["feedback_id", "survey_type", "score", "comment", "language"]
+OBSERVED_DATE = "submitted_date"
+FIT_ANCHOR = "sentiment_fit_anchor_date"
+FIT_FINGERPRINT = "sentiment_fit_fingerprint"
+SCORED_TEXT_MD5 = "scored_text_md5"
+FIT_FIELDS = [pa.field(FIT_ANCHOR, pa.date32()), pa.field(FIT_FINGERPRINT, pa.string())]
+SCHEDULED_EVALUATION_SCHEMA = pa.schema(list(EVALUATION_SCHEMA) + FIT_FIELDS)
+SCHEDULED_SCORED_SCHEMA = pa.schema(list(SCORED_SCHEMA) + FIT_FIELDS + [pa.field(SCORED_TEXT_MD5, pa.string())])
+# what scheduled_scores needs of the stored scores
+STORED_KEYS = ["feedback_id", FIT_ANCHOR, FIT_FINGERPRINT, SCORED_TEXT_MD5]
+
+
+def sentiment_fit(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, data_end: date | None,
+                  every_days: int, evaluated: pa.Table | None = None) -> tuple[Fit, pa.Table]:
+    """The fit a run makes (its anchor and fingerprint) and its training rows: the commented
+    responses submitted up to the anchor (all of them without one). The fingerprint covers those
+    rows, the lexicon, the settings and, for the scores, the methods `evaluated` chose."""
+    anchor = anchor_date(data_end, every_days)
+    training = observed_by(feedback, OBSERVED_DATE, anchor).select(FEEDBACK_COLUMNS)
+    training = training.filter(pc.is_valid(training.column("comment")))
+    chosen = methods_in_use(evaluated) if evaluated is not None else None
+    inputs = {"settings": asdict(settings), "anchor": anchor, "methods_in_use": chosen}
+    return Fit(anchor, fingerprint({"feedback": training, "sentiment_lexicon": lexicon_rows}, inputs)), training
+
+
+def _with_fit(table: pa.Table, fit: Fit) -> pa.Table:
+    table = table.append_column(FIT_FIELDS[0], pa.array([fit.anchor] * table.num_rows, pa.date32()))
+    return table.append_column(FIT_FIELDS[1], pa.array([fit.fingerprint] * table.num_rows, pa.string()))
+
+
+def scheduled_evaluation(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, data_end: date | None,
+                         every_days: int, stored: pa.Table | None = None) -> pa.Table:
+    """evaluation() of the training rows of the schedule, with the fit's anchor and fingerprint;
+    the stored table (the model's previous rows, None on a full build) itself when it holds the
+    same fit."""
+    fit, training = sentiment_fit(feedback, lexicon_rows, settings, data_end, every_days)
+    if keeps_stored_fit(stored_fit(stored, FIT_ANCHOR, FIT_FINGERPRINT), fit):
+        return stored.select(SCHEDULED_EVALUATION_SCHEMA.names).cast(SCHEDULED_EVALUATION_SCHEMA)
+    return _with_fit(evaluation(training, lexicon_rows, settings), fit)
+
+
+def text_md5(language: str | None, comment: str) -> str:
+    """md5 (hex) of what a comment's score depends on besides the fit: its language and text."""
+    return hashlib.md5(json.dumps([language, comment]).encode("utf-8")).hexdigest()
+
+
+def scheduled_scores(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table,
+                     data_end: date | None, every_days: int, stored: pa.Table | None = None) -> pa.Table:
+    """scored_comments() with the fit of the schedule, each row with the fit's anchor and
+    fingerprint and the md5 of its language and text. `stored` (the model's previous feedback_id,
+    fit columns and md5s; None on a full build) holding the same fit: only the comments that are
+    new or whose language or text changed, for the model to replace by feedback_id (the model
+    deletes the comments that are gone); otherwise every comment, scored by the new fit."""
+    fit, training = sentiment_fit(feedback, lexicon_rows, settings, data_end, every_days, evaluated)
+    commented = feedback.filter(pc.is_valid(feedback.column("comment")))
+    md5s = [text_md5(row["language"], row["comment"])
+            for row in commented.select(["language", "comment"]).to_pylist()]
+    commented = commented.append_column(SCORED_TEXT_MD5, pa.array(md5s, pa.string()))
+    if keeps_stored_fit(stored_fit(stored, FIT_ANCHOR, FIT_FINGERPRINT), fit):
+        known = set(zip(stored.column("feedback_id").to_pylist(), stored.column(SCORED_TEXT_MD5).to_pylist()))
+        changed = [(row["feedback_id"], row[SCORED_TEXT_MD5]) not in known
+                   for row in commented.select(["feedback_id", SCORED_TEXT_MD5]).to_pylist()]
+        commented = commented.filter(pa.array(changed, pa.bool_()))
+    scored = _with_fit(scored_comments(commented, lexicon_rows, settings, evaluated, training), fit)
+    md5_of = dict(zip(commented.column("feedback_id").to_pylist(), commented.column(SCORED_TEXT_MD5).to_pylist()))
+    scored = scored.append_column(SCORED_TEXT_MD5, pa.array([md5_of[i] for i in scored.column("feedback_id").to_pylist()],
+                                                            pa.string()))
+    return scored.cast(SCHEDULED_SCORED_SCHEMA)

@@ -29,7 +29,8 @@ from ..clv.tables import backtest, model_params, scores
 from ..engagement_weights import WeightSettings
 from ..engagement_weights import suggestions as weight_suggestions
 from ..sentiment.tables import Settings as SentimentSettings
-from ..sentiment.tables import evaluation, scored_comments
+from ..fit_schedule import data_end_of
+from ..sentiment.tables import scheduled_evaluation, scheduled_scores
 
 PROJECT = "latam_engagement"
 SOURCE = "python_fits"
@@ -182,18 +183,21 @@ def _sentiment_lexicon(manifest, spark) -> pa.Table:
     return spark.table(manifest.seed_relation("sentiment_lexicon")).toArrow()
 
 
+# The sentiment fits on the refit schedule (engagement_warehouse.fit_schedule): the same anchor as
+# on DuckDB, but Spark rebuilds every table in full, so there is no stored fit to keep.
 def _sentiment_scores(manifest, read, spark, done):
-    settings = SentimentSettings.from_meta(manifest.meta("int_feedback_sentiment_scored"))
+    meta = manifest.meta("int_feedback_sentiment_scored")
     # the method per language is the evaluation's choice: its table, built in an earlier round
-    return {"int_feedback_sentiment_scored": scored_comments(read("stg_shop__feedback"),
-                                                             _sentiment_lexicon(manifest, spark), settings,
-                                                             read("int_sentiment_model_evaluated"))}
+    return {"int_feedback_sentiment_scored": scheduled_scores(
+        read("stg_shop__feedback"), _sentiment_lexicon(manifest, spark), SentimentSettings.from_meta(meta),
+        read("int_sentiment_model_evaluated"), data_end_of(read("int_data_end")), int(meta["fit_refit_every_days"]))}
 
 
 def _sentiment_evaluation(manifest, read, spark, done):
-    settings = SentimentSettings.from_meta(manifest.meta("int_sentiment_model_evaluated"))
-    return {"int_sentiment_model_evaluated": evaluation(read("stg_shop__feedback"),
-                                                        _sentiment_lexicon(manifest, spark), settings)}
+    meta = manifest.meta("int_sentiment_model_evaluated")
+    return {"int_sentiment_model_evaluated": scheduled_evaluation(
+        read("stg_shop__feedback"), _sentiment_lexicon(manifest, spark), SentimentSettings.from_meta(meta),
+        data_end_of(read("int_data_end")), int(meta["fit_refit_every_days"]))}
 
 
 def _weight_suggestions(manifest, read, spark, done):

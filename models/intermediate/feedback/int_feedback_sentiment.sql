@@ -14,7 +14,8 @@ final as (
         sentiment_score,
         sentiment_label,
         sentiment_method,
-        lexicon_terms_found as sentiment_terms_found
+        lexicon_terms_found as sentiment_terms_found,
+        sentiment_fit_anchor_date
     from scored
 )
 

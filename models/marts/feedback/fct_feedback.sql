@@ -76,6 +76,7 @@ final as (
         sentiment.sentiment_label,
         sentiment.sentiment_score,
         sentiment.sentiment_method,
+        sentiment.sentiment_fit_anchor_date,
 
         -- when
         with_person.submitted_ts,

@@ -26,7 +26,8 @@ final as (
         cast(precision_negative as double) as precision_negative,
         cast(recall_negative as double) as recall_negative,
         cast(min_rated_comments as {{ dbt.type_bigint() }}) as min_rated_comments,
-        cast(max_training_comments as {{ dbt.type_bigint() }}) as max_training_comments
+        cast(max_training_comments as {{ dbt.type_bigint() }}) as max_training_comments,
+        cast(sentiment_fit_anchor_date as date) as sentiment_fit_anchor_date
     from evaluated
 )
 
@@ -45,5 +46,6 @@ select
     precision_negative,
     recall_negative,
     min_rated_comments,
-    max_training_comments
+    max_training_comments,
+    sentiment_fit_anchor_date
 from final

@@ -4,6 +4,7 @@
 -- depends_on: {{ ref('stg_shop__feedback') }}
 -- depends_on: {{ ref('sentiment_lexicon') }}
 -- depends_on: {{ ref('int_sentiment_model_evaluated') }}
+-- depends_on: {{ ref('int_data_end') }}
 
 with
 
@@ -18,7 +19,10 @@ final as (
         cast(sentiment_label as string) as sentiment_label,
         cast(sentiment_method as string) as sentiment_method,
         cast(lexicon_score as double) as lexicon_score,
-        cast(lexicon_terms_found as bigint) as lexicon_terms_found
+        cast(lexicon_terms_found as bigint) as lexicon_terms_found,
+        cast(sentiment_fit_anchor_date as date) as sentiment_fit_anchor_date,
+        cast(sentiment_fit_fingerprint as string) as sentiment_fit_fingerprint,
+        cast(scored_text_md5 as string) as scored_text_md5
     from fitted
 )
 

@@ -3,6 +3,7 @@
 -- depends_on lines keep that model's lineage: the job reads them.
 -- depends_on: {{ ref('stg_shop__feedback') }}
 -- depends_on: {{ ref('sentiment_lexicon') }}
+-- depends_on: {{ ref('int_data_end') }}
 
 with
 
@@ -26,7 +27,9 @@ final as (
         cast(precision_negative as double) as precision_negative,
         cast(recall_negative as double) as recall_negative,
         cast(min_rated_comments as bigint) as min_rated_comments,
-        cast(max_training_comments as bigint) as max_training_comments
+        cast(max_training_comments as bigint) as max_training_comments,
+        cast(sentiment_fit_anchor_date as date) as sentiment_fit_anchor_date,
+        cast(sentiment_fit_fingerprint as string) as sentiment_fit_fingerprint
     from fitted
 )
 

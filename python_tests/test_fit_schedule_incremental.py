@@ -1,0 +1,90 @@
+"""With var fit_refit_every_days 7, an incremental run equals a full refresh of the sentiment fits
+and their marts, on a day that keeps the stored fit and on a day that crosses an anchor.
+
+The export of Wednesday 2026-09-30 has its data end (last order) on Tuesday 2026-09-29; the 7-day
+anchors are the Thursdays (1970-01-01 was one), so the first build learns from the comments up to
+2026-09-24. The next export (data end 2026-09-30) keeps that anchor; the one after (data end
+Thursday 2026-10-01) crosses it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+
+from engagement_warehouse.generator import append_days, generate
+
+from .conftest import run_dbt
+from .test_incremental import differences
+
+EXPORT_DATE = date(2026, 9, 30)
+FITS = ["build", "--select", "+fct_feedback", "+sentiment_model_evaluation",
+        "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
+        "--vars", "{fit_refit_every_days: 7}"]
+EVALUATED = "intermediate.int_sentiment_model_evaluated"
+SCORED = "intermediate.int_feedback_sentiment_scored"
+
+
+def fits_of(run) -> set[tuple]:
+    return set(run.query(f"select distinct sentiment_fit_anchor_date, sentiment_fit_fingerprint from {EVALUATED}"))
+
+
+@pytest.fixture(scope="module")
+def daily_runs(tmp_path_factory) -> list[dict]:
+    """The first build, then two appended days, each built incrementally (on the warehouse of the
+    day before) and as a full refresh; per build what the tests check, read before the next day
+    changes the warehouse."""
+    work = tmp_path_factory.mktemp("fit_schedule")
+    raw = work / "raw"
+    generate(raw, scale=0.01, seed=42, end=EXPORT_DATE)
+    first = run_dbt(FITS, raw, work / "incremental")
+    assert first.returncode == 0, first.output[-3000:]
+    days = [facts(first)]
+    for day in (1, 2):
+        append_days(raw, days=1)
+        # the full refresh starts from the same warehouse as the incremental run
+        (work / f"full_{day}").mkdir()
+        shutil.copy(work / "incremental" / "warehouse.duckdb", work / f"full_{day}" / "warehouse.duckdb")
+        incremental = run_dbt(FITS, raw, work / "incremental")
+        assert incremental.returncode == 0, incremental.output[-3000:]
+        full = run_dbt([*FITS, "--full-refresh"], raw, work / f"full_{day}")
+        assert full.returncode == 0, full.output[-3000:]
+        days.append({**facts(incremental), "differences": differences(incremental, full)})
+    return days
+
+
+def facts(run) -> dict:
+    return {
+        "data_end": run.query("select data_end_date from intermediate.int_data_end")[0][0],
+        "fits": set(run.query(f"select distinct sentiment_fit_anchor_date, sentiment_fit_fingerprint from {EVALUATED}")),
+        "score_anchors": {row[0] for row in run.query(f"select distinct sentiment_fit_anchor_date from {SCORED}")},
+        "mart_anchors": {row[0] for row in run.query("select distinct sentiment_fit_anchor_date from marts.fct_feedback"
+                                                     " where sentiment_method is not null")},
+        "scores": set(run.query(f"select * from {SCORED}")),
+    }
+
+
+def test_the_first_build_learns_up_to_the_thursday_before_the_data_end(daily_runs):
+    first = daily_runs[0]
+    assert first["data_end"] == date(2026, 9, 29)
+    assert [anchor for anchor, _ in first["fits"]] == [date(2026, 9, 24)]
+    assert first["score_anchors"] == first["mart_anchors"] == {date(2026, 9, 24)}
+
+
+def test_a_day_without_a_new_anchor_keeps_the_fit_and_equals_a_full_refresh(daily_runs):
+    first, day = daily_runs[0], daily_runs[1]
+    assert day["data_end"] == date(2026, 9, 30)
+    assert day["fits"] == first["fits"]
+    # the first build's scores are kept but for the comments that changed or went away
+    assert len(first["scores"] & day["scores"]) > 0.9 * len(first["scores"])
+    assert day["differences"] == {}
+
+
+def test_a_day_that_crosses_an_anchor_refits_and_equals_a_full_refresh(daily_runs):
+    day = daily_runs[2]
+    assert day["data_end"] == date(2026, 10, 1)
+    assert [anchor for anchor, _ in day["fits"]] == [date(2026, 10, 1)]
+    assert day["score_anchors"] == day["mart_anchors"] == {date(2026, 10, 1)}
+    assert day["differences"] == {}
