@@ -66,6 +66,8 @@ BENCH_DIR ?= target/bench
 # BENCH_FLAGS=--attempt: a scale that fails is reported (where, time, memory, spill), not fatal
 # (make bench SCALE=10 BENCH_RUNS=1 BENCH_FLAGS=--attempt).
 BENCH_FLAGS ?=
+# BENCH_VARS: dbt vars (YAML) of every build of the benchmark, e.g. BENCH_VARS='{fit_refit_every_days: 7}'.
+BENCH_VARS ?=
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -211,7 +213,8 @@ report: install
 # (pandas, polars) and peak memory, each a median of BENCH_RUNS runs, on generated data of its
 # own under $(BENCH_DIR) (the user's warehouse is not touched).
 bench: install-dev
-	$(BIN)/engagement-warehouse bench --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --out $(BENCH_DIR) $(BENCH_FLAGS)
+	$(BIN)/engagement-warehouse bench --scales $(BENCH_SCALES) --runs $(BENCH_RUNS) --out $(BENCH_DIR) $(BENCH_FLAGS) \
+		$(if $(BENCH_VARS),--vars '$(BENCH_VARS)')
 
 # duckdb 1.x with ibis and SQLAlchemy + duckdb_engine, as BI tools and notebooks open the warehouse,
 # in an environment of its own (the project's duckdb is 2.x): engagement-warehouse bi-clients reads

@@ -244,7 +244,7 @@ def _bench(args: argparse.Namespace) -> int:
     from .bench import BenchError, run_bench
 
     try:
-        run_bench(args.scales, args.runs, args.out, seed=args.seed, attempt=args.attempt)
+        run_bench(args.scales, args.runs, args.out, seed=args.seed, attempt=args.attempt, dbt_vars=args.vars)
     except BenchError as error:
         print(f"engagement-warehouse bench: {error}", file=sys.stderr)
         return 1
@@ -416,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--attempt", action="store_true",
                        help="a scale that fails (memory, disk, a failed build) is reported with where it stopped and "
                             "that command's time, peak memory and spill, and the next scale runs")
+    bench.add_argument("--vars", default="",
+                       help="dbt vars (YAML) of every dbt command of the benchmark, full and incremental builds "
+                            "alike, e.g. '{fit_refit_every_days: 7}'; recorded in the results (default: none)")
     bench.set_defaults(func=_bench)
 
     dbt = commands.add_parser(

@@ -36,12 +36,14 @@ from .conftest import PROJECT_DIR
 CLI = str(Path(sys.executable).with_name("engagement-warehouse"))
 SCALE = "0.005"
 RUNS = 1
+# a var at its default value: it changes nothing, and shows that --vars reaches every build
+VARS = "{business_timezone_default: UTC}"
 
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("bench")
-    completed = subprocess.run([CLI, "bench", "--scales", SCALE, "--runs", str(RUNS), "--out", str(out)],
+    completed = subprocess.run([CLI, "bench", "--scales", SCALE, "--runs", str(RUNS), "--out", str(out), "--vars", VARS],
                                cwd=PROJECT_DIR, capture_output=True, text=True, timeout=900)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return out, json.loads((out / "results.json").read_text())
@@ -124,6 +126,16 @@ def incremental_models_in_the_sql() -> set[str]:
     the project's keyed_incremental_materialization(), incremental on DuckDB)."""
     pattern = re.compile(r"materialized\s*=\s*(keyed_incremental_materialization\(\)|['\"]incremental['\"])")
     return {path.stem for path in (PROJECT_DIR / "models").rglob("*.sql") if pattern.search(path.read_text())}
+
+
+def test_the_benchmarks_vars_reach_every_build_and_are_recorded(bench):
+    out, results = bench
+    assert results["settings"]["dbt_vars"] == VARS
+    assert f"dbt vars `{VARS}`" in (out / "results.md").read_text()
+    kept = sorted((out / f"scale_{SCALE}" / "logs").glob("run_results_*.json"))
+    assert [path.name for path in kept] == ["run_results_full_run1.json", "run_results_incremental_run1.json"]
+    for path in kept:
+        assert json.loads(path.read_text())["args"]["vars"] == {"business_timezone_default": "UTC"}, path.name
 
 
 def test_the_largest_size_of_a_watched_folder_is_measured(tmp_path):

@@ -16,6 +16,7 @@ under <out>/scale_<s>/, in this process and its children:
    columns per file, `union all`), the profile's DuckDB threads and memory limit, timed in each
    run right after the full build; full build / floor run by run, then the median. Sessionization
    (int_events_sessionized's execution time) is put over the same floor.
+   Every dbt command gets `--vars` when the benchmark is given vars (`--vars`, make's BENCH_VARS).
 4. Incremental: `append-day` on the run's copy of the raw files, then the same `dbt build` on the
    full build's database: wall time over that run's full build, and the three incremental models'
    execution times over their times in the full build.
@@ -45,10 +46,12 @@ from .runner import bench_scale, scale_dir_name
 __all__ = ["BenchError", "run_bench"]
 
 
-def run_bench(scales: list[float], runs: int, out: Path, seed: int = 42, attempt: bool = False) -> dict:
+def run_bench(scales: list[float], runs: int, out: Path, seed: int = 42, attempt: bool = False,
+              dbt_vars: str = "") -> dict:
     """With `attempt`, a scale that fails (out of memory, out of disk, a failed build) is recorded
     with where it stopped and that command's time, peak memory and spill, and the next scale runs;
-    without it the error stops the benchmark."""
+    without it the error stops the benchmark. `dbt_vars` (YAML) go to every dbt command of the
+    benchmark, full and incremental builds alike, and are recorded in the settings."""
     if runs < 1:
         raise BenchError("runs must be at least 1")
     out = out.resolve()  # dbt runs from the project folder: every path it gets is absolute
@@ -56,12 +59,12 @@ def run_bench(scales: list[float], runs: int, out: Path, seed: int = 42, attempt
     machine = machine_info()
     settings = {"scales": scales, "runs": runs, "seed": seed, "dbt_threads": int(os.environ.get("DBT_THREADS", "4")),
                 "duckdb_threads": int(duckdb_settings()["threads"]),
-                "duckdb_memory_limit": duckdb_settings()["memory_limit"], "out": str(out)}
+                "duckdb_memory_limit": duckdb_settings()["memory_limit"], "dbt_vars": dbt_vars, "out": str(out)}
     figures: dict[str, dict] = {}
     results: dict = {}
     for scale in scales:
         try:
-            figures[f"{scale:g}"] = scale_figures(bench_scale(scale, runs, out, seed))
+            figures[f"{scale:g}"] = scale_figures(bench_scale(scale, runs, out, seed, dbt_vars))
         except BenchError as error:
             if not attempt:
                 raise

@@ -35,6 +35,8 @@ class Workspace:
     temp_dir: Path
     target_dir: Path
     log_dir: Path
+    # dbt vars (YAML) of every dbt command, e.g. "{fit_refit_every_days: 7}"; empty: the project's
+    dbt_vars: str = ""
 
     def env(self) -> dict[str, str]:
         return {
@@ -50,7 +52,8 @@ class Workspace:
 
     def dbt(self, args: list[str], log: Path, label: str) -> Measured:
         self.temp_dir.mkdir(parents=True, exist_ok=True)
-        measured = run_measured([DBT, *args, "--target-path", str(self.target_dir), "--log-path", str(self.log_dir)],
+        vars_args = ["--vars", self.dbt_vars] if self.dbt_vars else []
+        measured = run_measured([DBT, *args, *vars_args, "--target-path", str(self.target_dir), "--log-path", str(self.log_dir)],
                                 log, env=self.env(), cwd=PROJECT_DIR, label=label, watch_dir=self.temp_dir)
         if measured.returncode != 0:
             raise BenchError(f"{label} failed (exit {measured.returncode}), log {log}:\n{measured.tail()}",

@@ -146,7 +146,9 @@ def render(results: dict) -> str:
         + f"; load average at start {m['load_average_at_start'][0]:.2f}.", "",
         f"Scales {', '.join(f'{x:g}' for x in s['scales'])}, {s['runs']} runs each, seed {s['seed']}; "
         f"dbt threads {s['dbt_threads']}, DuckDB threads {s['duckdb_threads']}, "
-        f"DuckDB memory limit {s['duckdb_memory_limit']}. Every figure is the median (min, max) of the runs; "
+        f"DuckDB memory limit {s['duckdb_memory_limit']}; "
+        + (f"dbt vars `{s['dbt_vars']}`" if s.get("dbt_vars") else "the project's dbt vars")
+        + ". Every figure is the median (min, max) of the runs; "
         "ratios are taken run by run, then summarised. How each is measured: "
         "`engagement_warehouse/bench/__init__.py`.", "",
         *[f"- {note}" for note in NOTES], "",

@@ -51,11 +51,11 @@ def scale_dir_name(scale: float) -> str:
     return f"scale_{scale:g}"
 
 
-def bench_scale(scale: float, runs: int, out: Path, seed: int) -> ScaleRecord:
+def bench_scale(scale: float, runs: int, out: Path, seed: int, dbt_vars: str = "") -> ScaleRecord:
     folder = out / scale_dir_name(scale)
     logs, raw, work = folder / "logs", folder / "raw", folder / "work"
     workspace = Workspace(raw_dir=work / "raw", database=work / "warehouse.duckdb", temp_dir=work / "duckdb_tmp",
-                          target_dir=folder / "dbt_target", log_dir=folder / "dbt_logs")
+                          target_dir=folder / "dbt_target", log_dir=folder / "dbt_logs", dbt_vars=dbt_vars)
     progress(f"scale {scale:g}: generator, {runs} runs, into {raw}")
     generator = run_generator(raw, scale, seed, runs, logs)
 

@@ -1,13 +1,5 @@
-{#- The credit of every touchpoint of every confirmed order under every attribution model (doc
-    block `attribution`): the one definition that fct_order_attribution aggregates by channel and
-    the analysis order_attribution_touchpoints lists. `orders` names a relation or CTE of
-    confirmed orders with the columns attribution_order_columns() lists, `sessions` one of
-    fct_sessions' rows with person_key and the columns attribution_session_columns() lists (each
-    reader selects them with those macros, so the lists are written here only). The macro writes CTEs
-    (no leading `with`, no trailing comma), the last of which, `touchpoints_credited`, has one row
-    per order, attribution model and touchpoint; an order without a session in its window has one
-    row per model (touchpoint 0, no session, credit 1). -#}
-{#- The columns of a confirmed order that attribution reads and the mart carries (in this order). -#}
+{#- The columns of a confirmed order that the mart carries and its incremental run compares (in
+    this order); the credit logic reads order_id, person_key, order_ts and net_revenue_usd. -#}
 {% macro attribution_order_columns() -%}
     {{ return([
         'order_id', 'customer_id', 'person_key', 'country_code', 'country_name', 'order_ts', 'order_date',
@@ -15,23 +7,30 @@
     ]) }}
 {%- endmacro %}
 
-{#- The columns of a session that a touchpoint carries (the session is matched on person_key). -#}
-{% macro attribution_session_columns() -%}
-    {{ return(['session_id', 'session_start_ts', 'session_channel', 'utm_source', 'utm_medium', 'utm_campaign']) }}
-{%- endmacro %}
-
+{#- The credit of every touchpoint of every confirmed order under every attribution model (doc
+    block `attribution`): the one definition that fct_order_attribution aggregates by channel and
+    the analysis order_attribution_touchpoints lists. `orders` names a relation or CTE of
+    confirmed orders (order_id, person_key, order_ts, net_revenue_usd), `sessions` one of
+    fct_sessions' rows (session_id, person_key, session_start_ts, session_channel). The macro
+    writes CTEs (no leading `with`, no trailing comma). `touchpoints` has one row per order and
+    touchpoint (hours_before_order, the time-decay weight); the last, `touchpoints_credited`, one
+    row per order, attribution model and touchpoint; an order without a session in its window has
+    one row per model (touchpoint 0, no session, credit 1). Only keys, the channel and the credit
+    travel through the five models' rows: a reader joins the order's and the session's other
+    columns by order_id and session_id (DECISIONS.md, issue 22: narrow rows cut the CPU and memory
+    of the window sorts). -#}
 {% macro attribution_touchpoints_credited(orders, sessions) -%}
 order_touchpoints as (
     -- A left join, so that an order without a session in its window keeps one row (session
     -- columns null). Matched on person_key: a session under another customer id of the person
     -- (a guest checkout, the app account) led to the order too.
     select
-        {%- for column in attribution_order_columns() %}
-            {{ orders }}.{{ column }},
-        {%- endfor %}
-        {%- for column in attribution_session_columns() %}
-            {{ sessions }}.{{ column }},
-        {%- endfor %}
+        {{ orders }}.order_id,
+        -- exact: net revenue is a DECIMAL with 2 decimals
+        cast({{ orders }}.net_revenue_usd * 100 as {{ dbt.type_bigint() }}) as order_cents,
+        {{ sessions }}.session_id,
+        {{ sessions }}.session_start_ts,
+        {{ sessions }}.session_channel,
         -- microseconds: event times carry fractions of a second
         cast(
             {{ dbt.datediff(sessions ~ '.session_start_ts', orders ~ '.order_ts', 'microsecond') }}
@@ -61,7 +60,7 @@ numbered_touchpoints as (
     from order_touchpoints
 ),
 
-time_decay_shares as (
+touchpoints as (
     select
         *,
         time_decay_weight / sum(time_decay_weight) over (partition by order_id) as time_decay_share
@@ -74,37 +73,42 @@ attribution_models as (
 
 credited as (
     select
-        time_decay_shares.*,
+        touchpoints.order_id,
+        touchpoints.order_cents,
+        touchpoints.touchpoint_number,
+        touchpoints.touchpoints_in_window,
+        touchpoints.session_id,
+        touchpoints.session_channel,
         attribution_models.attribution_model,
         -- 0.4 / 0.2 / 0.4 is the definition of position_based, not a setting: another split
         -- would be another model.
         cast(case
-            when time_decay_shares.touchpoints_in_window = 0 then 1
+            when touchpoints.touchpoints_in_window = 0 then 1
             when attribution_models.attribution_model = 'first_touch'
-                then case when time_decay_shares.touchpoint_number = 1 then 1 else 0 end
+                then case when touchpoints.touchpoint_number = 1 then 1 else 0 end
             when attribution_models.attribution_model = 'last_touch'
                 then
                     case
-                        when time_decay_shares.touchpoint_number = time_decay_shares.touchpoints_in_window
+                        when touchpoints.touchpoint_number = touchpoints.touchpoints_in_window
                             then 1
                         else 0
                     end
             when attribution_models.attribution_model = 'linear'
-                then 1 / cast(time_decay_shares.touchpoints_in_window as double)
+                then 1 / cast(touchpoints.touchpoints_in_window as double)
             when attribution_models.attribution_model = 'time_decay'
-                then time_decay_shares.time_decay_share
+                then touchpoints.time_decay_share
             when attribution_models.attribution_model = 'position_based'
                 then
                     case
-                        when time_decay_shares.touchpoints_in_window = 1 then 1
-                        when time_decay_shares.touchpoints_in_window = 2 then 0.5
+                        when touchpoints.touchpoints_in_window = 1 then 1
+                        when touchpoints.touchpoints_in_window = 2 then 0.5
                         when
-                            time_decay_shares.touchpoint_number in (1, time_decay_shares.touchpoints_in_window)
+                            touchpoints.touchpoint_number in (1, touchpoints.touchpoints_in_window)
                             then 0.4
-                        else 0.2 / cast(time_decay_shares.touchpoints_in_window - 2 as double)
+                        else 0.2 / cast(touchpoints.touchpoints_in_window - 2 as double)
                     end
         end as double) as unrounded_credit
-    from time_decay_shares
+    from touchpoints
     cross join attribution_models
 ),
 
@@ -118,9 +122,7 @@ credited_cents as (
         -- credit: rounded to 12 decimals so that last-bit differences of power() and of
         -- floating-point sums (engine, thread order) do not change the stored value
         round(unrounded_credit, 12) as credit,
-        -- exact: net revenue is a DECIMAL with 2 decimals
-        cast(net_revenue_usd * 100 as {{ dbt.type_bigint() }}) as order_cents,
-        round(unrounded_credit, 12) * cast(net_revenue_usd * 100 as {{ dbt.type_bigint() }}) as exact_cents
+        round(unrounded_credit, 12) * order_cents as exact_cents
     from credited
 ),
 
@@ -150,18 +152,7 @@ touchpoints_credited as (
         touchpoint_number,
         touchpoints_in_window,
         session_id,
-        session_start_ts,
         coalesce(session_channel, 'no_tracked_session') as session_channel,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        hours_before_order,
-        order_ts,
-        order_date,
-        customer_id,
-        person_key,
-        country_code,
-        country_name,
         unrounded_credit,
         credit,
         -- whole cents, exact: the mart sums them by channel before turning them into dollars

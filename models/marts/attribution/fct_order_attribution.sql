@@ -97,8 +97,10 @@ confirmed_orders as (
 
 window_sessions as (
     select
+        session_id,
         person_key,
-        {{ attribution_session_columns() | join(',\n        ') }}
+        session_start_ts,
+        session_channel
     from {{ ref('fct_sessions') }}
     where person_key is not null
     {% if is_incremental() %}
@@ -117,12 +119,6 @@ channel_credits as (
         min(touchpoint_number) as first_touchpoint_number,
         max(touchpoint_number) as last_touchpoint_number,
         max(touchpoints_in_window) as touchpoints_in_window,
-        max(order_ts) as order_ts,
-        max(order_date) as order_date,
-        max(customer_id) as customer_id,
-        max(person_key) as person_key,
-        max(country_code) as country_code,
-        max(country_name) as country_name,
         -- the channel's exact share rounded once, like a touchpoint's (a sum of rounded credits
         -- could exceed 1 by a rounding step when one channel holds every touchpoint)
         round(sum(unrounded_credit), 12) as credit,
@@ -148,12 +144,12 @@ final as (
         cast(channel_credits.touchpoints_in_window as {{ dbt.type_int() }}) as touchpoints_in_window,
 
         -- order
-        channel_credits.order_ts,
-        channel_credits.order_date,
-        channel_credits.customer_id,
-        channel_credits.person_key,
-        channel_credits.country_code,
-        channel_credits.country_name,
+        confirmed_orders.order_ts,
+        confirmed_orders.order_date,
+        confirmed_orders.customer_id,
+        confirmed_orders.person_key,
+        confirmed_orders.country_code,
+        confirmed_orders.country_name,
 
         -- credit
         channel_credits.credit,
@@ -165,7 +161,8 @@ final as (
         cast(coalesce(person_sessions.sessions, 0) as {{ dbt.type_int() }}) as person_sessions,
         {{ run_started_at_utc() }} as loaded_at
     from channel_credits
-    left join person_sessions on channel_credits.person_key = person_sessions.person_key
+    inner join confirmed_orders on channel_credits.order_id = confirmed_orders.order_id
+    left join person_sessions on confirmed_orders.person_key = person_sessions.person_key
 )
 
 select * from final
