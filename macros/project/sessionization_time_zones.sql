@@ -29,13 +29,17 @@
         identifier=model_relation.identifier ~ '__time_zones')) }}
 {%- endmacro %}
 
-{#- Post-hook: store the state of this run (DuckDB only: on Spark the model is rebuilt in full and
-    never reads it). -#}
+{#- Post-hook: store the state of this run. On Spark (no create or replace of a Parquet table)
+    the table is dropped and created by statements of their own, and the hook renders nothing. -#}
 {% macro store_sessionization_time_zones() -%}
+    {%- set state = this.incorporate(path={'identifier': this.identifier ~ '__time_zones'}) -%}
+    {#- rendered on both engines, so that dbt's parse finds its refs -#}
+    {%- set state_sql = sessionization_time_zones() -%}
     {%- if target.type != 'spark' -%}
-        create or replace table {{ this.database }}.{{ this.schema }}.{{ this.identifier }}__time_zones as
-        {{ sessionization_time_zones() }}
-    {%- else -%}
-        select 1
+        create or replace table {{ state }} as
+        {{ state_sql }}
+    {%- elif execute -%}
+        {%- do run_query('drop table if exists ' ~ state) -%}
+        {%- do run_query(create_table_as(false, state, state_sql)) -%}
     {%- endif -%}
 {%- endmacro %}

@@ -10,7 +10,9 @@
 -- far as they need); the pre-hook closes the stored spells on that day and the run continues
 -- those still open on it.
 {{ config(
-    materialized=keyed_incremental_materialization(),
+    materialized=keyed_incremental_materialization(
+        table_on_spark_because='its pre-hook updates the stored spells (exited_on), and by default'
+        ~ ' (var cohort_late_data_days null) deletes every spell: a rewrite would cost a full build'),
     incremental_strategy='delete+insert',
     unique_key=['cohort_name', 'person_key', 'entered_on'],
     on_schema_change='fail',
