@@ -307,7 +307,12 @@ build-spark: install-spark java data
 		$(BIN)/engagement-warehouse spark-build -- --target-path target/spark --log-path logs/spark
 
 # One generated data set (SPARK_TEST_SCALE), built with every test on Spark and on DuckDB, then
-# every mart compared: rows, keys, money to the cent, doubles within a stated tolerance.
+# every mart compared: rows, keys, money to the cent, doubles within a stated tolerance. Then the
+# daily run: the next day appended, an incremental build on both engines of everything but the
+# fits and what reads them (spark-build --without-fits; those keep the full build's rows on both
+# engines), and the marts compared again. The daily run builds models only: the comparison is its
+# check, and the tests already ran on the full builds.
+DAILY_RUN_EXCLUDE := --exclude-resource-type test --exclude-resource-type unit_test
 test-spark: install-spark java
 	rm -rf $(SPARK_TEST_DIR)
 	$(BIN)/engagement-warehouse generate --out $(SPARK_TEST_DIR)/raw --scale $(SPARK_TEST_SCALE) --seed $(SEED) \
@@ -319,6 +324,19 @@ test-spark: install-spark java
 	DBT_TARGET=prod RAW_DATA_DIR=$(SPARK_TEST_DIR)/raw RAW_DATA_FORMAT=parquet \
 		DUCKDB_PATH=$(SPARK_TEST_DIR)/warehouse.duckdb DUCKDB_TEMP_DIR=$(SPARK_TEST_DIR)/duckdb_tmp \
 		$(DBT) build --target-path $(SPARK_TEST_DIR)/dbt_duckdb --log-path $(SPARK_TEST_DIR)/logs_duckdb
+	SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_TEST_DIR))/spark_warehouse \
+		$(BIN)/engagement-warehouse compare-engines --duckdb $(SPARK_TEST_DIR)/warehouse.duckdb \
+		--manifest $(SPARK_TEST_DIR)/dbt_spark/manifest.json
+	@echo "The daily run on both engines: the next day appended, an incremental build of all but the fits"
+	$(BIN)/engagement-warehouse append-day --out $(SPARK_TEST_DIR)/raw
+	DBT_TARGET=spark RAW_DATA_DIR=$(abspath $(SPARK_TEST_DIR))/raw RAW_DATA_FORMAT=parquet \
+		SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_TEST_DIR))/spark_warehouse \
+		$(BIN)/engagement-warehouse spark-build --without-fits -- --target-path $(SPARK_TEST_DIR)/dbt_spark \
+		--log-path $(SPARK_TEST_DIR)/logs_spark $(DAILY_RUN_EXCLUDE)
+	DBT_TARGET=prod RAW_DATA_DIR=$(SPARK_TEST_DIR)/raw RAW_DATA_FORMAT=parquet \
+		DUCKDB_PATH=$(SPARK_TEST_DIR)/warehouse.duckdb DUCKDB_TEMP_DIR=$(SPARK_TEST_DIR)/duckdb_tmp \
+		$(DBT) build --exclude path:models/intermediate/fits+ --target-path $(SPARK_TEST_DIR)/dbt_duckdb \
+		--log-path $(SPARK_TEST_DIR)/logs_duckdb $(DAILY_RUN_EXCLUDE)
 	SPARK_WAREHOUSE_DIR=$(abspath $(SPARK_TEST_DIR))/spark_warehouse \
 		$(BIN)/engagement-warehouse compare-engines --duckdb $(SPARK_TEST_DIR)/warehouse.duckdb \
 		--manifest $(SPARK_TEST_DIR)/dbt_spark/manifest.json

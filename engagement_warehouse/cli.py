@@ -257,7 +257,7 @@ def _spark_build(args: argparse.Namespace) -> int:
     from .spark.build import SparkBuildError, spark_build
 
     try:
-        spark_build(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args)
+        spark_build(args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args, with_fits=not args.without_fits)
     except SparkExtraMissing as error:
         print(f"engagement-warehouse spark-build: {error}", file=sys.stderr)
         return 2
@@ -430,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     spark = commands.add_parser(
         "spark-build", help="dbt build on the spark target (DBT_TARGET=spark) with the Python models' fits run as a "
                             "Spark job between its two halves (dbt-spark cannot run Python models in session mode)")
+    spark.add_argument("--without-fits", action="store_true",
+                       help="only the build of what does not read the fits: the fits and their readers stay as they are")
     spark.add_argument("dbt_args", nargs=argparse.REMAINDER,
                        help="after --: more arguments for both dbt builds, e.g. -- --target-path target/spark (not a selection)")
     spark.set_defaults(func=_spark_build)

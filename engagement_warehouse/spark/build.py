@@ -10,6 +10,8 @@ of the process; Spark's embedded Derby metastore admits one process at a time):
 then steps 2 and 3 again for the fits whose inputs read an earlier fit (fits.fit_rounds: the
 churn model's features read the comment sentiment, itself a fit).
 Extra arguments go to both dbt builds (e.g. --target-path, --vars); selection is this command's.
+With `with_fits=False` (`--without-fits`) only step 1 runs: a daily run that leaves the fits and
+what reads them as the last full build made them (make test-spark's incremental step).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def check_salt_for_spark() -> None:
                               "`openssl rand -hex 32` (hexadecimal digits only)")
 
 
-def spark_build(dbt_args: list[str]) -> None:
+def spark_build(dbt_args: list[str], with_fits: bool = True) -> None:
     if os.environ.get("DBT_TARGET") != "spark":
         raise SparkBuildError("set DBT_TARGET=spark (the profile's spark output)")
     check_salt_for_spark()
@@ -82,6 +84,8 @@ def spark_build(dbt_args: list[str]) -> None:
         print(f"dbt build {' '.join(selection)}: {time.perf_counter() - began:.0f} s", flush=True)
 
     dbt_build("--exclude", f"source:{SOURCE}+")
+    if not with_fits:
+        return
     # the session dbt-spark opened in this process, with the profile's settings
     spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
     manifest = _target_path(dbt_args) / "manifest.json"

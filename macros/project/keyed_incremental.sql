@@ -1,12 +1,10 @@
-{#- The materialization of the models that an incremental run updates row by row
-    (base_shop__events, int_events_sessionized, fct_sessions: rows replaced by key, and a
-    delete of rows that no longer exist). On DuckDB: incremental, delete+insert. On Spark the
-    tables are plain Parquet, which has no row-level delete or merge (that needs Delta Lake,
-    Iceberg or Hudi, whose jars are not on PyPI: Spark would fetch them from Maven at start-up),
-    and insert_overwrite replaces whole partitions, while these runs replace single events and
-    sessions anywhere in the history; so on Spark these models are rebuilt in full every run
-    (table), which gives the rows of a full refresh. With Delta Lake on the cluster, this is the
-    place to return 'incremental' and use the merge strategy. -#}
-{% macro keyed_incremental_materialization() -%}
-    {{ return('table' if target.type == 'spark' else 'incremental') }}
+{#- The materialization of the models that an incremental run updates row by row (rows replaced
+    by key, and hooks that delete rows that no longer exist): incremental, delete+insert, on both
+    engines. On Spark, whose tables are plain Parquet (Delta Lake, Iceberg and Hudi need jars from
+    Maven), delete+insert and the hooks' deletes (macro delete_where) rewrite the table
+    (macros/spark/delete_insert_by_rewrite.sql). A model whose incremental SQL has no Spark path
+    passes the reason, and is rebuilt in full there (table), which gives the rows of a full
+    refresh. -#}
+{% macro keyed_incremental_materialization(table_on_spark_because=none) -%}
+    {{ return('table' if target.type == 'spark' and table_on_spark_because else 'incremental') }}
 {%- endmacro %}

@@ -16,7 +16,7 @@
     incremental_strategy='delete+insert',
     unique_key='person_key',
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where activity_date is null{% endif %}",
+    post_hook="{% if is_incremental() %}{% set condition %}activity_date is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 {%- set event_signals = cohort_signals() | reject('in', ['sessions', 'active_days']) | list %}
 

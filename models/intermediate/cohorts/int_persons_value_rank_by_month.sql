@@ -16,7 +16,7 @@
     incremental_strategy='delete+insert',
     unique_key='month_start',
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where person_key is null{% endif %}",
+    post_hook="{% if is_incremental() %}{% set condition %}person_key is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 
 with

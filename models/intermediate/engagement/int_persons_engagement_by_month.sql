@@ -14,7 +14,7 @@
     incremental_strategy='delete+insert',
     unique_key='person_key',
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where month_start is null{% endif %}",
+    post_hook="{% if is_incremental() %}{% set condition %}month_start is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 {%- set signals = engagement_score_signals() %}
 {#- the signals counted from event types; sessions and active_days are counted apart -#}

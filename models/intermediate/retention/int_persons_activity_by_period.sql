@@ -15,8 +15,8 @@
     incremental_strategy='delete+insert',
     unique_key='person_key',
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}delete from {{ this }}
-        where person_key not in (select person_key from {{ ref('int_persons_first_orders') }}){% endif %}",
+    post_hook="{% if is_incremental() %}{% set condition %}
+        person_key not in (select person_key from {{ ref('int_persons_first_orders') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 {%- set grains = var('retention_cohort_grains') %}
 

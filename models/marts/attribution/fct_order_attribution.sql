@@ -12,11 +12,14 @@
 -- new or changed (confirmation, revenue, person, customer, country, time); the pre-hook removes
 -- the orders that are no longer confirmed. Rows are replaced by order_id.
 {{ config(
-    materialized=keyed_incremental_materialization(),
+    materialized=keyed_incremental_materialization(
+        table_on_spark_because='it reads fct_sessions, rebuilt in full on Spark: every person has a new'
+        ~ ' last_loaded_at, so an incremental run would recompute every order and then'
+        ~ ' rewrite the table'),
     incremental_strategy='delete+insert',
     unique_key='order_id',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where order_id not in (select order_id from {{ ref('int_orders_enriched') }} where is_confirmed_order){% endif %}",
+    pre_hook="{% if is_incremental() %}{% set condition %}order_id not in (select order_id from {{ ref('int_orders_enriched') }} where is_confirmed_order){% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 {%- set order_columns = attribution_order_columns() %}
 

@@ -10,11 +10,14 @@
 -- did not change); the pre-hook removes sessions that no longer exist (merged into another, or
 -- renumbered after identity stitching). Rows are replaced by session_id.
 {{ config(
-    materialized=keyed_incremental_materialization(),
+    materialized=keyed_incremental_materialization(
+        table_on_spark_because='it reads int_events_sessionized, rebuilt in full on Spark: every row has a new'
+        ~ ' loaded_at, so an incremental run would recompute every session and then rewrite'
+        ~ ' the table'),
     incremental_strategy='delete+insert',
     unique_key='session_id',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where session_id not in (select session_id from {{ ref('int_events_sessionized') }}){% endif %}",
+    pre_hook="{% if is_incremental() %}{% set condition %}session_id not in (select session_id from {{ ref('int_events_sessionized') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 
 {#- The channel of a session, from the utm_medium of its first event. -#}

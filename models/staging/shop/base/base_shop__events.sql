@@ -28,8 +28,8 @@
     incremental_strategy='delete+insert',
     unique_key="coalesce(event_id, '')",
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where coalesce(event_id, '') not in
-        (select coalesce({{ clean_text('event_id') }}, '') from {{ contract_source('events') }}){% endif %}",
+    pre_hook="{% if is_incremental() %}{% set condition %}coalesce(event_id, '') not in
+        (select coalesce({{ clean_text('event_id') }}, '') from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
