@@ -122,10 +122,12 @@ def test_results_hold_every_figure(bench):
 
 
 def incremental_models_in_the_sql() -> set[str]:
-    """The models whose config block asks for an incremental materialization (directly or through
-    the project's keyed_incremental_materialization(), incremental on DuckDB)."""
-    pattern = re.compile(r"materialized\s*=\s*(keyed_incremental_materialization\(\)|['\"]incremental['\"])")
-    return {path.stem for path in (PROJECT_DIR / "models").rglob("*.sql") if pattern.search(path.read_text())}
+    """The models whose config asks for an incremental materialization (directly, in SQL or in a
+    Python model's dbt.config, or through the project's keyed_incremental_materialization(...),
+    incremental on DuckDB)."""
+    pattern = re.compile(r"materialized\s*=\s*(keyed_incremental_materialization\(|['\"]incremental['\"])")
+    return {path.stem for path in (PROJECT_DIR / "models").rglob("*") if path.suffix in (".sql", ".py")
+            and pattern.search(path.read_text())}
 
 
 def test_the_benchmarks_vars_reach_every_build_and_are_recorded(bench):

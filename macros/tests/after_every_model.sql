@@ -12,7 +12,7 @@
         'loyalty_program_performance', 'marketing_performance', 'metricflow_time_spine', 'mixpanel_event_mapping',
         'regional_engagement', 'repeat_purchase_summary', 'resolution_rules', 'retention_curves',
         'retention_projection', 'sentiment_model_evaluation', 'structure_exceptions', 'typeform_question_mapping',
-        'experiment_results', 'experiment_health', 'cohort_entry_outcomes',
+        'experiment_results', 'experiment_health', 'cohort_entry_outcomes', 'int_events_sessionized__time_zones',
     ] %}
 -- depends_on: {{ ref(model_name) }}
     {%- endfor %}
