@@ -18,7 +18,7 @@ import pytest
 from engagement_warehouse.generator import append_days, generate
 
 from .conftest import MODELS_AND_SEEDS, read, run_dbt
-from .test_incremental import EXPORT_DATE, differences, tables
+from .test_incremental import EXPORT_DATE, assert_the_event_models_kept_most_rows, differences, tables
 
 # Brazil at UTC+14 and Mexico at UTC-11 all year (no daylight saving time), everyone else at UTC+14
 FAR_ZONES = ["--vars", "{business_timezones: {BR: Pacific/Kiritimati, MX: Pacific/Pago_Pago}, "
@@ -83,14 +83,7 @@ def test_the_far_zones_move_events_to_the_next_local_day(csv_daily_run):
 
 def test_the_second_run_on_csv_was_incremental(csv_daily_run):
     _, incremental, _ = csv_daily_run
-    for model in ("staging.base_shop__events", "intermediate.int_events_sessionized", "marts.fct_sessions"):
-        runs, kept, total = incremental.query(f"""
-            select count(distinct loaded_at), count(*) filter (where loaded_at = (select min(loaded_at) from {model})),
-                count(*)
-            from {model}
-        """)[0]
-        assert runs == 2, model
-        assert kept > 0.9 * total, model
+    assert_the_event_models_kept_most_rows(incremental)
 
 
 def test_incremental_run_on_a_csv_export_in_far_zones_equals_full_refresh(csv_daily_run):
