@@ -156,9 +156,7 @@ drop_inputs as (
         inner join daily_inputs on definitions.signal = daily_inputs.signal_name
         where definitions.rule_kind = 'signal_drop'
     ) as inputs
-    where
-        recompute_from is null
-        or activity_date >= cast({{ dbt.dateadd('day', '-(window_days + prior_days)', 'recompute_from') }} as date)
+    where {{ is_read_from_recompute_day('activity_date', days_before_recompute_day('window_days + prior_days')) }}
 ),
 
 -- detractor_no_order: an answer enters its window on its day and leaves it window_days later;
@@ -177,9 +175,7 @@ detractor_inputs as (
             on daily_inputs.signal_name in ('detractor_answers', 'confirmed_orders')
         where definitions.rule_kind = 'detractor_no_order'
     ) as inputs
-    where
-        recompute_from is null
-        or activity_date >= cast({{ dbt.dateadd('day', '-window_days', 'recompute_from') }} as date)
+    where {{ is_read_from_recompute_day('activity_date', days_before_recompute_day('window_days')) }}
 ),
 
 detractor_persons as (
@@ -204,9 +200,7 @@ value_order_inputs as (
         inner join daily_inputs on daily_inputs.signal_name = 'confirmed_orders'
         where definitions.rule_kind = 'top_value_no_order'
     ) as inputs
-    where
-        recompute_from is null
-        or activity_date >= cast({{ dbt.dateadd('day', '-window_days', 'recompute_from') }} as date)
+    where {{ is_read_from_recompute_day('activity_date', days_before_recompute_day('window_days')) }}
 ),
 
 -- the ranks of the months from the one before the first recomputed day's month on
@@ -223,8 +217,9 @@ value_rank_inputs as (
         inner join value_ranks on definitions.rule_kind = 'top_value_no_order'
     ) as inputs
     where
-        recompute_from is null
-        or month_start >= cast({{ dbt.dateadd('month', -1, dbt.date_trunc('month', 'recompute_from')) }} as date)
+        {{ is_read_from_recompute_day(
+            'month_start',
+            'cast(' ~ dbt.dateadd('month', -1, dbt.date_trunc('month', 'recompute_from')) ~ ' as date)') }}
 ),
 
 value_top_months as (
@@ -371,7 +366,7 @@ evaluation_days as (
     cross join data_end
     where
         change_days.change_date <= data_end.data_end_date
-        and (change_days.recompute_from is null or change_days.change_date >= change_days.recompute_from)
+        and {{ is_read_from_recompute_day('change_days.change_date', recompute_from='change_days.recompute_from') }}
     {% if is_incremental() -%}
         union
         select
@@ -623,7 +618,7 @@ touched_pairs as (
         cohort_name,
         person_key
     from stored_spells
-    where recompute_from is null or exited_on is null or exited_on >= recompute_from
+    where exited_on is null or {{ is_read_from_recompute_day('exited_on') }}
     union
     select
         cohort_name,
