@@ -3,6 +3,7 @@ the anchor arithmetic, the fingerprint, and the keep-or-refit decision on hand-m
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pyarrow as pa
@@ -54,6 +55,35 @@ def test_the_fingerprint_ignores_the_row_order_and_sees_every_value_and_setting(
     assert fingerprint({"feedback": rows}, {"band": 0.3}) != base
     # the same rows under another input's name are another input
     assert fingerprint({"lexicon": rows}, {"band": 0.2}) != base
+
+
+def test_the_fingerprint_of_a_hand_made_table_is_the_md5_of_its_sorted_row_md5s():
+    # one row {"id": "a", "n": 1}: its JSON (columns in name order), md5'd, the sorted md5s joined
+    # and md5'd with the table name and row count, then the settings' JSON
+    row_md5 = hashlib.md5(b'{"id":"a","n":1}').hexdigest()
+    table_md5 = hashlib.md5(row_md5.encode("utf-8")).hexdigest()
+    expected = hashlib.md5(b'["t", 1, "' + table_md5.encode("utf-8") + b'"]{"band": 0.2}').hexdigest()
+    assert fingerprint({"t": pa.table({"n": [1], "id": ["a"]})}, {"band": 0.2}) == expected
+
+
+def test_the_fingerprint_sees_duplicates_moved_values_nulls_and_dates_whatever_the_order():
+    rows = pa.table({"id": ["a", "b", "c"], "text": ["bom", None, "ruim"],
+                     "day": pa.array([date(2026, 9, 23), None, date(2026, 9, 24)], pa.date32())})
+    base = fingerprint({"feedback": rows}, {})
+    # neither the row order nor the column order matters
+    assert fingerprint({"feedback": rows.take([2, 0, 1]).select(["day", "text", "id"])}, {}) == base
+    changed = {
+        "a row twice": pa.concat_tables([rows, rows.slice(0, 1)]),
+        "a null filled": rows.set_column(1, "text", pa.array(["bom", "", "ruim"])),
+        "a day one later": rows.set_column(2, "day", pa.array([date(2026, 9, 23), None, date(2026, 9, 25)], pa.date32())),
+        "values swapped between rows": rows.set_column(1, "text", pa.array(["ruim", None, "bom"])),
+        "a column renamed": rows.rename_columns(["id", "comment", "day"]),
+        "no row": rows.slice(0, 0),
+    }
+    for what, table in changed.items():
+        assert fingerprint({"feedback": table}, {}) != base, what
+    # a second table counts, and an empty one is not the same as none
+    assert fingerprint({"feedback": rows, "lexicon": rows.slice(0, 0)}, {}) != base
 
 
 def test_a_run_keeps_the_stored_fit_only_for_the_same_anchor_and_fingerprint():
