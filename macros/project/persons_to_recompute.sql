@@ -36,12 +36,37 @@
     event re-dated or re-stitched to another customer names that customer). A model that calls it
     inside `is_incremental()` declares both parents with a depends_on comment. -#}
 {% macro persons_with_events_loaded_since(customer_persons, watermark) -%}
-    select {{ customer_persons }}.person_key
+    select loaded_since.person_key
+    from ({{ events_loaded_since_by_person(customer_persons, watermark) }}) as loaded_since
+{%- endmacro %}
+
+{#- The same loads, each with the first local day whose rows it can change (doc block
+    events_loaded_since), one row per load record (person_key, changed_from_date; null: any day).
+    A raw row loaded: the UTC date of the earliest timestamp among the rows of its customer id
+    loaded then, less a day (no business time zone is more than 12 hours behind UTC); null when one
+    of those rows has no timestamp. A sessionized event loaded: its local date less two days
+    (another event of the visitor, earlier in time, can be in a zone up to 26 hours ahead); null
+    when it is in the visitor's first session, i.e. the visitor was sessionized from its start,
+    since only then can it have lost events earlier than every event reloaded (with a restart
+    point, the restart session's first event is reloaded and precedes every gained, lost or
+    re-dated event of the visitor). -#}
+{% macro events_loaded_since_by_person(customer_persons, watermark) -%}
+    select
+        {{ customer_persons }}.person_key,
+        case
+            when event_loads.rows_without_event_ts = 0
+                then cast({{ dbt.dateadd('day', -1, 'event_loads.first_event_ts') }} as date)
+        end as changed_from_date
     from {{ ref('stg_shop__event_loads') }} as event_loads
     inner join {{ customer_persons }} on event_loads.customer_id = {{ customer_persons }}.customer_id
     where event_loads.loaded_at > {{ watermark }}
-    union
-    select {{ customer_persons }}.person_key
+    union all
+    select
+        {{ customer_persons }}.person_key,
+        case
+            when loaded_events.session_number > 1
+                then cast({{ dbt.dateadd('day', -2, 'loaded_events.event_date') }} as date)
+        end as changed_from_date
     from {{ ref('int_events_sessionized') }} as loaded_events
     inner join {{ customer_persons }} on loaded_events.stitched_customer_id = {{ customer_persons }}.customer_id
     where loaded_events.loaded_at > {{ watermark }}
@@ -53,23 +78,35 @@
     `customer_persons` int_customers_resolved_to_persons. Each model adds the comparisons of its
     own cheap inputs. -#}
 {% macro persons_with_changed_events(stored, fingerprints, customer_persons) -%}
-    -- an event of theirs loaded since the model's last run (macro persons_with_events_loaded_since)
-    {{ persons_with_events_loaded_since(
+    select changed.person_key
+    from ({{ changed_persons_with_first_day(stored, fingerprints, customer_persons) }}) as changed
+{%- endmacro %}
+
+{#- The same persons, each with the first day whose rows can have changed, one row per reason
+    (person_key, changed_from_date; null: any day): events loaded since (macro
+    events_loaded_since_by_person); a changed customer_ids_fingerprint or no rows so far (any day). -#}
+{% macro changed_persons_with_first_day(stored, fingerprints, customer_persons) -%}
+    -- an event of theirs loaded since the model's last run (macro events_loaded_since_by_person)
+    {{ events_loaded_since_by_person(
         customer_persons,
         "(select coalesce(max(" ~ stored ~ ".loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")) from "
             ~ stored ~ ")"
     ) }}
-    union
+    union all
     -- a person that lost, gained or swapped a customer id, whose id moved to another time zone,
     -- or that no id resolves to any more
-    select {{ stored }}.person_key
+    select
+        {{ stored }}.person_key,
+        cast(null as date) as changed_from_date
     from {{ stored }}
     left join {{ fingerprints }} on {{ stored }}.person_key = {{ fingerprints }}.person_key
     where {{ stored }}.customer_ids_fingerprint is distinct from {{ fingerprints }}.customer_ids_fingerprint
-    union
+    union all
     -- a person without rows so far (new, or given an id by an erasure or a re-match: a person
     -- without events gives no row, so costs a lookup only)
-    select {{ fingerprints }}.person_key
+    select
+        {{ fingerprints }}.person_key,
+        cast(null as date) as changed_from_date
     from {{ fingerprints }}
     where {{ fingerprints }}.person_key not in (select distinct {{ stored }}.person_key from {{ stored }})
 {%- endmacro %}

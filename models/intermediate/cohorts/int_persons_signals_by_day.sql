@@ -4,19 +4,24 @@
 -- date; confirmed_orders on the order's local date (with their net revenue), detractor_answers
 -- on the answer's local date.
 --
--- Incremental by affected person (doc block engagement_incremental): a run recomputes every day of
--- the persons with an event loaded since its last run, of the persons no customer id resolves to
--- any more, and of the persons whose stored confirmed_orders or detractor_answers rows differ from
--- their orders and answers now; rows are replaced by person_key. A recomputed person gets one
--- placeholder row (activity_date null), so that a person left with no signal still replaces its
--- old rows; the post-hook deletes the placeholders.
+-- Incremental by affected person and day (doc block engagement_incremental): a run recomputes the
+-- persons with an event loaded since its last run, the persons no customer id resolves to any
+-- more, and the persons whose stored confirmed_orders or detractor_answers rows differ from their
+-- orders and answers now; of each such person only the days from the first one a change can
+-- reach (a row counts the events, orders and answers of its own local day), every day when that
+-- is unknown (macro changed_persons_with_first_day) or when no signal of the person is left from
+-- that day on (so that every recomputed person has a row of this run, which
+-- int_persons_value_rank_by_month and cohort_membership_spells read). Rows are replaced by
+-- person and day; every stored day in that range gets one placeholder row (signal_name null), so
+-- that a day left with no signal still replaces its old rows; the post-hook deletes the
+-- placeholders.
 -- depends_on: {{ ref('stg_shop__event_loads') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
-    unique_key='person_key',
+    unique_key=['person_key', 'activity_date'],
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}{% set condition %}activity_date is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
+    post_hook="{% if is_incremental() %}{% set condition %}signal_name is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 {%- set event_signals = cohort_signals() | reject('in', ['sessions', 'active_days']) | list %}
 
@@ -91,11 +96,15 @@ order_and_answer_days as (
     select * from detractor_days
 ),
 
-persons_to_recompute as (
-    {{ persons_with_changed_events('stored', 'customer_ids_fingerprints', 'customer_persons') }}
-    union
+-- per recomputed person and reason, the first day whose rows can have changed (null: any day)
+changes as (
+    {{ changed_persons_with_first_day('stored', 'customer_ids_fingerprints', 'customer_persons') }}
+    union all
     -- a day of confirmed orders or detractor answers that is new, gone or counts otherwise
-    select coalesce(stored_order_and_answer_days.person_key, order_and_answer_days.person_key)
+    select
+        coalesce(stored_order_and_answer_days.person_key, order_and_answer_days.person_key) as person_key,
+        coalesce(stored_order_and_answer_days.activity_date, order_and_answer_days.activity_date)
+            as changed_from_date
     from stored_order_and_answer_days
     full outer join order_and_answer_days
         on
@@ -108,6 +117,15 @@ persons_to_recompute as (
         or stored_order_and_answer_days.signal_count != order_and_answer_days.signal_count
         or stored_order_and_answer_days.net_revenue_usd is distinct from
         cast(order_and_answer_days.net_revenue_usd as decimal(18, 2))
+),
+
+-- per recomputed person, the first changed day (null when a reason reaches any day)
+persons_changed_from as (
+    select
+        person_key,
+        case when count(*) = count(changed_from_date) then min(changed_from_date) end as changed_from_date
+    from changes
+    group by person_key
 ),
 {% endif %}
 
@@ -123,7 +141,7 @@ event_days as (
     from events
     inner join customer_persons on events.stitched_customer_id = customer_persons.customer_id
     {% if is_incremental() -%}
-        where customer_persons.person_key in (select persons_to_recompute.person_key from persons_to_recompute)
+        where customer_persons.person_key in (select persons_changed_from.person_key from persons_changed_from)
     {%- endif %}
     group by customer_persons.person_key, events.event_date
 ),
@@ -142,6 +160,41 @@ event_signal_days as (
     {%- endfor %}
 ),
 
+signal_days as (
+    select * from event_signal_days
+    union all
+    select * from order_days
+    union all
+    select * from detractor_days
+),
+
+{% if is_incremental() %}
+-- the recomputed persons with a signal on or after their first changed day
+persons_with_signals_since_change as (
+    select persons_changed_from.person_key
+    from persons_changed_from
+    inner join signal_days
+        on
+            persons_changed_from.person_key = signal_days.person_key
+            and signal_days.activity_date >= persons_changed_from.changed_from_date
+    group by persons_changed_from.person_key
+),
+
+-- the days each recomputed person's rows are replaced from: its first changed day, or every day
+-- when that is unknown or when the person has no signal left from that day on
+persons_to_recompute as (
+    select
+        persons_changed_from.person_key,
+        case
+            when persons_with_signals_since_change.person_key is not null
+                then persons_changed_from.changed_from_date
+        end as recompute_from_date
+    from persons_changed_from
+    left join persons_with_signals_since_change
+        on persons_changed_from.person_key = persons_with_signals_since_change.person_key
+),
+{% endif %}
+
 final as (
     select
         signal_days.person_key,
@@ -151,31 +204,38 @@ final as (
         cast(signal_days.net_revenue_usd as decimal(18, 2)) as net_revenue_usd,
         customer_ids_fingerprints.customer_ids_fingerprint,
         {{ run_started_at_utc() }} as loaded_at
-    from (
-        select * from event_signal_days
-        union all
-        select * from order_days
-        union all
-        select * from detractor_days
-    ) as signal_days
+    from signal_days
     left join customer_ids_fingerprints on signal_days.person_key = customer_ids_fingerprints.person_key
     {% if is_incremental() -%}
-        where signal_days.person_key in (select persons_to_recompute.person_key from persons_to_recompute)
+        inner join persons_to_recompute
+            on
+                signal_days.person_key = persons_to_recompute.person_key
+                and (
+                    persons_to_recompute.recompute_from_date is null
+                    or signal_days.activity_date >= persons_to_recompute.recompute_from_date
+                )
     {%- endif %}
 )
 
 {% if is_incremental() %}
     , placeholders as (
-        -- one per recomputed person (deleted by the post-hook)
-        select
-            person_key,
-            cast(null as date) as activity_date,
+        -- one per stored day replaced (deleted by the post-hook)
+        select distinct
+            stored.person_key,
+            stored.activity_date,
             cast(null as {{ dbt.type_string() }}) as signal_name,
             cast(null as {{ dbt.type_bigint() }}) as signal_count,
             cast(null as decimal(18, 2)) as net_revenue_usd,
             cast(null as {{ dbt.type_string() }}) as customer_ids_fingerprint,
             {{ run_started_at_utc() }} as loaded_at
-        from persons_to_recompute
+        from stored
+        inner join persons_to_recompute
+            on
+                stored.person_key = persons_to_recompute.person_key
+                and (
+                    persons_to_recompute.recompute_from_date is null
+                    or stored.activity_date >= persons_to_recompute.recompute_from_date
+                )
     )
 
     select * from final

@@ -12,9 +12,15 @@ final as (
     select
         customer_id,
         loaded_at,
-        count(*) as event_rows
+        count(*) as event_rows,
+        -- what an incremental person model needs to place the rows on days (macro
+        -- events_loaded_since_by_person): the earliest timestamp, and the rows without one
+        min(event_ts) as first_event_ts,
+        sum(case when event_ts is null then 1 else 0 end) as rows_without_event_ts
     from validated
-    where customer_id is not null
+    -- a row without an event id was never an event (rule missing_primary_key) and is reloaded by
+    -- every run that brings another one (all of them share the key ''), so it names no change
+    where customer_id is not null and event_id is not null
     group by customer_id, loaded_at
 )
 
