@@ -26,7 +26,7 @@ from ..churn.tables import model_params as churn_model_params
 from ..churn.tables import scores_from_params as churn_scores_from_params
 from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
-from ..clv.tables import backtest, model_params, scores
+from ..clv.tables import model_params, scheduled_backtest, scores
 from ..engagement_weights import WeightSettings
 from ..engagement_weights import suggestions as weight_suggestions
 from ..sentiment.tables import Settings as SentimentSettings
@@ -156,8 +156,8 @@ def _clv_scores(manifest, read, spark, done):
 
 def _clv_backtest(manifest, read, spark, done):
     meta = manifest.meta("int_clv_backtest_fitted")
-    return {"int_clv_backtest_fitted": backtest(read("int_persons_clv_backtest"), int(meta["clv_min_repeat_customers"]),
-                                                FitSettings.from_meta(meta))}
+    return {"int_clv_backtest_fitted": scheduled_backtest(
+        read("int_persons_clv_backtest"), int(meta["clv_min_repeat_customers"]), FitSettings.from_meta(meta))}
 
 
 def _retention_projection(manifest, read, spark, done):
