@@ -79,3 +79,23 @@ def test_a_changed_row_setting_or_anchor_refits_and_equals_a_fit_from_nothing(ch
     refitted = tables.scheduled_backtest(data, min_repeat, settings, stored)
     assert refitted.equals(tables.scheduled_backtest(data, min_repeat, settings))
     assert refitted.column("clv_fit_fingerprint")[0] != stored.column("clv_fit_fingerprint")[0]
+
+
+def test_the_parameters_are_kept_while_the_anchored_rfm_is_unchanged_and_refitted_otherwise(monkeypatch):
+    rfm = calibration().drop_columns(["holdout_purchases", "calibration_end_date", "holdout_length"])
+    fresh = tables.scheduled_model_params(rfm, 10, FitSettings())
+    plain = tables.model_params(rfm, 10, FitSettings())
+    assert fresh.select(plain.column_names).equals(plain.cast(fresh.select(plain.column_names).schema))
+    assert set(fresh.column("clv_fit_anchor_date").to_pylist()) == {HOLDOUT_END}
+    stored = through_duckdb(fresh)
+    later = pa.Table.from_pylist([{**row, "frequency": row["frequency"] + 1} if i == 0 else row
+                                  for i, row in enumerate(rfm.to_pylist())], schema=rfm.schema)
+    refitted = tables.scheduled_model_params(later, 10, FitSettings(), stored)
+    assert refitted.equals(tables.scheduled_model_params(later, 10, FitSettings()))
+    assert refitted.column("clv_fit_fingerprint")[0] != fresh.column("clv_fit_fingerprint")[0]
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted although the stored fit was kept")
+
+    monkeypatch.setattr(tables, "model_params", no_fit)
+    assert tables.scheduled_model_params(rfm, 10, FitSettings(), stored).equals(stored.cast(fresh.schema))

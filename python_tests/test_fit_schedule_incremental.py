@@ -1,5 +1,5 @@
 """With var fit_refit_every_days 7, an incremental run equals a full refresh of the sentiment and
-churn fits, the CLV backtest and their marts, on a day that keeps the stored fit and on a day that crosses an anchor.
+churn fits, the CLV fits and their marts, on a day that keeps the stored fit and on a day that crosses an anchor.
 
 The export of Wednesday 2026-09-30 has its data end (last order) on Tuesday 2026-09-29; the 7-day
 anchors are the Thursdays (1970-01-01 was one), so the first build learns from the comments up to
@@ -22,13 +22,14 @@ from .test_incremental import differences
 
 EXPORT_DATE = date(2026, 9, 30)
 FITS = ["build", "--select", "+fct_feedback", "+sentiment_model_evaluation", "+churn_model_evaluation",
-        "+customer_churn_risk", "+clv_backtest",
+        "+customer_churn_risk", "+clv_backtest", "+clv_model_params", "+customer_lifetime_value",
         "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
         "--vars", "{fit_refit_every_days: 7}"]
 EVALUATED = "intermediate.int_sentiment_model_evaluated"
 SCORED = "intermediate.int_feedback_sentiment_scored"
 CHURN_FITS = ["intermediate.int_churn_model_evaluated", "intermediate.int_churn_model_params_fitted"]
 BACKTEST = "intermediate.int_clv_backtest_fitted"
+CLV_PARAMS = "intermediate.int_clv_model_params_fitted"
 CHURN_MARTS = ["marts.churn_model_evaluation", "marts.customer_churn_risk", "intermediate.int_persons_churn_scored"]
 
 
@@ -73,6 +74,7 @@ def facts(run) -> dict:
         "churn_mart_anchors": {row[0] for table in CHURN_MARTS
                                for row in run.query(f"select distinct churn_fit_anchor_date from {table}")},
         "backtest_fits": set(run.query(f"select distinct clv_fit_anchor_date, clv_fit_fingerprint from {BACKTEST}")),
+        "clv_params_fits": set(run.query(f"select distinct clv_fit_anchor_date, clv_fit_fingerprint from {CLV_PARAMS}")),
         "backtest_ends": set(run.query("select distinct calibration_end_date, observation_end_date, clv_fit_anchor_date"
                                        " from marts.clv_backtest")),
         "churn_snapshots": dict(run.query("select snapshot_role, snapshot_date from intermediate.int_churn_snapshots")),
@@ -91,6 +93,7 @@ def test_the_first_build_learns_up_to_the_thursday_before_the_data_end(daily_run
     # the holdout (clv_holdout_days, 182 by default) ends on the anchor
     assert first["backtest_ends"] == {(date(2026, 3, 26), date(2026, 9, 24), date(2026, 9, 24))}
     assert [anchor for anchor, _ in first["backtest_fits"]] == [date(2026, 9, 24)]
+    assert [anchor for anchor, _ in first["clv_params_fits"]] == [date(2026, 9, 24)]
     assert first["churn_snapshots"] == {"train": date(2026, 3, 28), "evaluate": date(2026, 6, 26),
                                         "score": date(2026, 9, 29)}
 
@@ -116,4 +119,5 @@ def test_a_day_that_crosses_an_anchor_refits_and_equals_a_full_refresh(daily_run
         assert [anchor for anchor, _ in fits] == [date(2026, 10, 1)]
     assert day["churn_mart_anchors"] <= {date(2026, 10, 1)}
     assert [anchor for anchor, _ in day["backtest_fits"]] == [date(2026, 10, 1)]
+    assert [anchor for anchor, _ in day["clv_params_fits"]] == [date(2026, 10, 1)]
     assert day["differences"] == {}

@@ -20,7 +20,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 FITS = PROJECT_DIR / "models/intermediate/fits"
 # the YAML that lists each fit's columns: the mart that selects it (some fits their own: the columns
 # only the fit has)
-COLUMNS_OF = {"int_clv_model_params_fitted": "clv_model_params", "int_clv_backtest_fitted": "int_clv_backtest_fitted",
+COLUMNS_OF = {"int_clv_model_params_fitted": "int_clv_model_params_fitted", "int_clv_backtest_fitted": "int_clv_backtest_fitted",
               "int_cohort_retention_projected": "retention_projection",
               "int_persons_clv_scored": "int_persons_clv_scored",
               "int_churn_model_evaluated": "int_churn_model_evaluated",

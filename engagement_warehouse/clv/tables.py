@@ -117,12 +117,8 @@ def scheduled_backtest(calibration: pa.Table, min_repeat_customers: int, setting
     """backtest() with the fit's anchor (the holdout's end, macro clv_backtest_end) and the
     fingerprint of its rows and settings on every row; the stored table (the model's previous
     rows, None on a full build) itself when it holds the same fit."""
-    anchor = _single(calibration, "observation_end_date")
-    fit = Fit(anchor, fingerprint({"int_persons_clv_backtest": calibration},
-                                  {"min_repeat_customers": min_repeat_customers, "fit": asdict(settings),
-                                   "anchor": anchor}))
-    return kept_or_refitted(stored, fit, SCHEDULED_BACKTEST_SCHEMA, FIT_ANCHOR, FIT_FINGERPRINT,
-                            lambda: backtest(calibration, min_repeat_customers, settings))
+    return _kept_or_refitted(calibration, "int_persons_clv_backtest", min_repeat_customers, settings, stored,
+                             SCHEDULED_BACKTEST_SCHEMA, lambda: backtest(calibration, min_repeat_customers, settings))
 
 
 def backtest(calibration: pa.Table, min_repeat_customers: int, settings: FitSettings = FitSettings()) -> pa.Table:
@@ -181,3 +177,30 @@ SCHEDULED_BACKTEST_SCHEMA = pa.schema([
     ("model_status", pa.string()), ("status_reason", pa.string()),
     (FIT_ANCHOR, pa.date32()), (FIT_FINGERPRINT, pa.string()),
 ])
+SCHEDULED_PARAMS_SCHEMA = pa.schema([
+    ("model", pa.string()), ("parameter", pa.string()), ("estimate", pa.float64()),
+    ("log_likelihood", pa.float64()), ("customers", pa.int64()), ("model_status", pa.string()),
+    ("status_reason", pa.string()), ("time_unit", pa.string()), ("observation_end_date", pa.date32()),
+    ("frequency_spend_correlation", pa.float64()),
+    (FIT_ANCHOR, pa.date32()), (FIT_FINGERPRINT, pa.string()),
+])
+
+
+def scheduled_model_params(rfm: pa.Table, min_repeat_customers: int, settings: FitSettings,
+                           stored: pa.Table | None = None) -> pa.Table:
+    """model_params() of the RFM summary as of the fit's anchor (int_persons_rfm_at_fit_anchor;
+    its observation_end_date is the anchor) with the anchor and the fingerprint of its rows and
+    settings on every row; the stored table (None on a full build) itself when it holds the same
+    fit."""
+    return _kept_or_refitted(rfm, "int_persons_rfm_at_fit_anchor", min_repeat_customers, settings, stored,
+                             SCHEDULED_PARAMS_SCHEMA, lambda: model_params(rfm, min_repeat_customers, settings))
+
+
+def _kept_or_refitted(rows: pa.Table, name: str, min_repeat_customers: int, settings: FitSettings,
+                      stored: pa.Table | None, schema: pa.Schema, refit) -> pa.Table:
+    """A CLV fit on the schedule: its anchor is the observation_end_date of its input rows (dated
+    by the SQL macros), its fingerprint that of the rows (as input `name`) and the settings."""
+    anchor = _single(rows, "observation_end_date")
+    fit = Fit(anchor, fingerprint({name: rows}, {"min_repeat_customers": min_repeat_customers,
+                                                 "fit": asdict(settings), "anchor": anchor}))
+    return kept_or_refitted(stored, fit, schema, FIT_ANCHOR, FIT_FINGERPRINT, refit)

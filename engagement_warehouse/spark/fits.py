@@ -26,7 +26,7 @@ from ..churn.tables import model_params as churn_model_params
 from ..churn.tables import scores_from_params as churn_scores_from_params
 from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
-from ..clv.tables import model_params, scheduled_backtest, scores
+from ..clv.tables import scheduled_backtest, scheduled_model_params, scores
 from ..engagement_weights import WeightSettings
 from ..engagement_weights import suggestions as weight_suggestions
 from ..sentiment.tables import Settings as SentimentSettings
@@ -140,8 +140,8 @@ def _typed(table: pa.Table) -> pa.Table:
 
 def _clv_params(manifest, read, spark, done):
     meta = manifest.meta("int_clv_model_params_fitted")
-    return {"int_clv_model_params_fitted": model_params(read("int_persons_rfm"), int(meta["clv_min_repeat_customers"]),
-                                                        FitSettings.from_meta(meta))}
+    return {"int_clv_model_params_fitted": scheduled_model_params(
+        read("int_persons_rfm_at_fit_anchor"), int(meta["clv_min_repeat_customers"]), FitSettings.from_meta(meta))}
 
 
 def _clv_scores(manifest, read, spark, done):
