@@ -103,3 +103,20 @@ def read_stored(session, relation, columns: list[str] | None = None) -> pa.Table
     if any(column not in present for column in wanted):
         return None
     return session.sql(f"select {', '.join(wanted)} from {relation}").to_arrow_table()
+
+
+def with_fit(table: pa.Table, fit: Fit, anchor_column: str, fingerprint_column: str) -> pa.Table:
+    """The table with the fit's anchor and fingerprint appended to every row."""
+    table = table.append_column(pa.field(anchor_column, pa.date32()), pa.array([fit.anchor] * table.num_rows, pa.date32()))
+    return table.append_column(pa.field(fingerprint_column, pa.string()),
+                               pa.array([fit.fingerprint] * table.num_rows, pa.string()))
+
+
+def kept_or_refitted(stored: pa.Table | None, fit: Fit, schema: pa.Schema, anchor_column: str,
+                     fingerprint_column: str, refit) -> pa.Table:
+    """A fit model's rows: the stored ones (the model's previous rows, None on a full build) when
+    they hold the same fit, else refit() (a function returning the fit's rows without the two
+    columns) with the fit's anchor and fingerprint; in `schema` either way."""
+    if keeps_stored_fit(stored_fit(stored, anchor_column, fingerprint_column), fit):
+        return stored.select(schema.names).cast(schema)
+    return with_fit(refit(), fit, anchor_column, fingerprint_column).select(schema.names).cast(schema)

@@ -1,9 +1,10 @@
-"""With var fit_refit_every_days 7, an incremental run equals a full refresh of the sentiment fits
-and their marts, on a day that keeps the stored fit and on a day that crosses an anchor.
+"""With var fit_refit_every_days 7, an incremental run equals a full refresh of the sentiment and
+churn fits, the CLV fits and their marts, on a day that keeps the stored fit and on a day that crosses an anchor.
 
 The export of Wednesday 2026-09-30 has its data end (last order) on Tuesday 2026-09-29; the 7-day
 anchors are the Thursdays (1970-01-01 was one), so the first build learns from the comments up to
-2026-09-24. The next export (data end 2026-09-30) keeps that anchor; the one after (data end
+2026-09-24 (the churn fit from the labels up to it: train and evaluate snapshots 180 and 90 days
+before; the CLV backtest's holdout ends on it). The next export (data end 2026-09-30) keeps that anchor; the one after (data end
 Thursday 2026-10-01) crosses it.
 """
 
@@ -20,11 +21,16 @@ from .conftest import run_dbt
 from .test_incremental import differences
 
 EXPORT_DATE = date(2026, 9, 30)
-FITS = ["build", "--select", "+fct_feedback", "+sentiment_model_evaluation",
+FITS = ["build", "--select", "+fct_feedback", "+sentiment_model_evaluation", "+churn_model_evaluation",
+        "+customer_churn_risk", "+clv_backtest", "+clv_model_params", "+customer_lifetime_value",
         "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
         "--vars", "{fit_refit_every_days: 7}"]
 EVALUATED = "intermediate.int_sentiment_model_evaluated"
 SCORED = "intermediate.int_feedback_sentiment_scored"
+CHURN_FITS = ["intermediate.int_churn_model_evaluated", "intermediate.int_churn_model_params_fitted"]
+BACKTEST = "intermediate.int_clv_backtest_fitted"
+CLV_PARAMS = "intermediate.int_clv_model_params_fitted"
+CHURN_MARTS = ["marts.churn_model_evaluation", "marts.customer_churn_risk", "intermediate.int_persons_churn_scored"]
 
 
 def fits_of(run) -> set[tuple]:
@@ -63,6 +69,15 @@ def facts(run) -> dict:
         "mart_anchors": {row[0] for row in run.query("select distinct sentiment_fit_anchor_date from marts.fct_feedback"
                                                      " where sentiment_method is not null")},
         "scores": set(run.query(f"select * from {SCORED}")),
+        "churn_fits": {table: set(run.query(f"select distinct churn_fit_anchor_date, churn_fit_fingerprint from {table}"))
+                       for table in CHURN_FITS},
+        "churn_mart_anchors": {row[0] for table in CHURN_MARTS
+                               for row in run.query(f"select distinct churn_fit_anchor_date from {table}")},
+        "backtest_fits": set(run.query(f"select distinct clv_fit_anchor_date, clv_fit_fingerprint from {BACKTEST}")),
+        "clv_params_fits": set(run.query(f"select distinct clv_fit_anchor_date, clv_fit_fingerprint from {CLV_PARAMS}")),
+        "backtest_ends": set(run.query("select distinct calibration_end_date, observation_end_date, clv_fit_anchor_date"
+                                       " from marts.clv_backtest")),
+        "churn_snapshots": dict(run.query("select snapshot_role, snapshot_date from intermediate.int_churn_snapshots")),
     }
 
 
@@ -71,12 +86,25 @@ def test_the_first_build_learns_up_to_the_thursday_before_the_data_end(daily_run
     assert first["data_end"] == date(2026, 9, 29)
     assert [anchor for anchor, _ in first["fits"]] == [date(2026, 9, 24)]
     assert first["score_anchors"] == first["mart_anchors"] == {date(2026, 9, 24)}
+    for fits in first["churn_fits"].values():
+        assert [anchor for anchor, _ in fits] == [date(2026, 9, 24)]
+    # the scores of every churn mart say which fit gave them (empty tables say nothing)
+    assert first["churn_mart_anchors"] <= {date(2026, 9, 24)}
+    # the holdout (clv_holdout_days, 182 by default) ends on the anchor
+    assert first["backtest_ends"] == {(date(2026, 3, 26), date(2026, 9, 24), date(2026, 9, 24))}
+    assert [anchor for anchor, _ in first["backtest_fits"]] == [date(2026, 9, 24)]
+    assert [anchor for anchor, _ in first["clv_params_fits"]] == [date(2026, 9, 24)]
+    assert first["churn_snapshots"] == {"train": date(2026, 3, 28), "evaluate": date(2026, 6, 26),
+                                        "score": date(2026, 9, 29)}
 
 
 def test_a_day_without_a_new_anchor_keeps_the_fit_and_equals_a_full_refresh(daily_runs):
     first, day = daily_runs[0], daily_runs[1]
     assert day["data_end"] == date(2026, 9, 30)
     assert day["fits"] == first["fits"]
+    assert day["churn_fits"] == first["churn_fits"]
+    assert day["backtest_fits"] == first["backtest_fits"]
+    assert day["churn_snapshots"]["score"] == date(2026, 9, 30)
     # the first build's scores are kept but for the comments that changed or went away
     assert len(first["scores"] & day["scores"]) > 0.9 * len(first["scores"])
     assert day["differences"] == {}
@@ -87,4 +115,9 @@ def test_a_day_that_crosses_an_anchor_refits_and_equals_a_full_refresh(daily_run
     assert day["data_end"] == date(2026, 10, 1)
     assert [anchor for anchor, _ in day["fits"]] == [date(2026, 10, 1)]
     assert day["score_anchors"] == day["mart_anchors"] == {date(2026, 10, 1)}
+    for fits in day["churn_fits"].values():
+        assert [anchor for anchor, _ in fits] == [date(2026, 10, 1)]
+    assert day["churn_mart_anchors"] <= {date(2026, 10, 1)}
+    assert [anchor for anchor, _ in day["backtest_fits"]] == [date(2026, 10, 1)]
+    assert [anchor for anchor, _ in day["clv_params_fits"]] == [date(2026, 10, 1)]
     assert day["differences"] == {}

@@ -20,10 +20,12 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 FITS = PROJECT_DIR / "models/intermediate/fits"
 # the YAML that lists each fit's columns: the mart that selects it (some fits their own: the columns
 # only the fit has)
-COLUMNS_OF = {"int_clv_model_params_fitted": "clv_model_params", "int_clv_backtest_fitted": "clv_backtest",
+COLUMNS_OF = {"int_clv_model_params_fitted": "int_clv_model_params_fitted", "int_clv_backtest_fitted": "int_clv_backtest_fitted",
               "int_cohort_retention_projected": "retention_projection",
               "int_persons_clv_scored": "int_persons_clv_scored",
-              "int_churn_model_evaluated": "churn_model_evaluation", "int_persons_churn_scored": "int_persons_churn_scored",
+              "int_churn_model_evaluated": "int_churn_model_evaluated",
+              "int_churn_model_params_fitted": "int_churn_model_params_fitted",
+              "int_persons_churn_scored": "int_persons_churn_scored",
               "int_feedback_sentiment_scored": "int_feedback_sentiment_scored",
               "int_sentiment_model_evaluated": "int_sentiment_model_evaluated",
               "int_engagement_weights_suggested": "int_engagement_weights_suggested"}

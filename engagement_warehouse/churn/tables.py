@@ -3,14 +3,34 @@ int_persons_churn_scored (and the Spark fitting job) return."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
 from ..clv import bgnbd
 from ..clv.fitting import FitSettings
+from ..fit_schedule import Fit, fingerprint, kept_or_refitted
 from . import metrics
-from .model import OK, ChurnSettings, MarketModels, fit, numeric, training_status
+from .model import (
+    CATEGORICAL,
+    FEATURES,
+    OK,
+    POOLED,
+    RANDOM_STATE,
+    REGULARISATION_C,
+    TOO_FEW_PERSONS,
+    ChurnModel,
+    ChurnSettings,
+    MarketModels,
+    fit,
+    numeric,
+    training_status,
+)
 
 MODEL = "churn_model"
 BASELINE = "bgnbd_baseline"
@@ -145,8 +165,13 @@ def scores(features: pa.Table, labels: pa.Table, settings: ChurnSettings) -> pa.
     that person's log-odds most (largest |contribution|; doc block churn_drivers). Null scores and
     the status when the model could not be trained."""
     model, status = trained(features, labels, "evaluate", settings)
+    return scored(features, model, status, _snapshot_dates(labels)["evaluation_snapshot_date"])
+
+
+def scored(features: pa.Table, model: MarketModels | None, status: str, training: date | None) -> pa.Table:
+    """scores() with a given model (None: not fitted, for the reason `status`) trained on the
+    snapshot `training`."""
     rows = rows_of(features, "score")
-    training = _snapshot_dates(labels)["evaluation_snapshot_date"]
     n = rows.num_rows
     data = {
         "person_key": rows.column("person_key").to_pylist(),
@@ -198,3 +223,131 @@ def drivers_by_market(features: pa.Table, labels: pa.Table, settings: ChurnSetti
     """Per country, the features with the largest mean |contribution| (driver_strengths)."""
     return {country: sorted(strength, key=lambda name: -strength[name])[:top]
             for country, strength in driver_strengths(features, labels, settings, role).items()}
+
+
+# --- The refit schedule (engagement_warehouse.fit_schedule) ----------------------------------------
+
+FIT_ANCHOR = "churn_fit_anchor_date"
+FIT_FINGERPRINT = "churn_fit_fingerprint"
+FIT_FIELDS = [pa.field(FIT_ANCHOR, pa.date32()), pa.field(FIT_FINGERPRINT, pa.string())]
+SCHEDULED_EVALUATION_SCHEMA = pa.schema(list(EVALUATION_SCHEMA) + FIT_FIELDS)
+LABELLED_ROLES = ("train", "evaluate")
+
+
+def fit_anchor_of(snapshots: pa.Table) -> date | None:
+    """The fit's anchor: the end of the 'evaluate' snapshot's labels in int_churn_snapshots (the
+    SQL macro fit_anchor_date of the observation end; the observation end itself with the default
+    var fit_refit_every_days 1), None without snapshots."""
+    ends = snapshots.filter(pc.equal(snapshots.column("snapshot_role"), "evaluate")).column("label_end_date")
+    return ends[0].as_py() if len(ends) else None
+
+
+def churn_fit(features: pa.Table, labels: pa.Table, snapshots: pa.Table, settings: dict) -> Fit:
+    """The fit a run makes: its anchor and the fingerprint of the labelled snapshots' features and
+    labels (what the model and the baseline learn and are measured on) and the settings. Between
+    two anchors only late data and erasures change it."""
+    labelled_rows = features.filter(pc.is_in(features.column("snapshot_role"), pa.array(LABELLED_ROLES)))
+    anchor = fit_anchor_of(snapshots)
+    return Fit(anchor, fingerprint({"features": labelled_rows, "labels": labels}, {**settings, "anchor": anchor}))
+
+
+def scheduled_evaluation(features: pa.Table, labels: pa.Table, snapshots: pa.Table, settings: ChurnSettings,
+                         min_repeat_customers: int, fit_settings: FitSettings,
+                         stored: pa.Table | None = None) -> pa.Table:
+    """evaluation() with the fit's anchor and fingerprint on every row; the stored table (the
+    model's previous rows, None on a full build) itself when it holds the same fit."""
+    fit = churn_fit(features, labels, snapshots, {"churn": asdict(settings), "fit": asdict(fit_settings),
+                                                  "min_repeat_customers": min_repeat_customers})
+    return kept_or_refitted(stored, fit, SCHEDULED_EVALUATION_SCHEMA, FIT_ANCHOR, FIT_FINGERPRINT,
+                            lambda: evaluation(features, labels, settings, min_repeat_customers, fit_settings))
+
+
+# --- The scoring model's parameters, stored (int_churn_model_params_fitted) ------------------------
+
+INTERCEPT = "(intercept)"
+PARAMS_SCHEMA = pa.schema([
+    ("model_scope", pa.string()), ("term_position", pa.int32()), ("feature_name", pa.string()),
+    ("level", pa.string()), ("training_mean", pa.float64()), ("standardised_mean", pa.float64()),
+    ("standardised_scale", pa.float64()), ("coefficient", pa.float64()), ("model_status", pa.string()),
+    ("training_snapshot_date", pa.date32()), ("training_persons", pa.int64()),
+] + FIT_FIELDS)
+
+
+def model_params(features: pa.Table, labels: pa.Table, snapshots: pa.Table, settings: ChurnSettings,
+                 stored: pa.Table | None = None) -> pa.Table:
+    """The scoring model (trained on the 'evaluate' snapshot) as rows a reader can inspect: per
+    model scope (a country, or pooled) its intercept (term_position 0), then each column of its
+    design matrix in order (a numeric feature with its training mean, or a categorical level),
+    with the standardisation's mean and scale and the coefficient. Without a fit, one pooled
+    intercept row with null values and the status. The stored table (None on a full build) itself
+    when it holds the same fit (anchor and fingerprint)."""
+    fit = churn_fit(features, labels, snapshots, {"churn": asdict(settings), "model": "scores"})
+    return kept_or_refitted(stored, fit, PARAMS_SCHEMA, FIT_ANCHOR, FIT_FINGERPRINT,
+                            lambda: _model_params(features, labels, settings))
+
+
+def _model_params(features: pa.Table, labels: pa.Table, settings: ChurnSettings) -> pa.Table:
+    model, status = trained(features, labels, "evaluate", settings)
+    rows, y = labelled(features, labels, "evaluate")
+    common = {"model_status": status, "training_snapshot_date": _snapshot_dates(labels)["evaluation_snapshot_date"],
+              "training_persons": int(y.size)}
+    schema = pa.schema([field for field in PARAMS_SCHEMA if field.name not in (FIT_ANCHOR, FIT_FINGERPRINT)])
+    if model is None:
+        return pa.Table.from_pylist([{**common, "model_scope": POOLED, "term_position": 0,
+                                      "feature_name": INTERCEPT}], schema)
+    out = []
+    for scope in sorted(model.models):
+        one = model.models[scope]
+        out.append({**common, "model_scope": scope, "term_position": 0, "feature_name": INTERCEPT,
+                    "coefficient": float(one.classifier.intercept_[0])})
+        terms = [(name, None, float(mean)) for name, mean in zip(FEATURES, one.means)]
+        terms += [(name, level, None) for name in CATEGORICAL for level in one.levels[name]]
+        for position, (name, level, mean) in enumerate(terms, start=1):
+            out.append({**common, "model_scope": scope, "term_position": position, "feature_name": name,
+                        "level": level, "training_mean": mean,
+                        "standardised_mean": float(one.scaler.mean_[position - 1]),
+                        "standardised_scale": float(one.scaler.scale_[position - 1]),
+                        "coefficient": float(one.classifier.coef_[0, position - 1])})
+    return pa.Table.from_pylist(out, schema)
+
+
+def models_of(params: pa.Table) -> tuple[MarketModels | None, str]:
+    """The MarketModels the rows of model_params() describe (None without a fit) and the status:
+    the same arrays as the fitted objects, so they score exactly as the models that were fitted."""
+    rows = sorted(params.to_pylist(), key=lambda row: (row["model_scope"], row["term_position"]))
+    status = rows[0]["model_status"] if rows else TOO_FEW_PERSONS
+    if status != OK:
+        return None, status
+    models = {}
+    for scope in sorted({row["model_scope"] for row in rows}):
+        terms = [row for row in rows if row["model_scope"] == scope]
+        intercept, columns = terms[0], terms[1:]
+        means = np.array([row["training_mean"] for row in columns if row["level"] is None], dtype=float)
+        levels = {name: [row["level"] for row in columns if row["feature_name"] == name and row["level"] is not None]
+                  for name in CATEGORICAL}
+        scaler = StandardScaler()
+        scaler.mean_ = np.array([row["standardised_mean"] for row in columns], dtype=float)
+        scaler.scale_ = np.array([row["standardised_scale"] for row in columns], dtype=float)
+        scaler.var_ = scaler.scale_ ** 2
+        scaler.n_features_in_ = len(columns)
+        classifier = LogisticRegression(C=REGULARISATION_C, max_iter=2000, random_state=RANDOM_STATE)
+        classifier.coef_ = np.array([[row["coefficient"] for row in columns]], dtype=float)
+        classifier.intercept_ = np.array([intercept["coefficient"]], dtype=float)
+        classifier.classes_ = np.array([0.0, 1.0])
+        classifier.n_features_in_ = len(columns)
+        models[scope] = ChurnModel(means, levels, scaler, classifier)
+    return MarketModels(models), status
+
+
+SCHEDULED_SCORES_SCHEMA = pa.schema(list(SCORES_SCHEMA) + [FIT_FIELDS[0]])
+
+
+def scores_from_params(features: pa.Table, params: pa.Table) -> pa.Table:
+    """scores() of the model that the stored parameters (model_params()) describe, with the fit's
+    anchor on every row: the persons active at the 'score' snapshot, scored without fitting."""
+    model, status = models_of(params)
+    first = params.slice(0, 1).to_pylist()
+    training = first[0]["training_snapshot_date"] if first else None
+    anchor = first[0][FIT_ANCHOR] if first else None
+    table = scored(features, model, status, training)
+    return table.append_column(FIT_FIELDS[0], pa.array([anchor] * table.num_rows, pa.date32()))

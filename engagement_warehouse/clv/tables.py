@@ -3,10 +3,13 @@ models/intermediate/fits/python (and the Spark fitting job) return. Kept here, b
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 import pyarrow as pa
 
 from . import bgnbd, gamma_gamma
+from ..fit_schedule import Fit, fingerprint, kept_or_refitted
 from .fitting import CONVERGED, FitSettings
 
 DAYS_PER_UNIT = {"day": 1.0, "week": 7.0}
@@ -109,6 +112,15 @@ def scores(rfm: pa.Table, params: pa.Table, annual_discount_rate: float) -> pa.T
 FREQUENCY_BUCKETS = 7  # 0, 1, ..., 6 repeat purchases, then "7+"
 
 
+def scheduled_backtest(calibration: pa.Table, min_repeat_customers: int, settings: FitSettings,
+                       stored: pa.Table | None = None) -> pa.Table:
+    """backtest() with the fit's anchor (the holdout's end, macro clv_backtest_end) and the
+    fingerprint of its rows and settings on every row; the stored table (the model's previous
+    rows, None on a full build) itself when it holds the same fit."""
+    return _kept_or_refitted(calibration, "int_persons_clv_backtest", min_repeat_customers, settings, stored,
+                             SCHEDULED_BACKTEST_SCHEMA, lambda: backtest(calibration, min_repeat_customers, settings))
+
+
 def backtest(calibration: pa.Table, min_repeat_customers: int, settings: FitSettings = FitSettings()) -> pa.Table:
     """BG/NBD fitted on the calibration period, its expected repeat purchases in the holdout beside
     the actual ones: per calibration frequency (0 .. 6, 7+) and in total (doc block clv_backtest);
@@ -150,3 +162,45 @@ def backtest(calibration: pa.Table, min_repeat_customers: int, settings: FitSett
         "model_status": (fit.status.status, pa.string()),
         "status_reason": (fit.status.reason, pa.string()),
     })
+
+
+# --- The refit schedule (engagement_warehouse.fit_schedule) ----------------------------------------
+
+FIT_ANCHOR = "clv_fit_anchor_date"
+FIT_FINGERPRINT = "clv_fit_fingerprint"
+SCHEDULED_BACKTEST_SCHEMA = pa.schema([
+    ("frequency_bucket", pa.string()), ("sort_order", pa.int64()), ("customers", pa.int64()),
+    ("actual_repeat_purchases", pa.float64()), ("predicted_repeat_purchases", pa.float64()),
+    ("actual_per_customer", pa.float64()), ("predicted_per_customer", pa.float64()),
+    ("predicted_to_actual_ratio", pa.float64()), ("calibration_end_date", pa.date32()),
+    ("observation_end_date", pa.date32()), ("holdout_length", pa.float64()), ("time_unit", pa.string()),
+    ("model_status", pa.string()), ("status_reason", pa.string()),
+    (FIT_ANCHOR, pa.date32()), (FIT_FINGERPRINT, pa.string()),
+])
+SCHEDULED_PARAMS_SCHEMA = pa.schema([
+    ("model", pa.string()), ("parameter", pa.string()), ("estimate", pa.float64()),
+    ("log_likelihood", pa.float64()), ("customers", pa.int64()), ("model_status", pa.string()),
+    ("status_reason", pa.string()), ("time_unit", pa.string()), ("observation_end_date", pa.date32()),
+    ("frequency_spend_correlation", pa.float64()),
+    (FIT_ANCHOR, pa.date32()), (FIT_FINGERPRINT, pa.string()),
+])
+
+
+def scheduled_model_params(rfm: pa.Table, min_repeat_customers: int, settings: FitSettings,
+                           stored: pa.Table | None = None) -> pa.Table:
+    """model_params() of the RFM summary as of the fit's anchor (int_persons_rfm_at_fit_anchor;
+    its observation_end_date is the anchor) with the anchor and the fingerprint of its rows and
+    settings on every row; the stored table (None on a full build) itself when it holds the same
+    fit."""
+    return _kept_or_refitted(rfm, "int_persons_rfm_at_fit_anchor", min_repeat_customers, settings, stored,
+                             SCHEDULED_PARAMS_SCHEMA, lambda: model_params(rfm, min_repeat_customers, settings))
+
+
+def _kept_or_refitted(rows: pa.Table, name: str, min_repeat_customers: int, settings: FitSettings,
+                      stored: pa.Table | None, schema: pa.Schema, refit) -> pa.Table:
+    """A CLV fit on the schedule: its anchor is the observation_end_date of its input rows (dated
+    by the SQL macros), its fingerprint that of the rows (as input `name`) and the settings."""
+    anchor = _single(rows, "observation_end_date")
+    fit = Fit(anchor, fingerprint({name: rows}, {"min_repeat_customers": min_repeat_customers,
+                                                 "fit": asdict(settings), "anchor": anchor}))
+    return kept_or_refitted(stored, fit, schema, FIT_ANCHOR, FIT_FINGERPRINT, refit)

@@ -12,7 +12,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..fit_schedule import Fit, anchor_date, fingerprint, keeps_stored_fit, observed_by, stored_fit
+from ..fit_schedule import (
+    Fit,
+    anchor_date,
+    fingerprint,
+    keeps_stored_fit,
+    kept_or_refitted,
+    observed_by,
+    stored_fit,
+    with_fit,
+)
 from .classifier import CV_FOLDS, cross_validated_scores, fit_and_score, label_of, metrics, rated_label
 from .lexicon import Lexicon, score_text, tokens
 
@@ -263,8 +272,7 @@ def sentiment_fit(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings
 
 
 def _with_fit(table: pa.Table, fit: Fit) -> pa.Table:
-    table = table.append_column(FIT_FIELDS[0], pa.array([fit.anchor] * table.num_rows, pa.date32()))
-    return table.append_column(FIT_FIELDS[1], pa.array([fit.fingerprint] * table.num_rows, pa.string()))
+    return with_fit(table, fit, FIT_ANCHOR, FIT_FINGERPRINT)
 
 
 def scheduled_evaluation(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, data_end: date | None,
@@ -273,9 +281,8 @@ def scheduled_evaluation(feedback: pa.Table, lexicon_rows: pa.Table, settings: S
     the stored table (the model's previous rows, None on a full build) itself when it holds the
     same fit."""
     fit, training = sentiment_fit(feedback, lexicon_rows, settings, data_end, every_days)
-    if keeps_stored_fit(stored_fit(stored, FIT_ANCHOR, FIT_FINGERPRINT), fit):
-        return stored.select(SCHEDULED_EVALUATION_SCHEMA.names).cast(SCHEDULED_EVALUATION_SCHEMA)
-    return _with_fit(evaluation(training, lexicon_rows, settings), fit)
+    return kept_or_refitted(stored, fit, SCHEDULED_EVALUATION_SCHEMA, FIT_ANCHOR, FIT_FINGERPRINT,
+                            lambda: evaluation(training, lexicon_rows, settings))
 
 
 def text_md5(language: str | None, comment: str) -> str:

@@ -21,11 +21,12 @@ import duckdb
 import pyarrow as pa
 
 from ..churn.model import ChurnSettings
-from ..churn.tables import evaluation as churn_evaluation
-from ..churn.tables import scores as churn_scores
+from ..churn.tables import scheduled_evaluation as scheduled_churn_evaluation
+from ..churn.tables import model_params as churn_model_params
+from ..churn.tables import scores_from_params as churn_scores_from_params
 from ..clv.fitting import FitSettings
 from ..clv.projection import projection, settings_from_meta
-from ..clv.tables import backtest, model_params, scores
+from ..clv.tables import scheduled_backtest, scheduled_model_params, scores
 from ..engagement_weights import WeightSettings
 from ..engagement_weights import suggestions as weight_suggestions
 from ..sentiment.tables import Settings as SentimentSettings
@@ -139,8 +140,8 @@ def _typed(table: pa.Table) -> pa.Table:
 
 def _clv_params(manifest, read, spark, done):
     meta = manifest.meta("int_clv_model_params_fitted")
-    return {"int_clv_model_params_fitted": model_params(read("int_persons_rfm"), int(meta["clv_min_repeat_customers"]),
-                                                        FitSettings.from_meta(meta))}
+    return {"int_clv_model_params_fitted": scheduled_model_params(
+        read("int_persons_rfm_at_fit_anchor"), int(meta["clv_min_repeat_customers"]), FitSettings.from_meta(meta))}
 
 
 def _clv_scores(manifest, read, spark, done):
@@ -155,8 +156,8 @@ def _clv_scores(manifest, read, spark, done):
 
 def _clv_backtest(manifest, read, spark, done):
     meta = manifest.meta("int_clv_backtest_fitted")
-    return {"int_clv_backtest_fitted": backtest(read("int_persons_clv_backtest"), int(meta["clv_min_repeat_customers"]),
-                                                FitSettings.from_meta(meta))}
+    return {"int_clv_backtest_fitted": scheduled_backtest(
+        read("int_persons_clv_backtest"), int(meta["clv_min_repeat_customers"]), FitSettings.from_meta(meta))}
 
 
 def _retention_projection(manifest, read, spark, done):
@@ -168,15 +169,22 @@ def _retention_projection(manifest, read, spark, done):
 
 def _churn_evaluation(manifest, read, spark, done):
     meta = manifest.meta("int_churn_model_evaluated")
-    return {"int_churn_model_evaluated": churn_evaluation(
-        read("int_persons_churn_features"), read("int_persons_churn_labels"), ChurnSettings.from_meta(meta),
-        int(meta["clv_min_repeat_customers"]), FitSettings.from_meta(meta))}
+    return {"int_churn_model_evaluated": scheduled_churn_evaluation(
+        read("int_persons_churn_features"), read("int_persons_churn_labels"), read("int_churn_snapshots"),
+        ChurnSettings.from_meta(meta), int(meta["clv_min_repeat_customers"]), FitSettings.from_meta(meta))}
+
+
+def _churn_params(manifest, read, spark, done):
+    meta = manifest.meta("int_churn_model_params_fitted")
+    return {"int_churn_model_params_fitted": churn_model_params(
+        read("int_persons_churn_features"), read("int_persons_churn_labels"), read("int_churn_snapshots"),
+        ChurnSettings.from_meta(meta))}
 
 
 def _churn_scores(manifest, read, spark, done):
-    meta = manifest.meta("int_persons_churn_scored")
-    return {"int_persons_churn_scored": churn_scores(read("int_persons_churn_features"),
-                                                     read("int_persons_churn_labels"), ChurnSettings.from_meta(meta))}
+    # the parameters are the params fit's table, built in an earlier round
+    return {"int_persons_churn_scored": churn_scores_from_params(read("int_persons_churn_features"),
+                                                                 read("int_churn_model_params_fitted"))}
 
 
 def _sentiment_lexicon(manifest, spark) -> pa.Table:
@@ -215,6 +223,7 @@ FIT_MODELS = {
     "int_clv_backtest_fitted": _clv_backtest,
     "int_cohort_retention_projected": _retention_projection,
     "int_churn_model_evaluated": _churn_evaluation,
+    "int_churn_model_params_fitted": _churn_params,
     "int_persons_churn_scored": _churn_scores,
     "int_feedback_sentiment_scored": _sentiment_scores,
     "int_sentiment_model_evaluated": _sentiment_evaluation,

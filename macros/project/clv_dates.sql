@@ -10,12 +10,20 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- SQL for the last day of clv_backtest's calibration period. -#}
+{#- SQL for the last day of clv_backtest's holdout: the anchor of the observation end on the refit
+    schedule (doc block fit_refit_schedule; the observation end itself with the default var
+    fit_refit_every_days 1), so that the backtest's data change only at an anchor or by late data. -#}
+{% macro clv_backtest_end() -%}
+    {{ fit_anchor_date(clv_observation_end()) }}
+{%- endmacro %}
+
+{#- SQL for the last day of clv_backtest's calibration period: var clv_calibration_end, or the
+    backtest's end minus var clv_holdout_days. -#}
 {% macro clv_calibration_end() -%}
     {%- if var('clv_calibration_end') -%}
         cast('{{ var("clv_calibration_end") }}' as date)
     {%- else -%}
-        cast({{ dbt.dateadd('day', -1 * var('clv_holdout_days'), clv_observation_end()) }} as date)
+        cast({{ dbt.dateadd('day', -1 * var('clv_holdout_days'), clv_backtest_end()) }} as date)
     {%- endif -%}
 {%- endmacro %}
 

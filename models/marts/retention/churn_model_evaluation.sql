@@ -31,7 +31,8 @@ final as (
         cast(evaluation_snapshot_date as date) as evaluation_snapshot_date,
         cast(label_end_date as date) as label_end_date,
         cast(training_persons as {{ dbt.type_bigint() }}) as training_persons,
-        cast(training_churners as {{ dbt.type_bigint() }}) as training_churners
+        cast(training_churners as {{ dbt.type_bigint() }}) as training_churners,
+        cast(churn_fit_anchor_date as date) as churn_fit_anchor_date
     from evaluated
 )
 

@@ -28,7 +28,8 @@ final as (
         {%- endfor %}
         cast(training_snapshot_date as date) as training_snapshot_date,
         cast(model_status as {{ dbt.type_string() }}) as model_status,
-        cast(model_scope as {{ dbt.type_string() }}) as model_scope
+        cast(model_scope as {{ dbt.type_string() }}) as model_scope,
+        cast(churn_fit_anchor_date as date) as churn_fit_anchor_date
     from scored
 )
 

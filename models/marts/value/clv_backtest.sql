@@ -21,14 +21,15 @@ final as (
         -- the dates come with the persons of the calibration period; with none (data shorter than
         -- the holdout, clv_holdout_days) they are still the configured ones
         coalesce(cast(calibration_end_date as date), {{ clv_calibration_end() }}) as calibration_end_date,
-        coalesce(cast(observation_end_date as date), {{ clv_observation_end() }}) as observation_end_date,
+        coalesce(cast(observation_end_date as date), {{ clv_backtest_end() }}) as observation_end_date,
         coalesce(
             cast(holdout_length as double),
-            {{ clv_units_between(clv_period(clv_calibration_end()), clv_period(clv_observation_end())) }}
+            {{ clv_units_between(clv_period(clv_calibration_end()), clv_period(clv_backtest_end())) }}
         ) as holdout_length,
         coalesce(cast(time_unit as {{ dbt.type_string() }}), '{{ var("clv_time_unit") }}') as time_unit,
         cast(model_status as {{ dbt.type_string() }}) as model_status,
-        cast(status_reason as {{ dbt.type_string() }}) as status_reason
+        cast(status_reason as {{ dbt.type_string() }}) as status_reason,
+        cast(clv_fit_anchor_date as date) as clv_fit_anchor_date
     from fitted
 )
 

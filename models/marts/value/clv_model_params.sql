@@ -19,7 +19,8 @@ final as (
         cast(status_reason as {{ dbt.type_string() }}) as status_reason,
         cast(time_unit as {{ dbt.type_string() }}) as time_unit,
         cast(observation_end_date as date) as observation_end_date,
-        cast(frequency_spend_correlation as double) as frequency_spend_correlation
+        cast(frequency_spend_correlation as double) as frequency_spend_correlation,
+        cast(clv_fit_anchor_date as date) as clv_fit_anchor_date
     from fitted
 )
 

@@ -3,6 +3,7 @@
 -- model's lineage: the job reads them.
 -- depends_on: {{ ref('int_persons_churn_features') }}
 -- depends_on: {{ ref('int_persons_churn_labels') }}
+-- depends_on: {{ ref('int_churn_snapshots') }}
 
 with
 
@@ -33,7 +34,9 @@ final as (
         cast(evaluation_snapshot_date as date) as evaluation_snapshot_date,
         cast(label_end_date as date) as label_end_date,
         cast(training_persons as bigint) as training_persons,
-        cast(training_churners as bigint) as training_churners
+        cast(training_churners as bigint) as training_churners,
+        cast(churn_fit_anchor_date as date) as churn_fit_anchor_date,
+        cast(churn_fit_fingerprint as string) as churn_fit_fingerprint
     from fitted
 )
 

@@ -24,7 +24,9 @@ final as (
         cast(holdout_length as double) as holdout_length,
         cast(time_unit as string) as time_unit,
         cast(model_status as string) as model_status,
-        cast(status_reason as string) as status_reason
+        cast(status_reason as string) as status_reason,
+        cast(clv_fit_anchor_date as date) as clv_fit_anchor_date,
+        cast(clv_fit_fingerprint as string) as clv_fit_fingerprint
     from fitted
 )
 

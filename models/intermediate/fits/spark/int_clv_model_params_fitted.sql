@@ -1,7 +1,7 @@
 -- int_clv_model_params_fitted on Spark: the table engagement_warehouse/spark/fits.py wrote with
 -- the code of ../python/int_clv_model_params_fitted.py (why: ../_fits__models.yml). The depends_on
 -- lines keep that model's lineage: the job reads them.
--- depends_on: {{ ref('int_persons_rfm') }}
+-- depends_on: {{ ref('int_persons_rfm_at_fit_anchor') }}
 
 with
 
@@ -20,7 +20,9 @@ final as (
         cast(status_reason as string) as status_reason,
         cast(time_unit as string) as time_unit,
         cast(observation_end_date as date) as observation_end_date,
-        cast(frequency_spend_correlation as double) as frequency_spend_correlation
+        cast(frequency_spend_correlation as double) as frequency_spend_correlation,
+        cast(clv_fit_anchor_date as date) as clv_fit_anchor_date,
+        cast(clv_fit_fingerprint as string) as clv_fit_fingerprint
     from fitted
 )
 

@@ -2,7 +2,7 @@
 -- code of ../python/int_persons_churn_scored.py (why: ../_fits__models.yml). The depends_on lines keep that
 -- model's lineage: the job reads them.
 -- depends_on: {{ ref('int_persons_churn_features') }}
--- depends_on: {{ ref('int_persons_churn_labels') }}
+-- depends_on: {{ ref('int_churn_model_params_fitted') }}
 
 with
 
@@ -27,7 +27,8 @@ final as (
         cast(driver_2_contribution as double) as driver_2_contribution,
         cast(driver_3_name as string) as driver_3_name,
         cast(driver_3_value as double) as driver_3_value,
-        cast(driver_3_contribution as double) as driver_3_contribution
+        cast(driver_3_contribution as double) as driver_3_contribution,
+        cast(churn_fit_anchor_date as date) as churn_fit_anchor_date
     from fitted
 )
 
