@@ -356,8 +356,8 @@ def scheduled_scores(feedback: pa.Table, lexicon_rows: pa.Table, settings: Setti
                      data_end: date | None, every_days: int, stored: pa.Table | None = None,
                      params: pa.Table | None = None) -> pa.Table:
     """scored_comments() with the fit of the schedule (the classifiers of `params`, the rows of
-    scheduled_classifier_params() for the same inputs; without it, fitted here the same way), each row with the fit's anchor and
-    fingerprint and the md5 of its language and text. `stored` (the model's previous feedback_id,
+    scheduled_classifier_params() for the same inputs; without it, fitted here the same way), each
+    row with the fit's anchor and fingerprint and the md5 of its language and text. `stored` (the model's previous feedback_id,
     fit columns and md5s; None on a full build) holding the same fit: only the comments that are
     new or whose language or text changed, for the model to replace by feedback_id (the model
     deletes the comments that are gone); otherwise every comment, scored by the new fit."""
