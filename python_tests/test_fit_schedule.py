@@ -16,6 +16,7 @@ from engagement_warehouse.sentiment.tables import (
     FIT_FINGERPRINT,
     SCORED_TEXT_MD5,
     Settings,
+    scheduled_classifier_params,
     scheduled_evaluation,
     scheduled_scores,
 )
@@ -202,6 +203,39 @@ def test_scores_with_the_stored_fit_cover_only_new_and_changed_comments_and_equa
     anchor_day = scheduled_evaluation(next_day, lexicon, SETTINGS, date(2026, 10, 1), 7, evaluated)
     rescored = scheduled_scores(next_day, lexicon, SETTINGS, anchor_day, date(2026, 10, 1), 7, stored_keys)
     assert rescored.num_rows == 261 and set(rescored.column(FIT_ANCHOR).to_pylist()) == {date(2026, 10, 1)}
+
+
+def test_a_kept_day_scores_from_the_stored_classifier_without_training(feedback, monkeypatch):
+    """The classifier's rows are kept while the fit is (no training at all on such a day), and the
+    scores read from them equal those of a full build, which fits, stores and rebuilds the same way."""
+    lexicon = lexicon_table()
+    evaluated = scheduled_evaluation(feedback, lexicon, SETTINGS, DATA_END, 7)
+    params = scheduled_classifier_params(feedback, lexicon, SETTINGS, evaluated, DATA_END, 7)
+    assert set(params.column("language").to_pylist()) == {"es"}
+    assert set(params.column("feature_block").to_pylist()) == {"char", "word", "lexicon", "intercept"}
+    assert set(params.column(FIT_ANCHOR).to_pylist()) == {date(2026, 9, 24)}
+    full = scheduled_scores(feedback, lexicon, SETTINGS, evaluated, DATA_END, 7, params=params)
+    assert full.equals(scheduled_scores(feedback, lexicon, SETTINGS, evaluated, DATA_END, 7))
+
+    rows = feedback.to_pylist() + [{"feedback_id": "new", "survey_type": "nps", "score": 2, "comment": "no llegó nunca",
+                                    "language": "es", "submitted_date": date(2026, 9, 30)}]
+    next_day = pa.Table.from_pylist(rows, schema=feedback.schema)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained on a kept day")
+
+    monkeypatch.setattr(tables, "fitted_pipeline", no_training)
+    monkeypatch.setattr(tables, "cross_validated_scores", no_training)
+    kept_evaluation = scheduled_evaluation(next_day, lexicon, SETTINGS, date(2026, 9, 30), 7, evaluated)
+    kept = scheduled_classifier_params(next_day, lexicon, SETTINGS, kept_evaluation, date(2026, 9, 30), 7, params)
+    assert kept.equals(params)
+    stored_keys = full.select(["feedback_id", FIT_ANCHOR, FIT_FINGERPRINT, SCORED_TEXT_MD5])
+    increment = scheduled_scores(next_day, lexicon, SETTINGS, kept_evaluation, date(2026, 9, 30), 7, stored_keys, kept)
+    assert increment.column("feedback_id").to_pylist() == ["new"]
+    assert increment.column("sentiment_method").to_pylist() == ["classifier"]
+    monkeypatch.undo()
+    assert _by_id(increment)["new"] == _by_id(scheduled_scores(next_day, lexicon, SETTINGS, kept_evaluation,
+                                                               date(2026, 9, 30), 7))["new"]
 
 
 def test_the_default_scores_every_comment_as_scored_comments_does(feedback):

@@ -27,6 +27,7 @@ FITS = ["build", "--select", "+fct_feedback", "+sentiment_model_evaluation", "+c
         "--vars", "{fit_refit_every_days: 7}"]
 EVALUATED = "intermediate.int_sentiment_model_evaluated"
 SCORED = "intermediate.int_feedback_sentiment_scored"
+CLASSIFIER = "intermediate.int_sentiment_classifier_params_fitted"
 CHURN_FITS = ["intermediate.int_churn_model_evaluated", "intermediate.int_churn_model_params_fitted"]
 BACKTEST = "intermediate.int_clv_backtest_fitted"
 CLV_PARAMS = "intermediate.int_clv_model_params_fitted"
@@ -69,6 +70,13 @@ def facts(run) -> dict:
         "mart_anchors": {row[0] for row in run.query("select distinct sentiment_fit_anchor_date from marts.fct_feedback"
                                                      " where sentiment_method is not null")},
         "scores": set(run.query(f"select * from {SCORED}")),
+        "classifier_fits": set(run.query(f"select distinct sentiment_fit_anchor_date, sentiment_fit_fingerprint"
+                                         f" from {CLASSIFIER}")),
+        "score_fits": set(run.query(f"select distinct sentiment_fit_anchor_date, sentiment_fit_fingerprint from {SCORED}")),
+        "classifier_methods": {row[0] for row in run.query(
+            f"select distinct coalesce(language, 'unknown') from {SCORED} join staging.stg_shop__feedback"
+            " using (feedback_id) where sentiment_method = 'classifier'")},
+        "classifier_languages": {row[0] for row in run.query(f"select distinct language from {CLASSIFIER}")},
         "churn_fits": {table: set(run.query(f"select distinct churn_fit_anchor_date, churn_fit_fingerprint from {table}"))
                        for table in CHURN_FITS},
         "churn_mart_anchors": {row[0] for table in CHURN_MARTS
@@ -86,6 +94,9 @@ def test_the_first_build_learns_up_to_the_thursday_before_the_data_end(daily_run
     assert first["data_end"] == date(2026, 9, 29)
     assert [anchor for anchor, _ in first["fits"]] == [date(2026, 9, 24)]
     assert first["score_anchors"] == first["mart_anchors"] == {date(2026, 9, 24)}
+    # the classifier's rows: the scores' fit, one set per language the classifier scores
+    assert first["classifier_fits"] <= first["score_fits"] and len(first["score_fits"]) == 1
+    assert first["classifier_languages"] == first["classifier_methods"]
     for fits in first["churn_fits"].values():
         assert [anchor for anchor, _ in fits] == [date(2026, 9, 24)]
     # the scores of every churn mart say which fit gave them (empty tables say nothing)
@@ -102,6 +113,7 @@ def test_a_day_without_a_new_anchor_keeps_the_fit_and_equals_a_full_refresh(dail
     first, day = daily_runs[0], daily_runs[1]
     assert day["data_end"] == date(2026, 9, 30)
     assert day["fits"] == first["fits"]
+    assert day["classifier_fits"] == first["classifier_fits"]
     assert day["churn_fits"] == first["churn_fits"]
     assert day["backtest_fits"] == first["backtest_fits"]
     assert day["churn_snapshots"]["score"] == date(2026, 9, 30)
@@ -115,6 +127,8 @@ def test_a_day_that_crosses_an_anchor_refits_and_equals_a_full_refresh(daily_run
     assert day["data_end"] == date(2026, 10, 1)
     assert [anchor for anchor, _ in day["fits"]] == [date(2026, 10, 1)]
     assert day["score_anchors"] == day["mart_anchors"] == {date(2026, 10, 1)}
+    assert day["classifier_fits"] <= day["score_fits"] and len(day["score_fits"]) == 1
+    assert day["classifier_languages"] == day["classifier_methods"]
     for fits in day["churn_fits"].values():
         assert [anchor for anchor, _ in fits] == [date(2026, 10, 1)]
     assert day["churn_mart_anchors"] <= {date(2026, 10, 1)}

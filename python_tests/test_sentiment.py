@@ -16,7 +16,16 @@ from sklearn.model_selection import train_test_split
 
 from engagement_warehouse.generator import generate
 from engagement_warehouse.generator.comments import compose_comments
-from engagement_warehouse.sentiment.classifier import cross_validated_scores, fit_and_score, label_of, metrics, rated_label
+from engagement_warehouse.sentiment.classifier import (
+    cross_validated_scores,
+    fit_and_score,
+    fitted_pipeline,
+    label_of,
+    metrics,
+    pipeline_terms,
+    rated_label,
+    rebuilt_pipeline,
+)
 from engagement_warehouse.sentiment.lexicon import Lexicon, score_text
 from engagement_warehouse.sentiment.tables import Settings, evaluation, scored_comments, training_selection
 
@@ -281,12 +290,12 @@ def test_the_classifier_trains_on_the_capped_comments_with_the_smallest_id_hash(
         seen["cross_validated"].append(ids_of(texts))
         return cross_validated_scores(texts, labels, *args, **kwargs)
 
-    def fitted(train_texts, labels, texts, *args, **kwargs):
+    def fitted(train_texts, labels, *args, **kwargs):
         seen["fitted"].append(ids_of(train_texts))
-        return fit_and_score(train_texts, labels, texts, *args, **kwargs)
+        return fitted_pipeline(train_texts, labels, *args, **kwargs)
 
     monkeypatch.setattr("engagement_warehouse.sentiment.tables.cross_validated_scores", cross_validated)
-    monkeypatch.setattr("engagement_warehouse.sentiment.tables.fit_and_score", fitted)
+    monkeypatch.setattr("engagement_warehouse.sentiment.tables.fitted_pipeline", fitted)
 
     shuffled = [rows[i] for i in np.random.default_rng(2).permutation(len(rows))]
     results = []
@@ -352,3 +361,34 @@ def test_the_training_quota_keeps_the_class_shares_and_enough_of_each_class_for_
     assert (len(training_selection(ids, labels, 3)), chosen_negatives(3)) == (3, 3)
     assert training_selection(ids, labels, 200) == list(range(200))
     assert training_selection(ids, labels, None) == list(range(200))
+
+
+def test_the_stored_classifier_scores_bit_for_bit_as_the_fitted_one(lexicon):
+    """The pipeline rebuilt from its rows (vocabulary, idf, coefficients, intercept; no fitting)
+    gives the freshly fitted pipeline's predict_proba exactly, on comments it was not trained on."""
+    rows = _rated_reviews("pt", 80, 7)
+    texts, labels = [text for *_, text, _ in rows], np.array([1 if stars >= 4 else 0 for _, _, stars, _, _ in rows])
+    fitted = fitted_pipeline(texts[:60], labels[:60], lexicon, "pt")
+    rebuilt = rebuilt_pipeline(pipeline_terms(fitted), lexicon, "pt")
+    unseen = np.asarray(texts[60:] + ["Não recomendo", "palavra nunca vista", ""], dtype=object)
+    expected = fitted.predict_proba(unseen)
+    assert rebuilt.predict_proba(unseen).tobytes() == expected.tobytes()
+    assert 0 < expected[:, 1].min() < expected[:, 1].max() < 1  # not a constant: the terms matter
+
+
+def test_the_classifier_rows_hold_vocabulary_idf_and_coefficients():
+    """A corpus small enough to compute by hand: two texts, each twice (the char n-grams need a
+    document frequency of 2). Words: 'bom', 'muito', 'muito bom', 'ruim' (alphabetical), each in 2
+    of 4 documents: idf ln((1 + 4) / (1 + 2)) + 1. The intercept comes last; the coefficient of
+    'ruim' is negative (a 1-star word), of 'bom' positive."""
+    fitted = fitted_pipeline(["muito bom", "ruim", "muito bom", "ruim"], np.array([1, 0, 1, 0]), None, "pt")
+    terms = pipeline_terms(fitted)
+    words = [term for term in terms if term.feature_block == "word"]
+    assert [(term.column_index, term.term) for term in words] == [(0, "bom"), (1, "muito"), (2, "muito bom"), (3, "ruim")]
+    assert [term.idf for term in words] == pytest.approx([np.log(5 / 3) + 1] * 4)
+    assert words[3].coefficient < 0 < words[0].coefficient
+    assert [term.term for term in terms if term.feature_block == "lexicon"] == ["positive", "negative", "balance"]
+    assert terms[-1].feature_block == "intercept" and terms[-1].coefficient == fitted.named_steps["classifier"].intercept_[0]
+    chars = [term for term in terms if term.feature_block == "char"]
+    assert " bo" in {term.term for term in chars} and [term.column_index for term in chars] == list(range(len(chars)))
+    assert len(terms) == len(chars) + 4 + 3 + 1 == fitted.named_steps["classifier"].coef_.shape[1] + 1

@@ -28,6 +28,7 @@ COLUMNS_OF = {"int_clv_model_params_fitted": "int_clv_model_params_fitted", "int
               "int_persons_churn_scored": "int_persons_churn_scored",
               "int_feedback_sentiment_scored": "int_feedback_sentiment_scored",
               "int_sentiment_model_evaluated": "int_sentiment_model_evaluated",
+              "int_sentiment_classifier_params_fitted": "int_sentiment_classifier_params_fitted",
               "int_engagement_weights_suggested": "int_engagement_weights_suggested"}
 
 

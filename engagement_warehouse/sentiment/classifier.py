@@ -118,9 +118,81 @@ def cross_validated_scores(texts: list[str], labels: np.ndarray, lexicon: Lexico
     return out_of_fold
 
 
+def fitted_pipeline(train_texts: list[str], labels: np.ndarray, lexicon: Lexicon | None = None,
+                    language: str = "") -> Pipeline:
+    """The pipeline fitted on the training texts (a language's training comments)."""
+    return pipeline(lexicon, language).fit(np.asarray(train_texts, dtype=object), np.asarray(labels))
+
+
+def sentiment_scores(fitted: Pipeline, texts: list[str]) -> np.ndarray:
+    """The sentiment score (2 P(positive) - 1) of every text."""
+    return 2.0 * fitted.predict_proba(np.asarray(texts, dtype=object))[:, 1] - 1.0
+
+
 def fit_and_score(train_texts: list[str], labels: np.ndarray, texts: list[str], lexicon: Lexicon | None = None,
                   language: str = "") -> np.ndarray:
     """Fitted on the training texts (a language's training comments), the sentiment score (2 P(positive) - 1)
     of every text."""
-    fitted = pipeline(lexicon, language).fit(np.asarray(train_texts, dtype=object), np.asarray(labels))
-    return 2.0 * fitted.predict_proba(np.asarray(texts, dtype=object))[:, 1] - 1.0
+    return sentiment_scores(fitted_pipeline(train_texts, labels, lexicon, language), texts)
+
+
+# --- A fitted pipeline as rows (int_sentiment_classifier_params_fitted) and back ------------------
+
+# the feature blocks in the order of the pipeline's columns: the TF-IDF vectorisers (step name,
+# block), then the lexicon's features, then the intercept
+VECTORISERS = (("chars", "char"), ("words", "word"))
+LEXICON_BLOCK = "lexicon"
+LEXICON_FEATURES = ("positive", "negative", "balance")
+INTERCEPT_BLOCK = "intercept"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One column of a fitted pipeline's features (or its intercept): the block, the column's index
+    within it, the vocabulary term (a lexicon feature's name; None for the intercept), its idf
+    (vectorisers only) and the logistic regression's coefficient (the intercept's value)."""
+    feature_block: str
+    column_index: int
+    term: str | None
+    idf: float | None
+    coefficient: float
+
+
+def pipeline_terms(fitted: Pipeline) -> list[Term]:
+    """Every column of the fitted pipeline in the order of its features, then the intercept."""
+    vectorisers = dict(fitted.named_steps["features"].transformer_list)
+    classifier = fitted.named_steps["classifier"]
+    coefficients, offset, terms = classifier.coef_[0], 0, []
+    for step, block in VECTORISERS:
+        vectoriser = vectorisers[step]
+        for term, index in sorted(vectoriser.vocabulary_.items(), key=lambda item: item[1]):
+            terms.append(Term(block, int(index), term, float(vectoriser.idf_[index]), float(coefficients[offset + index])))
+        offset += len(vectoriser.vocabulary_)
+    terms += [Term(LEXICON_BLOCK, index, name, None, float(coefficients[offset + index]))
+              for index, name in enumerate(LEXICON_FEATURES)]
+    return terms + [Term(INTERCEPT_BLOCK, 0, None, None, float(classifier.intercept_[0]))]
+
+
+def rebuilt_pipeline(terms: list[Term], lexicon: Lexicon | None = None, language: str = "") -> Pipeline:
+    """The pipeline that pipeline_terms() described, without fitting: the vectorisers with their
+    vocabulary and idf, the regression with its coefficients, intercept and classes (0, 1); it
+    scores bit for bit as the fitted one."""
+    model = pipeline(lexicon, language)
+    vectorisers = dict(model.named_steps["features"].transformer_list)
+    by_block: dict[str, list[Term]] = {}
+    for term in sorted(terms, key=lambda term: term.column_index):
+        by_block.setdefault(term.feature_block, []).append(term)
+    coefficients = []
+    for step, block in VECTORISERS:
+        columns = by_block.get(block, [])
+        vectoriser = vectorisers[step]
+        vectoriser.set_params(vocabulary={term.term: term.column_index for term in columns})
+        vectoriser.idf_ = np.array([term.idf for term in columns], dtype=float)
+        coefficients += [term.coefficient for term in columns]
+    coefficients += [term.coefficient for term in by_block.get(LEXICON_BLOCK, [])]
+    classifier = model.named_steps["classifier"]
+    classifier.coef_ = np.array([coefficients], dtype=float)
+    classifier.intercept_ = np.array([by_block[INTERCEPT_BLOCK][0].coefficient], dtype=float)
+    classifier.classes_ = np.array([0, 1])
+    classifier.n_features_in_ = len(coefficients)
+    return model

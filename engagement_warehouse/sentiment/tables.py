@@ -22,7 +22,18 @@ from ..fit_schedule import (
     stored_fit,
     with_fit,
 )
-from .classifier import CV_FOLDS, cross_validated_scores, fit_and_score, label_of, metrics, rated_label
+from .classifier import (
+    CV_FOLDS,
+    Term,
+    cross_validated_scores,
+    fitted_pipeline,
+    label_of,
+    metrics,
+    pipeline_terms,
+    rated_label,
+    rebuilt_pipeline,
+    sentiment_scores,
+)
 from .lexicon import Lexicon, score_text, tokens
 
 # a comment longer than this is scored on its first MAX_COMMENT_CHARS characters (a pasted
@@ -169,28 +180,68 @@ def methods_in_use(evaluated: pa.Table) -> dict[str, str]:
             if row["is_method_in_use"]}
 
 
+PARAMS_SCHEMA = pa.schema([
+    ("language", pa.string()),
+    ("feature_block", pa.string()),
+    ("column_index", pa.int64()),
+    ("term", pa.string()),
+    ("idf", pa.float64()),
+    ("coefficient", pa.float64()),
+    ("training_comments", pa.int64()),
+])
+
+
+def classifier_params(training: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table,
+                      codes: set[str] | None = None) -> pa.Table:
+    """Per language whose method `evaluated` chose is the classifier and that can train (among
+    `codes`, default all), the classifier fitted on its training comments among `training`, as
+    rows (classifier.pipeline_terms): each column of the char and word vectorisers (term, index,
+    idf) and of the lexicon features with its coefficient, and the intercept."""
+    lexicon = Lexicon.from_rows(lexicon_rows.to_pylist())
+    chosen = methods_in_use(evaluated)
+    rows = []
+    for language in _languages(training, settings):
+        if chosen.get(language.code) != "classifier" or not language.can_train \
+                or (codes is not None and language.code not in codes):
+            continue
+        texts, labels = language.training_data()
+        rows += [{"language": language.code, **asdict(term), "training_comments": int(labels.size)}
+                 for term in pipeline_terms(fitted_pipeline(texts, labels, lexicon, language.code))]
+    return pa.Table.from_pylist(rows, schema=PARAMS_SCHEMA)
+
+
+def classifiers_of(params: pa.Table, lexicon: Lexicon) -> dict:
+    """Per language of classifier_params()'s rows, the pipeline they describe (not fitted again)."""
+    terms: dict[str, list[Term]] = {}
+    for row in params.select(["language"] + [name for name in Term.__dataclass_fields__]).to_pylist():
+        terms.setdefault(row.pop("language"), []).append(Term(**row))
+    return {code: rebuilt_pipeline(columns, lexicon, code) for code, columns in terms.items()}
+
+
 def scored_comments(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table,
-                    training: pa.Table | None = None) -> pa.Table:
+                    training: pa.Table | None = None, params: pa.Table | None = None) -> pa.Table:
     """One row per feedback comment: the score and label of its language's method, the method,
     and the lexicon's score beside it. The method is the one `evaluated` (the table of evaluation
     on the training rows and the same settings) chose; a language it does not list is scored by
-    the lexicon. The classifier is trained on the language's training comments among `training`
-    (default: `feedback` itself; the same ones its cross-validation used) and scores every comment
-    of `feedback`. A comment without a word or emoji is neutral (score 0)."""
+    the lexicon. The classifier is the one `params` (classifier_params() rows) describe, rebuilt
+    without fitting; without `params`, classifier_params() of the language's training comments
+    among `training` (default: `feedback` itself; the same ones its cross-validation used) - the
+    same path, so the scores are the same. It scores every comment of `feedback`. A comment
+    without a word or emoji is neutral (score 0)."""
     lexicon = Lexicon.from_rows(lexicon_rows.to_pylist())
     chosen = methods_in_use(evaluated)
     columns: dict[str, list] = {name: [] for name in SCORED_SCHEMA.names}
     languages = _languages(feedback, settings)
-    trained = {language.code: language
-               for language in (languages if training is None or not languages else _languages(training, settings))}
+    if params is None:
+        params = classifier_params(feedback if training is None else training, lexicon_rows, settings, evaluated,
+                                   {language.code for language in languages})
+    classifiers = classifiers_of(params, lexicon)
     for language in languages:
         lexicon_score, terms_found = _lexicon_scores(lexicon, language.texts, language.code)
-        learner = trained.get(language.code)
-        method = ("classifier" if chosen.get(language.code) == "classifier" and learner is not None
-                  and learner.can_train else "lexicon")
+        method = ("classifier" if chosen.get(language.code) == "classifier" and language.code in classifiers
+                  else "lexicon")
         if method == "classifier":
-            texts, labels = learner.training_data()
-            score = fit_and_score(texts, labels, language.texts, lexicon, language.code)
+            score = sentiment_scores(classifiers[language.code], language.texts)
         else:
             score = lexicon_score
         score = np.where(language.has_words, score, 0.0)
@@ -253,6 +304,7 @@ FIT_FINGERPRINT = "sentiment_fit_fingerprint"
 SCORED_TEXT_MD5 = "scored_text_md5"
 FIT_FIELDS = [pa.field(FIT_ANCHOR, pa.date32()), pa.field(FIT_FINGERPRINT, pa.string())]
 SCHEDULED_EVALUATION_SCHEMA = pa.schema(list(EVALUATION_SCHEMA) + FIT_FIELDS)
+SCHEDULED_PARAMS_SCHEMA = pa.schema(list(PARAMS_SCHEMA) + FIT_FIELDS)
 SCHEDULED_SCORED_SCHEMA = pa.schema(list(SCORED_SCHEMA) + FIT_FIELDS + [pa.field(SCORED_TEXT_MD5, pa.string())])
 # what scheduled_scores needs of the stored scores
 STORED_KEYS = ["feedback_id", FIT_ANCHOR, FIT_FINGERPRINT, SCORED_TEXT_MD5]
@@ -285,15 +337,27 @@ def scheduled_evaluation(feedback: pa.Table, lexicon_rows: pa.Table, settings: S
                             lambda: evaluation(training, lexicon_rows, settings))
 
 
+def scheduled_classifier_params(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table,
+                                data_end: date | None, every_days: int, stored: pa.Table | None = None) -> pa.Table:
+    """classifier_params() of the training rows of the schedule (the fit of the scores: the same
+    anchor and fingerprint), with the fit's anchor and fingerprint; the stored table (the model's
+    previous rows, None on a full build) itself when it holds the same fit: no training."""
+    fit, training = sentiment_fit(feedback, lexicon_rows, settings, data_end, every_days, evaluated)
+    return kept_or_refitted(stored, fit, SCHEDULED_PARAMS_SCHEMA, FIT_ANCHOR, FIT_FINGERPRINT,
+                            lambda: classifier_params(training, lexicon_rows, settings, evaluated))
+
+
 def text_md5(language: str | None, comment: str) -> str:
     """md5 (hex) of what a comment's score depends on besides the fit: its language and text."""
     return hashlib.md5(json.dumps([language, comment]).encode("utf-8")).hexdigest()
 
 
 def scheduled_scores(feedback: pa.Table, lexicon_rows: pa.Table, settings: Settings, evaluated: pa.Table,
-                     data_end: date | None, every_days: int, stored: pa.Table | None = None) -> pa.Table:
-    """scored_comments() with the fit of the schedule, each row with the fit's anchor and
-    fingerprint and the md5 of its language and text. `stored` (the model's previous feedback_id,
+                     data_end: date | None, every_days: int, stored: pa.Table | None = None,
+                     params: pa.Table | None = None) -> pa.Table:
+    """scored_comments() with the fit of the schedule (the classifiers of `params`, the rows of
+    scheduled_classifier_params() for the same inputs; without it, fitted here the same way), each
+    row with the fit's anchor and fingerprint and the md5 of its language and text. `stored` (the model's previous feedback_id,
     fit columns and md5s; None on a full build) holding the same fit: only the comments that are
     new or whose language or text changed, for the model to replace by feedback_id (the model
     deletes the comments that are gone); otherwise every comment, scored by the new fit."""
@@ -307,7 +371,7 @@ def scheduled_scores(feedback: pa.Table, lexicon_rows: pa.Table, settings: Setti
         changed = [(row["feedback_id"], row[SCORED_TEXT_MD5]) not in known
                    for row in commented.select(["feedback_id", SCORED_TEXT_MD5]).to_pylist()]
         commented = commented.filter(pa.array(changed, pa.bool_()))
-    scored = _with_fit(scored_comments(commented, lexicon_rows, settings, evaluated, training), fit)
+    scored = _with_fit(scored_comments(commented, lexicon_rows, settings, evaluated, training, params), fit)
     md5_of = dict(zip(commented.column("feedback_id").to_pylist(), commented.column(SCORED_TEXT_MD5).to_pylist()))
     scored = scored.append_column(SCORED_TEXT_MD5, pa.array([md5_of[i] for i in scored.column("feedback_id").to_pylist()],
                                                             pa.string()))

@@ -31,7 +31,7 @@ from ..engagement_weights import WeightSettings
 from ..engagement_weights import suggestions as weight_suggestions
 from ..sentiment.tables import Settings as SentimentSettings
 from ..fit_schedule import data_end_of
-from ..sentiment.tables import scheduled_evaluation, scheduled_scores
+from ..sentiment.tables import scheduled_classifier_params, scheduled_evaluation, scheduled_scores
 
 PROJECT = "latam_engagement"
 SOURCE = "python_fits"
@@ -193,12 +193,21 @@ def _sentiment_lexicon(manifest, spark) -> pa.Table:
 
 # The sentiment fits on the refit schedule (engagement_warehouse.fit_schedule): the same anchor as
 # on DuckDB, but Spark rebuilds every table in full, so there is no stored fit to keep.
-def _sentiment_scores(manifest, read, spark, done):
-    meta = manifest.meta("int_feedback_sentiment_scored")
+def _sentiment_params(manifest, read, spark, done):
+    meta = manifest.meta("int_sentiment_classifier_params_fitted")
     # the method per language is the evaluation's choice: its table, built in an earlier round
-    return {"int_feedback_sentiment_scored": scheduled_scores(
+    return {"int_sentiment_classifier_params_fitted": scheduled_classifier_params(
         read("stg_shop__feedback"), _sentiment_lexicon(manifest, spark), SentimentSettings.from_meta(meta),
         read("int_sentiment_model_evaluated"), data_end_of(read("int_data_end")), int(meta["fit_refit_every_days"]))}
+
+
+def _sentiment_scores(manifest, read, spark, done):
+    meta = manifest.meta("int_feedback_sentiment_scored")
+    # the evaluation and the classifier's rows: their tables, built in earlier rounds (never refitted)
+    return {"int_feedback_sentiment_scored": scheduled_scores(
+        read("stg_shop__feedback"), _sentiment_lexicon(manifest, spark), SentimentSettings.from_meta(meta),
+        read("int_sentiment_model_evaluated"), data_end_of(read("int_data_end")), int(meta["fit_refit_every_days"]),
+        params=read("int_sentiment_classifier_params_fitted"))}
 
 
 def _sentiment_evaluation(manifest, read, spark, done):
@@ -225,6 +234,7 @@ FIT_MODELS = {
     "int_churn_model_evaluated": _churn_evaluation,
     "int_churn_model_params_fitted": _churn_params,
     "int_persons_churn_scored": _churn_scores,
+    "int_sentiment_classifier_params_fitted": _sentiment_params,
     "int_feedback_sentiment_scored": _sentiment_scores,
     "int_sentiment_model_evaluated": _sentiment_evaluation,
     "int_engagement_weights_suggested": _weight_suggestions,

@@ -1,5 +1,6 @@
 """Every feedback comment scored by its language's method: the classifier learned from the
-language's rated comments, or the lexicon when they are too few or the lexicon scored them better,
+language's rated comments (rebuilt from the rows of int_sentiment_classifier_params_fitted, not
+fitted here), or the lexicon when they are too few or the lexicon scored them better,
 as int_sentiment_model_evaluated chose (doc block sentiment); int_feedback_sentiment selects from
 it.
 
@@ -24,7 +25,8 @@ def model(dbt, session):
     feedback = dbt.ref("stg_shop__feedback").to_arrow_table()
     lexicon = dbt.ref("sentiment_lexicon").to_arrow_table()
     evaluated = dbt.ref("int_sentiment_model_evaluated").to_arrow_table()
+    params = dbt.ref("int_sentiment_classifier_params_fitted").to_arrow_table()
     data_end = data_end_of(dbt.ref("int_data_end").to_arrow_table())
     stored = read_stored(session, dbt.this, STORED_KEYS) if dbt.is_incremental else None
     return scheduled_scores(feedback, lexicon, Settings.from_meta(meta), evaluated, data_end,
-                            int(meta["fit_refit_every_days"]), stored)
+                            int(meta["fit_refit_every_days"]), stored, params)

@@ -4,6 +4,7 @@
 -- depends_on: {{ ref('stg_shop__feedback') }}
 -- depends_on: {{ ref('sentiment_lexicon') }}
 -- depends_on: {{ ref('int_sentiment_model_evaluated') }}
+-- depends_on: {{ ref('int_sentiment_classifier_params_fitted') }}
 -- depends_on: {{ ref('int_data_end') }}
 
 with
