@@ -36,6 +36,9 @@ LOYALTY_UNITS = [
     ("c04", "control", T, [(T - 30 * DAY, 25, "delivered")]),  # exactly 30 days before: not in the pre window
     ("c05", "control", LATE, [(LATE + 20 * DAY, 60, "delivered")]),
     ("c06", "control", T, [(T + 5 * DAY, 15, "cancelled")]),  # not confirmed: no order
+    # an order at the assignment instant: a prior order (repeat-conversion eligible, in the pre
+    # window), not an outcome
+    ("c14", "control", T, [(T, 45, "delivered"), (T + 40 * DAY, 30, "delivered")]),
     ("c07", "treatment", T, [(T - 5 * DAY, 35, "delivered"), (T + 30 * DAY, 45, "delivered")]),  # day 30: in
     ("c08", "treatment", T, [(T - 80 * DAY, 10, "delivered"), (T + 2 * DAY, 20, "paid"),
                              (T + 70 * DAY, 80, "delivered")]),
@@ -118,7 +121,7 @@ def hand_metrics() -> dict[str, list[tuple[str, bool, float, float | None]]]:
         def complete(days: int) -> bool:
             return (at + days * DAY).date() <= DATA_END.date()
 
-        prior = len([t for t, _ in confirmed if t < at])
+        prior = len([t for t, _ in confirmed if t <= at])
         for days in (30, 60, 90):
             out.setdefault(f"retained_{days}d", []).append(
                 (variant, complete(days), float(bool(after(days))), float(bool(before(days)))))
@@ -198,7 +201,12 @@ def test_the_hand_made_case_exercises_the_windows_eligibility_and_cuped(hand_bui
     assert expected_statistics(metrics["retained_60d"])["eligible_units"] == 6
     run, _, _ = hand_built
     assert run.query("select units, eligible_units from marts.experiment_results where experiment_id = "
-                     "'exp_loyalty_banner' and variant = 'control' and metric_name = 'retained_90d'") == [(6, 5)]
+                     "'exp_loyalty_banner' and variant = 'control' and metric_name = 'retained_90d'") == [(7, 6)]
+    # c14's order at the assignment instant makes it a repeat-conversion unit, not a first-order one
+    conversions = dict(run.query("select metric_name, eligible_units from marts.experiment_results where "
+                                 "experiment_id = 'exp_loyalty_banner' and variant = 'control' "
+                                 "and metric_name like '%_order_conversion'"))
+    assert conversions == {"first_order_conversion": 2, "repeat_order_conversion": 4}  # old rule: 3 and 3
 
 
 def test_the_sample_ratio_mismatch_is_flagged_with_scipys_chi_square(hand_built):

@@ -25,7 +25,7 @@ from .conftest import MODELS_AND_SEEDS, run_dbt
 SIGNALS = ["sessions", "active_days", "product_views", "wishlist_adds", "cart_adds", "whatsapp_messages",
            "social_shares", "reviews", "referrals", "email_opens", "email_clicks", "loyalty_redemptions"]
 VISIT_SIGNALS = {"sessions", "active_days", "product_views"}
-Z = 1.96  # var signal_validation_z
+Z = 1.959963984540054  # macro interval_z: 95%
 VALIDATED = "int_engagement_signals_validated"
 SELECTION = ["--select", "+engagement_signal_validation", "+engagement_weight_suggestions"]
 
@@ -85,9 +85,14 @@ def test_lift_interval_and_auc_on_a_hand_made_case(warehouse):
     assert (row.persons_with_signal, row.retained_with_signal) == (5, 4)
     assert (row.persons_without_signal, row.retained_without_signal) == (3, 1)
     p1, p0 = 4 / 5, 1 / 3
-    se = np.sqrt(p1 * (1 - p1) / 5 + p0 * (1 - p0) / 3)  # sqrt(0.032 + 0.0740741) = 0.325690
+    # Welch's standard error, one row per person: sample variances n p (1 - p) / (n - 1) over n,
+    # 5 x 0.16 / 4 / 5 = 0.04 and 3 x 2/9 / 2 / 3 = 1/9: sqrt(0.151111) = 0.388730
+    se = np.sqrt(p1 * (1 - p1) / 4 + p0 * (1 - p0) / 2)
     assert row.retention_lift == pytest.approx(p1 - p0)
-    assert se == pytest.approx(0.325690, abs=1e-6)
+    assert se == pytest.approx(0.388730, abs=1e-6)
+    y = np.array(retained, float)
+    with_signal = np.array(sessions) > 0
+    assert se == pytest.approx(np.sqrt(y[with_signal].var(ddof=1) / 5 + y[~with_signal].var(ddof=1) / 3))
     assert row.retention_lift_lower == pytest.approx(p1 - p0 - Z * se)
     assert row.retention_lift_upper == pytest.approx(p1 - p0 + Z * se)
     # retained counts 0 2 2 3 5 against lost 0 1 0: the 0 ties two lost 0s (2 x 0.5) and loses to
@@ -130,13 +135,63 @@ def test_the_flags_on_a_crafted_market(warehouse):
         assert list(got.is_lift_indistinguishable[:5]) == [False, False, False, True, False]
         assert list(got.has_lift_sign_changed[:5]) == [False, False, True, False, False]
         assert pd.isna(got.is_lift_indistinguishable[5]) and pd.isna(got.has_lift_sign_changed[5])
-        # the interval of the lift-0 quarter is symmetric around 0: 1.96 x sqrt(2 x 0.25 / 50)
-        assert got.retention_lift_upper[3] == pytest.approx(Z * np.sqrt(0.5 / 50))
+        # the interval of the lift-0 quarter is symmetric around 0: z x sqrt(2 x (50 x 0.25 / 49) / 50)
+        assert got.retention_lift_upper[3] == pytest.approx(Z * np.sqrt(0.5 / 49))
     # the pooled row: 50 x 5 + 5 = 255 with, 45 + 45 + 10 + 25 + 45 + 5 = 175 retained; 50 x 5 + 95 = 345
     # without, 10 + 10 + 45 + 25 + 10 + 10 = 110 retained
     pooled = out[(out.signal_name == "referrals") & (out.area_type == "all") & (out.period_type == "all")].iloc[0]
     assert (pooled.persons_with_signal, pooled.retained_with_signal) == (255, 175)
     assert (pooled.persons_without_signal, pooled.retained_without_signal) == (345, 110)
+
+
+def clustered_standard_error(persons: dict[str, list[tuple[bool, bool]]]) -> float:
+    """The pooled lift's standard error with persons as clusters (doc block
+    signal_lift_standard_error), by loops over persons: each person's (has signal, retained) rows."""
+    rows = [(person, has, kept) for person, quarters in persons.items() for has, kept in quarters]
+    n = {side: sum(1 for _, has, _ in rows if has == side) for side in (True, False)}
+    p = {side: sum(kept for _, has, kept in rows if has == side) / n[side] for side in (True, False)}
+    residual = {side: {person: sum(kept - p[side] for has, kept in quarters if has == side)
+                       for person, quarters in persons.items() if any(has == side for has, _ in quarters)}
+                for side in (True, False)}
+    factor = {side: len(residual[side]) / (len(residual[side]) - 1) for side in (True, False)}
+    variance = {side: factor[side] * sum(e * e for e in residual[side].values()) / n[side] ** 2 for side in (True, False)}
+    both = set(residual[True]) & set(residual[False])
+    covariance = (np.sqrt(factor[True] * factor[False])
+                  * sum(residual[True][person] * residual[False][person] for person in both) / (n[True] * n[False]))
+    return float(np.sqrt(variance[True] + variance[False] - 2 * covariance))
+
+
+def test_the_pooled_interval_counts_each_person_once_as_a_cluster(warehouse):
+    _, target = warehouse
+    # six persons over three quarters: (has WhatsApp messages, retained next quarter) per quarter
+    persons = {
+        "p0": [(True, True), (True, True), (True, True)],
+        "p1": [(True, True), (False, False), (True, True)],
+        "p2": [(False, False), (False, False), (False, True)],
+        "p3": [(True, False), (True, True), (False, False)],
+        "p4": [(False, True), (False, False), (False, False)],
+        "p5": [(True, True), (True, True), (False, True)],
+    }
+    quarters = [date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1)]
+    rows = [{"person_key": person, "quarter_start": quarters[q], "country_code": "BR", "area_type": "urban",
+             "whatsapp_messages": 3 if has else 0, "is_retained_next_quarter": kept}
+            for person, history in persons.items() for q, (has, kept) in enumerate(history)]
+    out = validate(target, crafted_rows(rows))
+    row = out[(out.signal_name == "whatsapp_messages") & (out.area_type == "all")
+              & (out.period_type == "all")].iloc[0]
+    # 9 rows with the signal, 8 retained; 9 without, 3 retained
+    assert (row.persons_with_signal, row.retained_with_signal) == (9, 8)
+    assert (row.persons_without_signal, row.retained_without_signal) == (9, 3)
+    se = clustered_standard_error(persons)
+    assert row.retention_lift_upper - row.retention_lift == pytest.approx(Z * se, rel=1e-12)
+    # not the standard error that treats the 18 rows as independent (Welch's over rows)
+    y1, y0 = np.array([1.0] * 8 + [0.0]), np.array([1.0] * 3 + [0.0] * 6)
+    assert abs(se - np.sqrt(y1.var(ddof=1) / 9 + y0.var(ddof=1) / 9)) > 0.01
+    # with one quarter per person the same formula is Welch's: the quarter rows
+    first = out[(out.signal_name == "whatsapp_messages") & (out.area_type == "urban") & (out.period_type == "quarter")
+                & (out.quarter_start == pd.Timestamp(quarters[0]))].iloc[0]
+    one_quarter = {person: [history[0]] for person, history in persons.items()}
+    assert first.retention_lift_upper - first.retention_lift == pytest.approx(Z * clustered_standard_error(one_quarter))
 
 
 # --- generated data -----------------------------------------------------------------------------
@@ -159,7 +214,8 @@ def test_every_quarterly_row_matches_an_independent_computation(warehouse):
                        if 0 < y.sum() < y.size else np.nan)
                 expected.append({"signal_name": signal, "country_code": country, "area_type": area_type,
                                  "quarter_start": quarter, "n1": n1, "n0": n0, "lift": p1 - p0,
-                                 "se": np.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0) if n1 and n0 else np.nan,
+                                 "se": (np.sqrt(y[x > 0].var(ddof=1) / n1 + y[x <= 0].var(ddof=1) / n0)
+                                        if n1 > 1 and n0 > 1 else np.nan),
                                  "auc": auc})
     expected = pd.DataFrame(expected)
     joined = mart.merge(expected, on=["signal_name", "country_code", "area_type", "quarter_start"], how="outer",

@@ -3,9 +3,13 @@
 -- 'all' quarters pooled, which the weight suggestions read), the base population with and without
 -- the signal in the quarter, each group's next-quarter retention, the lift (difference) with its
 -- interval, and the AUC of the signal's count alone for next-quarter retention. The flags compare
--- a quarter with the earlier quarters of the same signal, market and area.
+-- a quarter with the earlier quarters of the same signal, market and area. The lift's standard
+-- error treats each person as a cluster (macro clustered_variance_of_mean): in a quarter a person
+-- is one row and it is Welch's, as the experiments'; pooled over quarters a person's quarters are
+-- not independent, and a person with the signal in some quarters and not in others makes the two
+-- groups' means covary, which the standard error subtracts.
 {%- set signals = engagement_score_signals() + ['engagement_score'] %}
-{%- set z = var('signal_validation_z') %}
+{%- set z = interval_z() %}
 {%- set min_persons = var('signal_validation_min_group_persons') %}
 
 with
@@ -35,6 +39,7 @@ grouped as (
     {% for area in ['area_type', "'all'"] -%}
         {%- for period in [("'quarter'", 'quarter_start'), ("'all'", 'cast(null as date)')] -%}
             select
+                person_key,
                 signal_name,
                 country_code,
                 {{ area }} as area_type,
@@ -47,6 +52,46 @@ grouped as (
         {% endfor -%}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+),
+
+-- per group and person (a cluster): the person's rows (quarters) and retained rows with the signal
+-- and without it
+person_clusters as (
+    select
+        signal_name,
+        country_code,
+        area_type,
+        period_type,
+        quarter_start,
+        person_key,
+        sum(case when signal_value > 0 then 1 else 0 end) as rows_with,
+        sum(case when signal_value > 0 and is_retained_next_quarter then 1 else 0 end) as retained_with,
+        sum(case when signal_value > 0 then 0 else 1 end) as rows_without,
+        sum(case when signal_value > 0 or not is_retained_next_quarter then 0 else 1 end) as retained_without
+    from grouped
+    group by signal_name, country_code, area_type, period_type, quarter_start, person_key
+),
+
+-- the sums over clusters the clustered variances and the groups' covariance need
+cluster_sums as (
+    select
+        signal_name,
+        country_code,
+        area_type,
+        period_type,
+        quarter_start,
+        {%- for side in ['with', 'without'] %}
+            sum(case when rows_{{ side }} > 0 then 1 else 0 end) as clusters_{{ side }},
+            sum(retained_{{ side }} * retained_{{ side }}) as sum_yy_{{ side }},
+            sum(retained_{{ side }} * rows_{{ side }}) as sum_yn_{{ side }},
+            sum(rows_{{ side }} * rows_{{ side }}) as sum_nn_{{ side }},
+        {%- endfor %}
+        sum(retained_with * retained_without) as sum_y_with_y_without,
+        sum(retained_with * rows_without) as sum_y_with_n_without,
+        sum(rows_with * retained_without) as sum_n_with_y_without,
+        sum(rows_with * rows_without) as sum_n_with_n_without
+    from person_clusters
+    group by signal_name, country_code, area_type, period_type, quarter_start
 ),
 
 values_counted as (
@@ -113,21 +158,54 @@ rates as (
     from groups
 ),
 
+-- the variance of each group's mean over its person clusters, and their covariance through the
+-- persons in both groups (pooled quarters only): sum over persons of the two groups' residuals,
+-- (y_with - p_with n_with)(y_without - p_without n_without) / (n_with n_without), with the two
+-- groups' small-sample factors (their geometric mean)
+variances as (
+    select
+        rates.*,
+        {{ clustered_variance_of_mean('rates.retention_rate_with_signal', 'rates.persons_with_signal',
+            'cluster_sums.clusters_with', 'cluster_sums.sum_yy_with', 'cluster_sums.sum_yn_with',
+            'cluster_sums.sum_nn_with') }} as variance_of_rate_with_signal,
+        {{ clustered_variance_of_mean('rates.retention_rate_without_signal', 'rates.persons_without_signal',
+            'cluster_sums.clusters_without', 'cluster_sums.sum_yy_without', 'cluster_sums.sum_yn_without',
+            'cluster_sums.sum_nn_without') }} as variance_of_rate_without_signal,
+        sqrt(
+            cluster_sums.clusters_with / nullif(cluster_sums.clusters_with - 1.0, 0)
+            * cluster_sums.clusters_without / nullif(cluster_sums.clusters_without - 1.0, 0)
+        )
+        * (
+            cluster_sums.sum_y_with_y_without
+            - rates.retention_rate_without_signal * cluster_sums.sum_y_with_n_without
+            - rates.retention_rate_with_signal * cluster_sums.sum_n_with_y_without
+            + rates.retention_rate_with_signal * rates.retention_rate_without_signal
+            * cluster_sums.sum_n_with_n_without
+        )
+        / nullif(cast(rates.persons_with_signal as double) * rates.persons_without_signal, 0)
+            as covariance_of_rates
+    from rates
+    inner join cluster_sums
+        on
+            rates.signal_name = cluster_sums.signal_name
+            and rates.country_code = cluster_sums.country_code
+            and rates.area_type = cluster_sums.area_type
+            and rates.period_type = cluster_sums.period_type
+            and rates.quarter_start is not distinct from cluster_sums.quarter_start
+),
+
 lifts as (
     select
         *,
         retention_rate_with_signal - retention_rate_without_signal as retention_lift,
-        -- Wald interval of a difference of two proportions
-        sqrt(
-            retention_rate_with_signal * (1 - retention_rate_with_signal) / persons_with_signal
-            + retention_rate_without_signal * (1 - retention_rate_without_signal) / persons_without_signal
-        ) as retention_lift_standard_error,
+        {{ difference_standard_error('variance_of_rate_with_signal', 'variance_of_rate_without_signal',
+            'coalesce(covariance_of_rates, 0)') }} as retention_lift_standard_error,
         case
             when persons_with_signal < {{ min_persons }} or persons_without_signal < {{ min_persons }}
                 then 'too_few_persons'
             else 'ok'
         end as validation_status
-    from rates
+    from variances
 ),
 
 bounded as (

@@ -113,12 +113,12 @@ orders_around_assignment as (
     select
         units.experiment_id,
         units.unit_id,
-        sum(case when orders.order_ts < units.assigned_ts then 1 else 0 end) as orders_before,
+        -- before = up to the assignment instant, after = from just after it: an order at the instant
+        -- itself is a prior order (as in the pre-assignment windows), never an outcome
+        sum(case when orders.order_ts <= units.assigned_ts then 1 else 0 end) as orders_before,
         {%- for days in all_windows %}
             sum(case
-                when
-                    orders.order_ts > units.assigned_ts
-                    and orders.order_ts <= {{ dbt.dateadd('day', days, 'units.assigned_ts') }}
+                when {{ is_within_days_after('orders.order_ts', 'units.assigned_ts', days) }}
                     then 1
                 else 0
             end) as orders_after_{{ days }}d,
@@ -131,9 +131,7 @@ orders_around_assignment as (
             end) as orders_before_{{ days }}d,
         {%- endfor %}
         sum(case
-            when
-                orders.order_ts > units.assigned_ts
-                and orders.order_ts <= {{ dbt.dateadd('day', outcome_days, 'units.assigned_ts') }}
+            when {{ is_within_days_after('orders.order_ts', 'units.assigned_ts', outcome_days) }}
                 then orders.net_revenue_usd
             else 0
         end) as net_revenue_usd_after,

@@ -5,8 +5,8 @@
 -- the variance reduction it achieved. Computed from sufficient statistics (n, sums, sums of
 -- squares and cross-products), so it runs in SQL on any engine (doc block experiment_statistics).
 -- An experiment flagged for sample-ratio mismatch carries the flag on every row.
-{#- the two-sided 95% normal quantile -#}
-{%- set z_95 = 1.959963984540054 %}
+{#- the intervals' normal quantile (95%) -#}
+{%- set z = interval_z() %}
 
 
 with
@@ -80,21 +80,12 @@ moments as (
         cuped_theta.cuped_theta,
         sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0) as mean_y,
         sums_by_variant.sum_x / nullif(sums_by_variant.eligible_units, 0) as mean_x,
-        (
-            sums_by_variant.sum_yy
-            - sums_by_variant.sum_y * sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0)
-        )
-        / nullif(sums_by_variant.eligible_units - 1, 0) as var_y,
-        (
-            sums_by_variant.sum_xx
-            - sums_by_variant.sum_x * sums_by_variant.sum_x / nullif(sums_by_variant.eligible_units, 0)
-        )
-        / nullif(sums_by_variant.eligible_units - 1, 0) as var_x,
-        (
-            sums_by_variant.sum_xy
-            - sums_by_variant.sum_x * sums_by_variant.sum_y / nullif(sums_by_variant.eligible_units, 0)
-        )
-        / nullif(sums_by_variant.eligible_units - 1, 0) as cov_xy
+        {{ sample_covariance('sums_by_variant.sum_y', 'sums_by_variant.sum_y', 'sums_by_variant.sum_yy',
+            'sums_by_variant.eligible_units') }} as var_y,
+        {{ sample_covariance('sums_by_variant.sum_x', 'sums_by_variant.sum_x', 'sums_by_variant.sum_xx',
+            'sums_by_variant.eligible_units') }} as var_x,
+        {{ sample_covariance('sums_by_variant.sum_x', 'sums_by_variant.sum_y', 'sums_by_variant.sum_xy',
+            'sums_by_variant.eligible_units') }} as cov_xy
     from sums_by_variant
     left join cuped_theta
         on
@@ -140,7 +131,8 @@ lifts as (
     select
         *,
         case when not is_control then mean_y - control_mean_y end as absolute_lift,
-        case when not is_control then sqrt(var_mean_y + control_var_mean_y) end as absolute_lift_se,
+        case when not is_control then {{ difference_standard_error('var_mean_y', 'control_var_mean_y') }} end
+            as absolute_lift_se,
         case when not is_control then mean_y / nullif(control_mean_y, 0) - 1 end as relative_lift,
         -- delta method: var(a / b) ~ var(a) / b^2 + a^2 var(b) / b^4
         case
@@ -155,7 +147,8 @@ lifts as (
             when not is_control
                 then (mean_y - control_mean_y) - cuped_theta * (mean_x - control_mean_x)
         end as cuped_absolute_lift,
-        case when not is_control then sqrt(var_mean_cuped + control_var_mean_cuped) end as cuped_absolute_lift_se
+        case when not is_control then {{ difference_standard_error('var_mean_cuped', 'control_var_mean_cuped') }} end
+            as cuped_absolute_lift_se
     from with_control
 ),
 
@@ -173,16 +166,16 @@ final as (
         sqrt(case when lifts.var_y < 0 then 0 else lifts.var_y end) as sd_value,
         lifts.control_mean_y as control_mean_value,
         lifts.absolute_lift,
-        lifts.absolute_lift - {{ z_95 }} * lifts.absolute_lift_se as absolute_lift_ci_lower,
-        lifts.absolute_lift + {{ z_95 }} * lifts.absolute_lift_se as absolute_lift_ci_upper,
+        lifts.absolute_lift - {{ z }} * lifts.absolute_lift_se as absolute_lift_ci_lower,
+        lifts.absolute_lift + {{ z }} * lifts.absolute_lift_se as absolute_lift_ci_upper,
         lifts.relative_lift,
-        lifts.relative_lift - {{ z_95 }} * lifts.relative_lift_se as relative_lift_ci_lower,
-        lifts.relative_lift + {{ z_95 }} * lifts.relative_lift_se as relative_lift_ci_upper,
+        lifts.relative_lift - {{ z }} * lifts.relative_lift_se as relative_lift_ci_lower,
+        lifts.relative_lift + {{ z }} * lifts.relative_lift_se as relative_lift_ci_upper,
         {{ normal_two_sided_p_value('lifts.absolute_lift / nullif(lifts.absolute_lift_se, 0)') }} as p_value,
         lifts.cuped_theta,
         lifts.cuped_absolute_lift,
-        lifts.cuped_absolute_lift - {{ z_95 }} * lifts.cuped_absolute_lift_se as cuped_absolute_lift_ci_lower,
-        lifts.cuped_absolute_lift + {{ z_95 }} * lifts.cuped_absolute_lift_se as cuped_absolute_lift_ci_upper,
+        lifts.cuped_absolute_lift - {{ z }} * lifts.cuped_absolute_lift_se as cuped_absolute_lift_ci_lower,
+        lifts.cuped_absolute_lift + {{ z }} * lifts.cuped_absolute_lift_se as cuped_absolute_lift_ci_upper,
         {{ normal_two_sided_p_value('lifts.cuped_absolute_lift / nullif(lifts.cuped_absolute_lift_se, 0)') }}
             as cuped_p_value,
         case

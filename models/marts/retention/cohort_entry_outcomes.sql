@@ -35,7 +35,7 @@ entry_orders as (
         coalesce(sum(orders.net_revenue_usd), 0) as net_revenue_usd_after_entry,
         {%- for days in windows %}
             max(case
-                when orders.activity_date <= cast({{ dbt.dateadd('day', days, 'spells.entered_on') }} as date)
+                when {{ is_within_days_after('orders.activity_date', 'spells.entered_on', days) }}
                     then 1
                 else 0
             end) as is_retained_{{ days }}d{% if not loop.last %},{% endif %}
