@@ -2,8 +2,8 @@
 the generator's known true effects, over several seeds? (issue 21)
 
 For each seed: generate the data (`generate`, scale and bad-row share as given), build only what
-the experiment marts need (`dbt build --select +experiment_results +experiment_health`, tests
-included) into a warehouse, target and log folder of that seed, through the benchmark's dbt
+the experiment marts need (`dbt build --select +experiment_results +experiment_health
+--indirect-selection cautious`: the tests of the selected models, not those reading others) into a warehouse, target and log folder of that seed, through the benchmark's dbt
 runner (bench.dbt_builds.Workspace), read the marts, and compare:
 
 - every (experiment, metric) the generator's manifest (`experiments` of _generation.json) has a
@@ -35,7 +35,10 @@ import duckdb
 RESULT_COLUMNS = ("experiment_id", "variant", "metric_name", "eligible_units", "control_mean_value", "absolute_lift",
                   "absolute_lift_ci_lower", "absolute_lift_ci_upper", "cuped_absolute_lift",
                   "cuped_absolute_lift_ci_lower", "cuped_absolute_lift_ci_upper", "cuped_variance_reduction")
-SELECTION = ["build", "--select", "+experiment_results", "+experiment_health"]
+# Tests only when every model they read is selected (cautious): by default (eager) dbt also runs
+# the tests of a selected model that read an unselected one (a relationships test to dim_customers,
+# a row-count comparison with fct_orders), which fail on a warehouse that does not have it.
+SELECTION = ["build", "--select", "+experiment_results", "+experiment_health", "--indirect-selection", "cautious"]
 
 
 class CoverageError(Exception):
@@ -50,6 +53,12 @@ class Interval:
 
     def covers(self, value: float) -> bool:
         return self.lower is not None and self.upper is not None and self.lower <= value <= self.upper
+
+    @property
+    def zero_width(self) -> bool:
+        """An interval of one point (a metric without variance, e.g. no unit converts in either
+        variant): it covers 0 without telling anything."""
+        return self.lower is not None and self.lower == self.upper
 
 
 @dataclass
@@ -130,8 +139,11 @@ def compare_seed(seed: int, results: list[dict], true_effects: dict[str, dict[st
 
 
 def _count(comparisons: list[Comparison]) -> dict[str, int]:
-    return {"plain": sum(c.plain_covers for c in comparisons), "cuped": sum(c.cuped_covers for c in comparisons),
-            "total": len(comparisons)}
+    """Covered and total, plain and CUPED; comparisons whose plain interval has zero width are left
+    out of both and counted apart (`zero_width`)."""
+    counted = [c for c in comparisons if not c.plain.zero_width]
+    return {"plain": sum(c.plain_covers for c in counted), "cuped": sum(c.cuped_covers for c in counted),
+            "total": len(counted), "zero_width": len(comparisons) - len(counted)}
 
 
 def summarise(seeds: list[SeedCoverage]) -> dict[str, object]:
@@ -180,7 +192,13 @@ def _interval(interval: Interval) -> str:
     return f"{_f(interval.lift)} [{_f(interval.lower)}, {_f(interval.upper)}]"
 
 
-def _yes(covered: bool) -> str:
+def _zero_width(count: dict[str, int]) -> str:
+    return f" ({count['zero_width']} zero-width interval(s) left out)" if count["zero_width"] else ""
+
+
+def _yes(covered: bool, interval: Interval | None = None) -> str:
+    if interval is not None and interval.zero_width:
+        return "zero width"
     return "yes" if covered else "**no**"
 
 
@@ -191,7 +209,8 @@ def seed_section(seed: SeedCoverage) -> list[str]:
     lines = [f"## Seed {seed.seed}", "",
              f"Known effects covered: plain {count['plain']}/{count['total']}, CUPED {count['cuped']}/{count['total']}. "
              f"Null experiments' metrics covering 0: plain {nulls['plain']}/{nulls['total']}, "
-             f"CUPED {nulls['cuped']}/{nulls['total']}." + (f" Wall time: {seconds}." if seconds else ""), "",
+             f"CUPED {nulls['cuped']}/{nulls['total']}{_zero_width(nulls)}."
+             + (f" Wall time: {seconds}." if seconds else ""), "",
              "| experiment | metric | true effect | lift [95% interval] | covered | CUPED lift [95% interval] | covered |",
              "|---|---|---:|---|---|---|---|"]
     lines += [f"| {c.experiment_id} | {c.metric_name} | {_f(c.true_effect)} | {_interval(c.plain)} | "
@@ -200,8 +219,8 @@ def seed_section(seed: SeedCoverage) -> list[str]:
         lines += ["", "Null experiments, every metric against 0:", "",
                   "| experiment | metric | lift [95% interval] | covers 0 | CUPED lift [95% interval] | covers 0 |",
                   "|---|---|---|---|---|---|"]
-        lines += [f"| {c.experiment_id} | {c.metric_name} | {_interval(c.plain)} | {_yes(c.plain_covers)} | "
-                  f"{_interval(c.cuped)} | {_yes(c.cuped_covers)} |" for c in seed.null_metrics]
+        lines += [f"| {c.experiment_id} | {c.metric_name} | {_interval(c.plain)} | {_yes(c.plain_covers, c.plain)} | "
+                  f"{_interval(c.cuped)} | {_yes(c.cuped_covers, c.plain)} |" for c in seed.null_metrics]
     lines += ["", "| experiment | sample-ratio mismatch | SRM p-value | control share (planned) |", "|---|---|---:|---|"]
     for experiment, health in sorted(seed.srm.items()):
         share = health.get("control_observed_share"), health.get("control_expected_share")
@@ -221,7 +240,7 @@ def render(settings: dict, seeds: list[SeedCoverage], summary: dict) -> str:
              f"Known effects covered by the 95% intervals: plain {total['plain']}/{total['total']}, "
              f"CUPED {total['cuped']}/{total['total']} over seeds {', '.join(map(str, summary['seeds']))}. "
              f"Null experiments' metrics whose interval covers 0: plain {nulls['plain']}/{nulls['total']}, "
-             f"CUPED {nulls['cuped']}/{nulls['total']}.", "",
+             f"CUPED {nulls['cuped']}/{nulls['total']}{_zero_width(nulls)}.", "",
              "| seed | plain | CUPED | null metrics cover 0 (plain / CUPED) | SRM flagged | wall time |",
              "|---:|---|---|---|---|---:|"]
     for seed in seeds:

@@ -42,6 +42,8 @@ def results(pos_retained_cuped: tuple = (0.09, 0.085, 0.10)) -> list[dict]:
         row("exp_null", "orders_per_unit", (0.02, 0.0, 0.05), (0.0, -0.01, 0.01)),
         # not in the manifest: only in the null experiment's every-metric check
         row("exp_null", "net_revenue_usd_per_unit", (0.5, -1.0, 2.0), (1.2, 0.5, 2.0)),
+        # no unit converts in either variant: a zero-width interval, left out of the counts
+        row("exp_null", "first_order_conversion", (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)),
         # 0.08 in [0.05, 0.09]; not in [0.085, 0.10] (seed 1)
         row("exp_pos", "retained_30d", (0.07, 0.05, 0.09), pos_retained_cuped),
         # a null bound: not covered; CUPED [0.05, 0.15] covers 0.10
@@ -61,9 +63,10 @@ def test_a_seed_counts_what_was_computed_by_hand():
         ("exp_pos", "retained_30d"): (True, False),
     }
     assert seed.not_compared == ["exp_null.expected_orders_per_unit", "exp_pos.expected_orders_per_unit"]
-    # exp_null is the only experiment whose every true effect is 0: its 3 metrics against 0
-    assert [(c.metric_name, c.plain_covers, c.cuped_covers) for c in seed.null_metrics] == [
-        ("net_revenue_usd_per_unit", True, False), ("orders_per_unit", True, True), ("retained_30d", True, False)]
+    # exp_null is the only experiment whose every true effect is 0: its 4 metrics against 0
+    assert [(c.metric_name, c.plain_covers, c.cuped_covers, c.plain.zero_width) for c in seed.null_metrics] == [
+        ("first_order_conversion", True, True, True), ("net_revenue_usd_per_unit", True, False, False),
+        ("orders_per_unit", True, True, False), ("retained_30d", True, False, False)]
 
 
 def test_the_summary_over_two_seeds():
@@ -72,14 +75,15 @@ def test_the_summary_over_two_seeds():
              compare_seed(2, results((0.08, 0.06, 0.10)), MANIFEST,
                           {**SRM, "exp_null": {"has_sample_ratio_mismatch": True, "srm_p_value": 1e-4}})]
     summary = summarise(seeds)
-    assert summary["known_effects_per_seed"] == {"1": {"plain": 3, "cuped": 2, "total": 5},
-                                                 "2": {"plain": 3, "cuped": 3, "total": 5}}
-    assert summary["known_effects"] == {"plain": 6, "cuped": 5, "total": 10}
+    assert summary["known_effects_per_seed"] == {"1": {"plain": 3, "cuped": 2, "total": 5, "zero_width": 0},
+                                                 "2": {"plain": 3, "cuped": 3, "total": 5, "zero_width": 0}}
+    assert summary["known_effects"] == {"plain": 6, "cuped": 5, "total": 10, "zero_width": 0}
     assert summary["known_effects_per_experiment_and_metric"]["exp_pos.retained_30d"] == {
-        "plain": 2, "cuped": 1, "total": 2}
+        "plain": 2, "cuped": 1, "total": 2, "zero_width": 0}
     assert summary["known_effects_per_experiment_and_metric"]["exp_gone.retained_30d"] == {
-        "plain": 0, "cuped": 0, "total": 2}
-    assert summary["null_metrics_cover_zero"] == {"plain": 6, "cuped": 2, "total": 6}
+        "plain": 0, "cuped": 0, "total": 2, "zero_width": 0}
+    # first_order_conversion's zero-width intervals are left out: 3 metrics per seed counted
+    assert summary["null_metrics_cover_zero"] == {"plain": 6, "cuped": 2, "total": 6, "zero_width": 2}
     assert summary["srm_flagged_seeds"] == {"exp_null": [2], "exp_pos": [1, 2]}
 
 
@@ -91,6 +95,8 @@ def test_results_files_carry_the_counts(tmp_path):
     text = (tmp_path / "results.md").read_text()
     assert "Known effects covered by the 95% intervals: plain 3/5, CUPED 2/5 over seeds 1." in text
     assert "| 1 | 3/5 | 2/5 | 3/3 / 1/3 | exp_pos | 60 s |" in text
+    assert "covers 0: plain 3/3, CUPED 1/3 (1 zero-width interval(s) left out)." in text
+    assert "| exp_null | first_order_conversion | +0.0000 [+0.0000, +0.0000] | zero width |" in text
     assert "| exp_pos | retained_30d | +0.0800 | +0.0700 [+0.0500, +0.0900] | yes | " \
            "+0.0900 [+0.0850, +0.1000] | **no** |" in text
 
