@@ -3,8 +3,9 @@ the generator's known true effects, over several seeds? (issue 21)
 
 For each seed: generate the data (`generate`, scale and bad-row share as given), build only what
 the experiment marts need (`dbt build --select +experiment_results +experiment_health
---indirect-selection cautious`: the tests of the selected models, not those reading others) into a warehouse, target and log folder of that seed, through the benchmark's dbt
-runner (bench.dbt_builds.Workspace), read the marts, and compare:
+--indirect-selection cautious`: the tests of the selected models, not those reading others) into
+a warehouse, target and log folder of that seed, through the benchmark's dbt runner
+(bench.dbt_builds.Workspace), read the marts, and compare:
 
 - every (experiment, metric) the generator's manifest (`experiments` of _generation.json) has a
   true effect for, and that `experiment_results` has as a metric, on each treatment row: does the
@@ -12,7 +13,8 @@ runner (bench.dbt_builds.Workspace), read the marts, and compare:
   cover the true effect? A missing interval (no row, or a null bound) counts as not covered;
 - the null experiments (every true effect of the manifest 0): does every metric's interval of
   `experiment_results` cover 0, the metrics the manifest does not list included (the treatment
-  does nothing, so their true effect is 0 too);
+  does nothing, so their true effect is 0 too); a zero-width interval ([0, 0]: no unit of either
+  variant converts) is left out of these counts and counted apart;
 - the sample-ratio-mismatch flag per experiment (`experiment_health`).
 
 The comparison and the summary (`compare_seed`, `summarise`) take plain rows and the manifest's
