@@ -252,6 +252,23 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _experiment_coverage(args: argparse.Namespace) -> int:
+    from .experiment_coverage import CoverageError, parse_seeds, run_coverage
+
+    command = (f"engagement-warehouse experiment-coverage --seeds {args.seeds} --scale {args.scale} "
+               f"--bad-row-share {args.bad_row_share} --out {args.out}")
+    try:
+        results = run_coverage(parse_seeds(args.seeds), args.scale, args.out, bad_row_share=args.bad_row_share,
+                               keep_data=args.keep_data, command=command)
+    except CoverageError as error:
+        print(f"engagement-warehouse experiment-coverage: {error}", file=sys.stderr)
+        return 1
+    total = results["summary"]["known_effects"]
+    print(f"known effects covered: plain {total['plain']}/{total['total']}, CUPED {total['cuped']}/{total['total']}; "
+          f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    return 0
+
+
 def _spark_build(args: argparse.Namespace) -> int:
     from .spark import SparkExtraMissing
     from .spark.build import SparkBuildError, spark_build
@@ -420,6 +437,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="dbt vars (YAML) of every dbt command of the benchmark, full and incremental builds "
                             "alike, e.g. '{fit_refit_every_days: 7}'; recorded in the results (default: none)")
     bench.set_defaults(func=_bench)
+
+    cover = commands.add_parser(
+        "experiment-coverage", help="per seed: generate, dbt build of the experiment marts, and whether the 95%% "
+                                    "intervals of experiment_results cover the generator's true effects (plain and "
+                                    "CUPED), the null experiments' cover 0, and the SRM flags; results.json and .md")
+    cover.add_argument("--seeds", default="1-5", help="generator seeds, e.g. 1-5 or 1,3,6-10 (default: 1-5)")
+    cover.add_argument("--scale", type=float, default=0.02, help="generator scale (default: 0.02)")
+    cover.add_argument("--bad-row-share", type=float, default=0.0,
+                       help="generator's share of broken rows (default: 0, so that the warehouse measures the "
+                            "units and orders the generator's true effects are computed from)")
+    cover.add_argument("--out", type=Path, default=Path("target/experiment_coverage"),
+                       help="folder of results.json, results.md and each seed's scratch data "
+                            "(default: target/experiment_coverage)")
+    cover.add_argument("--keep-data", action="store_true",
+                       help="keep each seed's raw files and warehouse (default: only its dbt log is kept)")
+    cover.set_defaults(func=_experiment_coverage)
 
     dbt = commands.add_parser(
         "dbt", help="dbt with this project's environment, a lock conflict on the warehouse file or DuckDB running out "
