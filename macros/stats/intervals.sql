@@ -24,9 +24,10 @@
     G / (G - 1) x sum over c of (y_c - p n_c)^2 / n^2, G the number of clusters. With one row per
     cluster this is the sample variance over n (Welch's), exactly: the experiments' units and the
     signal validation's person-quarters of one quarter are that case. sum_yy, sum_yn, sum_nn are
-    the sums over clusters of y_c^2, y_c n_c and n_c^2. -#}
+    the sums over clusters of y_c^2, y_c n_c and n_c^2. In doubles: Spark's decimal division keeps
+    6 decimal places, which moved the factor in the 8th digit (DuckDB-vs-Spark comparison). -#}
 {% macro clustered_variance_of_mean(mean, rows, clusters, sum_yy, sum_yn, sum_nn) -%}
-    ({{ clusters }} / nullif({{ clusters }} - 1.0, 0)
+    (cast({{ clusters }} as double) / nullif(cast({{ clusters }} as double) - 1, 0)
         * ({{ sum_yy }} - 2 * {{ mean }} * {{ sum_yn }} + {{ mean }} * {{ mean }} * {{ sum_nn }})
         / nullif(cast({{ rows }} as double) * {{ rows }}, 0))
 {%- endmacro %}

@@ -172,8 +172,9 @@ variances as (
             'cluster_sums.clusters_without', 'cluster_sums.sum_yy_without', 'cluster_sums.sum_yn_without',
             'cluster_sums.sum_nn_without') }} as variance_of_rate_without_signal,
         sqrt(
-            cluster_sums.clusters_with / nullif(cluster_sums.clusters_with - 1.0, 0)
-            * cluster_sums.clusters_without / nullif(cluster_sums.clusters_without - 1.0, 0)
+            cast(cluster_sums.clusters_with as double) / nullif(cast(cluster_sums.clusters_with as double) - 1, 0)
+            * cast(cluster_sums.clusters_without as double)
+            / nullif(cast(cluster_sums.clusters_without as double) - 1, 0)
         )
         * (
             cluster_sums.sum_y_with_y_without
