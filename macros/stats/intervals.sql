@@ -27,9 +27,15 @@
     the sums over clusters of y_c^2, y_c n_c and n_c^2. In doubles: Spark's decimal division keeps
     6 decimal places, which moved the factor in the 8th digit (DuckDB-vs-Spark comparison). -#}
 {% macro clustered_variance_of_mean(mean, rows, clusters, sum_yy, sum_yn, sum_nn) -%}
-    (cast({{ clusters }} as double) / nullif(cast({{ clusters }} as double) - 1, 0)
+    ({{ cluster_small_sample_factor(clusters) }}
         * ({{ sum_yy }} - 2 * {{ mean }} * {{ sum_yn }} + {{ mean }} * {{ mean }} * {{ sum_nn }})
         / nullif(cast({{ rows }} as double) * {{ rows }}, 0))
+{%- endmacro %}
+
+{#- G / (G - 1), the small-sample factor of a clustered variance over G clusters (in doubles, as
+    above); null for one cluster. -#}
+{% macro cluster_small_sample_factor(clusters) -%}
+    (cast({{ clusters }} as double) / nullif(cast({{ clusters }} as double) - 1, 0))
 {%- endmacro %}
 
 {#- The standard error of a difference of two means, a - b, from the variances of the two means

@@ -172,9 +172,8 @@ variances as (
             'cluster_sums.clusters_without', 'cluster_sums.sum_yy_without', 'cluster_sums.sum_yn_without',
             'cluster_sums.sum_nn_without') }} as variance_of_rate_without_signal,
         sqrt(
-            cast(cluster_sums.clusters_with as double) / nullif(cast(cluster_sums.clusters_with as double) - 1, 0)
-            * cast(cluster_sums.clusters_without as double)
-            / nullif(cast(cluster_sums.clusters_without as double) - 1, 0)
+            {{ cluster_small_sample_factor('cluster_sums.clusters_with') }}
+            * {{ cluster_small_sample_factor('cluster_sums.clusters_without') }}
         )
         * (
             cluster_sums.sum_y_with_y_without
