@@ -54,32 +54,33 @@ grouped as (
     {% endfor %}
 ),
 
--- per group and person (a cluster): the person's rows (quarters) and retained rows with the signal
--- and without it
+-- pooled quarters, per group and person (a cluster): the person's rows (quarters) and retained
+-- rows with the signal and without it
 person_clusters as (
-    select
-        signal_name,
-        country_code,
-        area_type,
-        period_type,
-        quarter_start,
-        person_key,
-        sum(case when signal_value > 0 then 1 else 0 end) as rows_with,
-        sum(case when signal_value > 0 and is_retained_next_quarter then 1 else 0 end) as retained_with,
-        sum(case when signal_value > 0 then 0 else 1 end) as rows_without,
-        sum(case when signal_value > 0 or not is_retained_next_quarter then 0 else 1 end) as retained_without
-    from grouped
-    group by signal_name, country_code, area_type, period_type, quarter_start, person_key
+    {% for area in ['area_type', "'all'"] -%}
+        select
+            signal_name,
+            country_code,
+            {{ area }} as area_type,
+            person_key,
+            sum(case when signal_value > 0 then 1 else 0 end) as rows_with,
+            sum(case when signal_value > 0 and is_retained_next_quarter then 1 else 0 end) as retained_with,
+            sum(case when signal_value > 0 then 0 else 1 end) as rows_without,
+            sum(case when signal_value > 0 or not is_retained_next_quarter then 0 else 1 end) as retained_without
+        from person_signals
+        group by signal_name, country_code, {{ area }}, person_key
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
--- the sums over clusters the clustered variances and the groups' covariance need
-cluster_sums as (
+-- the sums over clusters the clustered variances and the groups' covariance need, pooled quarters
+pooled_cluster_sums as (
     select
         signal_name,
         country_code,
         area_type,
-        period_type,
-        quarter_start,
+        'all' as period_type,
+        cast(null as date) as quarter_start,
         {%- for side in ['with', 'without'] %}
             sum(case when rows_{{ side }} > 0 then 1 else 0 end) as clusters_{{ side }},
             sum(retained_{{ side }} * retained_{{ side }}) as sum_yy_{{ side }},
@@ -91,7 +92,7 @@ cluster_sums as (
         sum(rows_with * retained_without) as sum_n_with_y_without,
         sum(rows_with * rows_without) as sum_n_with_n_without
     from person_clusters
-    group by signal_name, country_code, area_type, period_type, quarter_start
+    group by signal_name, country_code, area_type
 ),
 
 values_counted as (
@@ -156,6 +157,32 @@ rates as (
                 then retained_wins / (cast(retained_persons as double) * lost_persons)
         end as retention_auc
     from groups
+),
+
+-- in one quarter a person is one row (int_persons_signals_by_quarter's key) and in one of the two
+-- groups, so the same sums are the groups' counts (a 0/1 retention is its own square) and the
+-- cross sums are 0: the clustered variance is then Welch's, without a pass per person
+cluster_sums as (
+    select * from pooled_cluster_sums
+    union all
+    select
+        signal_name,
+        country_code,
+        area_type,
+        period_type,
+        quarter_start,
+        {%- for side in ['with', 'without'] %}
+            persons_{{ side }}_signal as clusters_{{ side }},
+            retained_{{ side }}_signal as sum_yy_{{ side }},
+            retained_{{ side }}_signal as sum_yn_{{ side }},
+            persons_{{ side }}_signal as sum_nn_{{ side }},
+        {%- endfor %}
+        0 as sum_y_with_y_without,
+        0 as sum_y_with_n_without,
+        0 as sum_n_with_y_without,
+        0 as sum_n_with_n_without
+    from groups
+    where period_type = 'quarter'
 ),
 
 -- the variance of each group's mean over its person clusters, and their covariance through the
