@@ -40,6 +40,11 @@ DBT_VARS_ARG := $(if $(DBT_VARS),--vars '$(DBT_VARS)')
 # The small data set of `make test`, kept apart from the user's warehouse.
 TEST_DIR := target/test
 TEST_SCALE ?= 0.01
+# make pytest runs the test files on this many processes (pytest-xdist, a file's tests on one
+# process, so a file's fixtures are built once). A test's dbt build keeps about one core busy
+# (Python compiles while DuckDB computes), so two processes use a 2-core machine; 1 runs them in
+# one process. Each process builds the session fixtures (the shared warehouse) once.
+PYTEST_WORKERS ?= 2
 
 # Spark: its warehouse (Parquet tables and the Derby metastore) for make build-spark, and the data
 # set of make test-spark, smaller than make test's: Spark runs each of the ~540 nodes as jobs on
@@ -270,7 +275,7 @@ lint: install-dev
 
 pytest: install-dev test-data browser quality-assets bi-clients superset-env
 	LIFETIMES_WHEEL=$(LIFETIMES_WHEEL) BI_CLIENTS_PYTHON=$(BI_CLIENTS_VENV)/bin/python \
-		SUPERSET=$(SUPERSET_VENV)/bin/superset $(BIN)/python -m pytest
+		SUPERSET=$(SUPERSET_VENV)/bin/superset $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-data: $(LIFETIMES_WHEEL)
 
