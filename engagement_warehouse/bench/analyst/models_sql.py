@@ -7,14 +7,15 @@ the two answers: cohort membership and segments, activity by period, the cohort 
 analyst's two answers (every segment type, weekly cohorts, engagement, rolling and revenue
 retention) and leave out what they read besides orders (events, person resolution).
 
-`like_for_like`: the same nine models compiled with only segment 'all' and the month grain
-(vars LIKE_FOR_LIKE_VARS, a full refresh), each run as `create temp table ... as <its compiled
-SQL>` on the built warehouse opened read-only, every reference to one of the nine read from
-the temp table made before it; DuckDB with the dbt profile's threads and memory limit. Per model:
-the wall seconds and the CPU seconds of this process (DuckDB's threads run inside it). The models
-still compute what no var turns off (engagement, rolling and revenue retention, the cohort
-fingerprints, the RFM's first and last periods), so this is the like-for-like part measured up
-to those: what the warehouse's path costs for the analyst's segment and grain.
+Each model's compiled SQL (a full refresh) is run in dbt's order as `create temp table ... as
+<its SQL>` on the built warehouse opened read-only, every reference to one of the nine read from
+the temp table made before it; DuckDB with the dbt profile's threads and memory limit; no dbt and
+no write to the file. Per model: the wall seconds and the CPU seconds of this process (DuckDB's
+threads run inside it). The benchmark runs two variants: the SQL the full build compiled (the
+project's vars) and the same models compiled with LIKE_FOR_LIKE_VARS (segment 'all' and the
+month grain only). Like for like, the models still compute what no var turns off (engagement,
+rolling and revenue retention, the cohort fingerprints, the first order's segment attributes):
+it is what the warehouse's path costs for the analyst's segment and grain.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ import pyarrow as pa
 import yaml
 
 from ..dbt_builds import Workspace
+from ..floor import duckdb_settings
 from ..measure import BenchError
 from .inputs import answer_sql
-from ..floor import duckdb_settings
 
 # in the order dbt builds them (each reads only models before it in this list)
 MODELS = ("int_data_end", "int_persons_first_orders", "int_persons_segments",
