@@ -76,9 +76,9 @@ def _dbt_models_over_pandas(figures: dict) -> tuple[float, str]:
 def _like_for_like_over_pandas(figures: dict) -> tuple[float, str]:
     analyst = figures["analyst"]
     ratio = 1 / analyst["ratios"]["pandas_over_like_for_like"]["median"]
-    return ratio, (f"{times(ratio)} ({analyst['models_sql']['like_for_like']['seconds']['median']:.2f} s of the "
-                   f"models' SQL for segment all and the month grain against {analyst['seconds']['pandas']['median']:.2f}"
-                   f" s of pandas; with the project's vars {analyst['models_sql']['project_vars']['seconds']['median']:.2f} s)")
+    like, project = (analyst["models_sql"][variant]["seconds"]["median"] for variant in ("like_for_like", "project_vars"))
+    return ratio, (f"{times(ratio)} ({like:.2f} s of the models' SQL for segment all and the month grain against "
+                   f"{analyst['seconds']['pandas']['median']:.2f} s of pandas; with the project's vars {project:.2f} s)")
 
 
 def _generator_seconds(figures: dict) -> tuple[float, str]:
