@@ -21,10 +21,12 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from engagement_warehouse.bench.analyst import AnalystInput, BaselineMismatch, check_baselines
 from engagement_warehouse.bench.analyst import pandas_baseline, polars_baseline
 from engagement_warehouse.bench.analyst.compare import COHORT_MATRIX, RFM, check
+from engagement_warehouse.bench.analyst.models_sql import MODELS
 from engagement_warehouse.bench.analyst.run import engines, expected_results
 from engagement_warehouse.bench.figures import failed_scale_figures
 from engagement_warehouse.bench.goals import GOALS, evaluate
@@ -36,6 +38,7 @@ from .conftest import PROJECT_DIR
 CLI = str(Path(sys.executable).with_name("engagement-warehouse"))
 SCALE = "0.005"
 RUNS = 1
+SEGMENT_TYPES = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["retention_segment_types"]
 # a var at its default value: it changes nothing, and shows that --vars reaches every build
 VARS = "{business_timezone_default: UTC}"
 
@@ -96,7 +99,8 @@ def test_results_hold_every_figure(bench):
     assert "test_incremental.py" in figures["incremental"]["equality_with_full_refresh"]
     assert set(figures["analyst"]["seconds"]) == {"pandas", "polars", "duckdb_sql"}
     assert set(figures["analyst"]["ratios"]) == {"pandas_over_duckdb_sql", "polars_over_duckdb_sql",
-                                                 "pandas_over_dbt_models", "polars_over_dbt_models"}
+                                                 "pandas_over_dbt_models", "polars_over_dbt_models",
+                                                 "pandas_over_models_sql", "pandas_over_like_for_like"}
 
     found = dict(summaries(figures))
     for path in (".full_build.wall_seconds", ".full_build.overhead_ratio", ".full_build.peak_rss_bytes",
@@ -117,6 +121,7 @@ def test_results_hold_every_figure(bench):
     markdown = (out / "results.md").read_text()
     assert f"## Scale {SCALE} (1 runs" in markdown and "## Goals" in markdown
     assert "| full build / floor |" in markdown and "| pandas / warehouse SQL |" in markdown
+    assert "| pandas / the models' SQL alone, like for like |" in markdown
     # the scratch data is gone: raw files and databases
     assert not list(out.rglob("*.duckdb")) and not (out / f"scale_{SCALE}" / "raw").exists()
 
@@ -193,6 +198,24 @@ def test_baselines_give_the_marts_numbers(bench, analyst_input):
     polars_cohorts, polars_rfm = polars_baseline.compute(analyst_input.orders)
     assert_cohorts_equal(polars_cohorts.to_pandas(), cohorts, "polars")
     assert_rfm_equal(polars_rfm.to_pandas(), rfm, "polars")
+
+
+def test_the_models_sql_like_for_like_computes_the_analysts_answers_only(bench, analyst_input):
+    _, results = bench
+    analyst = results["scales"][SCALE]["analyst"]
+    project, like = analyst["models_sql"]["project_vars"], analyst["models_sql"]["like_for_like"]
+    assert list(project["per_model"]) == list(like["per_model"]) == list(MODELS)
+    # like for like, the mart holds the analyst's matrix and nothing else; with the project's vars
+    # it holds every segment type and the weekly grain too (the bench checked both variants'
+    # answers against the marts, or it would have stopped)
+    matrix_rows = len(pd.read_parquet(analyst_input.expected_cohort_matrix))
+    assert like["per_model"]["cohort_retention"]["rows"] == matrix_rows == analyst["results"]["cohort_matrix_rows"]
+    assert project["per_model"]["cohort_retention"]["rows"] > 20 * matrix_rows
+    persons = len(pd.read_parquet(analyst_input.expected_rfm))
+    assert like["per_model"]["customer_rfm"]["rows"] == project["per_model"]["customer_rfm"]["rows"] == persons
+    # one row per person and segment type: 'all' alone like for like
+    assert like["per_model"]["int_persons_segments"]["rows"] == persons
+    assert project["per_model"]["int_persons_segments"]["rows"] == persons * (1 + len(SEGMENT_TYPES))
 
 
 def test_a_baseline_that_differs_from_the_marts_is_caught(analyst_input, tmp_path):

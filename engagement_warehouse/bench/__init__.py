@@ -25,6 +25,11 @@ under <out>/scale_<s>/, in this process and its children:
    timed from reading the file to the two results in memory (one untimed warm-up pass in run 1);
    each result checked against cohort_retention and customer_rfm (a difference stops the bench);
    ratios pandas or polars over the SQL's time and over the dbt models' execution time, run by run.
+   The nine dbt models' compiled SQL is also run alone on the built warehouse (analyst/models_sql:
+   `create temp table ... as`, the profile's DuckDB threads and memory): as the full build compiled
+   it (the project's vars), and like for like (compiled with only segment all and the month grain);
+   each variant's answers are checked against the marts too, and the like-for-like seconds are put
+   over pandas' run by run.
 
 Results: <out>/results.json (machine, settings, every figure per scale with median / min / max
 and the runs, the goals) and <out>/results.md, rewritten after each scale.

@@ -50,10 +50,15 @@ class Workspace:
             "DBT_USE_COLORS": "False",
         }
 
-    def dbt(self, args: list[str], log: Path, label: str) -> Measured:
+    def dbt(self, args: list[str], log: Path, label: str, dbt_vars: str | None = None,
+            target_dir: Path | None = None) -> Measured:
+        """A dbt command with the workspace's paths; dbt_vars and target_dir replace the
+        workspace's for this command."""
         self.temp_dir.mkdir(parents=True, exist_ok=True)
-        vars_args = ["--vars", self.dbt_vars] if self.dbt_vars else []
-        measured = run_measured([DBT, *args, *vars_args, "--target-path", str(self.target_dir), "--log-path", str(self.log_dir)],
+        dbt_vars = self.dbt_vars if dbt_vars is None else dbt_vars
+        vars_args = ["--vars", dbt_vars] if dbt_vars else []
+        target = self.target_dir if target_dir is None else target_dir
+        measured = run_measured([DBT, *args, *vars_args, "--target-path", str(target), "--log-path", str(self.log_dir)],
                                 log, env=self.env(), cwd=PROJECT_DIR, label=label, watch_dir=self.temp_dir)
         if measured.returncode != 0:
             raise BenchError(f"{label} failed (exit {measured.returncode}), log {log}:\n{measured.tail()}",

@@ -19,7 +19,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analyst import export_inputs, run_baselines
+from .analyst import (LIKE_FOR_LIKE_VARS, compile_models, compiled_from_manifest, export_inputs, run_baselines,
+                      run_models_sql)
 from .dbt_builds import Build, Workspace, build, parse
 from .floor import Floor, measure_floor
 from .generator_runs import CLI, GeneratorRuns, run_generator
@@ -31,6 +32,8 @@ class RunRecord:
     full: Build
     floor: Floor
     analyst: dict[str, object]
+    # the nine models' compiled SQL run directly: variant -> seconds, cpu_seconds, per_model
+    models_sql: dict[str, dict[str, object]]
     append_day: Measured
     incremental: Build
     # 1-minute load average when the run started: other work on the machine shows here
@@ -65,6 +68,7 @@ def bench_scale(scale: float, runs: int, out: Path, seed: int, dbt_vars: str = "
     progress(f"  dbt parse: {parsed.seconds:.1f} s")
 
     records = []
+    like_for_like = None
     for run in range(1, runs + 1):
         _fresh_work(work, raw)
         load_average = os.getloadavg()[0]
@@ -83,6 +87,15 @@ def bench_scale(scale: float, runs: int, out: Path, seed: int, dbt_vars: str = "
         analyst = run_baselines(inputs, warm_up=run == 1)
         seconds = analyst["seconds"]
         progress("  analyst baselines equal to the marts; " + ", ".join(f"{k} {v:.3f} s" for k, v in seconds.items()))
+        if like_for_like is None:  # compiled once: the SQL does not depend on the data
+            like_for_like = compile_models(workspace, LIKE_FOR_LIKE_VARS, folder / "dbt_target_like_for_like",
+                                           logs / "dbt_compile_like_for_like.log")
+        models_sql = run_models_sql(inputs, workspace.database, workspace.temp_dir, {
+            "project_vars": compiled_from_manifest(workspace.target_dir / "manifest.json"),
+            "like_for_like": like_for_like,
+        })
+        progress("  the nine models' SQL alone, answers equal to the marts; " + ", ".join(
+            f"{variant} {figures['seconds']:.2f} s" for variant, figures in models_sql.items()))
 
         append_day = run_measured([CLI, "append-day", "--out", str(workspace.raw_dir)],
                                   logs / f"append_day_run{run}.log", label="append-day")
@@ -96,7 +109,7 @@ def bench_scale(scale: float, runs: int, out: Path, seed: int, dbt_vars: str = "
         progress(f"  incremental build: {incremental.wall_seconds:.1f} s wall "
                  f"({incremental.wall_seconds / full.wall_seconds:.0%} of the full build), "
                  f"peak {incremental.measured.peak_rss_bytes / 2**30:.2f} GiB, partial parse: {incremental.partial_parse}")
-        records.append(RunRecord(full, floor, analyst, append_day, incremental, load_average))
+        records.append(RunRecord(full, floor, analyst, models_sql, append_day, incremental, load_average))
         shutil.rmtree(work, ignore_errors=True)
 
     shutil.rmtree(raw, ignore_errors=True)

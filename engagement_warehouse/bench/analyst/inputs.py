@@ -53,19 +53,25 @@ def export_inputs(database: Path, folder: Path) -> AnalystInput:
             raise BenchError(f"customer_rfm's observation end {ends[0][0]} is not the last order date {ends[0][1]} "
                              "(var clv_observation_end is set): the analyst baselines observe to the last order date")
         con.execute(f"copy (select * from marts.fct_orders) to '{paths.orders}' (format parquet, compression zstd)")
-        con.execute(f"""
-            copy (
-                select cohort_start, period_number, cohort_size, active_customers, retention_rate
-                from marts.cohort_retention
-                where segment_type = 'all' and cohort_grain = 'month'
-                order by cohort_start, period_number
-            ) to '{paths.expected_cohort_matrix}' (format parquet)
-        """)
-        con.execute(f"""
-            copy (
-                select person_key, frequency, recency, customer_age as "T", monetary_value
-                from marts.customer_rfm
-                order by person_key
-            ) to '{paths.expected_rfm}' (format parquet)
-        """)
+        for name, path in (("cohort_matrix", paths.expected_cohort_matrix), ("rfm", paths.expected_rfm)):
+            sql = answer_sql("marts.cohort_retention", "marts.customer_rfm")[name]
+            con.execute(f"copy ({sql}) to '{path}' (format parquet)")
     return paths
+
+
+def answer_sql(cohort_retention: str, customer_rfm: str) -> dict[str, str]:
+    """The analyst's two answers as the marts hold them (relations named by the caller): the
+    cohort matrix is cohort_retention's segment all at the month grain; T is customer_age."""
+    return {
+        "cohort_matrix": f"""
+            select cohort_start, period_number, cohort_size, active_customers, retention_rate
+            from {cohort_retention}
+            where segment_type = 'all' and cohort_grain = 'month'
+            order by cohort_start, period_number
+        """,
+        "rfm": f"""
+            select person_key, frequency, recency, customer_age as "T", monetary_value
+            from {customer_rfm}
+            order by person_key
+        """,
+    }

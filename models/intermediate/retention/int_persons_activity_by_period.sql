@@ -9,7 +9,10 @@
 -- stored fingerprint, or when an event of one of their customer ids was loaded since (a late,
 -- re-delivered, revalidated or erased event, clean or rejected now). Rows are replaced by person;
 -- the post-hook deletes persons without a confirmed order now.
--- depends_on: {{ ref('stg_shop__event_loads') }}, {{ ref('int_events_sessionized') }}
+-- Events are read from int_events_sessionized, which holds every clean event with its local date
+-- already computed (stg_shop__events computes it on every read: DECISIONS.md, issue 22, "the
+-- cohort matrix and RFM path against pandas").
+-- depends_on: {{ ref('stg_shop__event_loads') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
@@ -36,7 +39,7 @@ person_ids as (
 ),
 
 events as (
-    select * from {{ ref('stg_shop__events') }}
+    select * from {{ ref('int_events_sessionized') }}
 ),
 
 event_types as (
