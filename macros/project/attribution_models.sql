@@ -13,3 +13,15 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The value of a model's column <model>_<column> of `relation` (a row with every model's credit
+    as columns, CTE touchpoint_credits of attribution_touchpoints_credited or its sums) under the
+    model named by the SQL expression `model` (by default the column of the CTE attribution_models
+    cross-joined to it): the step from one row per touchpoint or channel to one row per model. -#}
+{% macro attribution_model_column(relation, column, model='attribution_models.attribution_model') -%}
+    case {{ model }}
+        {%- for attribution_model in attribution_models() %}
+        when '{{ attribution_model }}' then {{ relation }}.{{ attribution_model }}_{{ column }}
+        {%- endfor %}
+    end
+{%- endmacro %}

@@ -8,17 +8,19 @@
 {%- endmacro %}
 
 {#- The credit of every touchpoint of every confirmed order under every attribution model (doc
-    block `attribution`): the one definition that fct_order_attribution aggregates by channel and
-    the analysis order_attribution_touchpoints lists. `orders` names a relation or CTE of
-    confirmed orders (order_id, person_key, order_ts, net_revenue_usd), `sessions` one of
-    fct_sessions' rows (session_id, person_key, session_start_ts, session_channel). The macro
-    writes CTEs (no leading `with`, no trailing comma). `touchpoints` has one row per order and
-    touchpoint (hours_before_order, the time-decay weight); the last, `touchpoints_credited`, one
-    row per order, attribution model and touchpoint; an order without a session in its window has
-    one row per model (touchpoint 0, no session, credit 1). Only keys, the channel and the credit
-    travel through the five models' rows: a reader joins the order's and the session's other
-    columns by order_id and session_id (DECISIONS.md, issue 22: narrow rows cut the CPU and memory
-    of the window sorts). -#}
+    block `attribution`): the one definition that fct_order_attribution sums by channel and the
+    analysis order_attribution_touchpoints lists. `orders` names a relation or CTE of confirmed
+    orders (order_id, person_key, order_ts, net_revenue_usd), `sessions` one of fct_sessions' rows
+    (session_id, person_key, session_start_ts, session_channel). The macro writes CTEs (no leading
+    `with`, no trailing comma). `touchpoints` has one row per order and touchpoint
+    (hours_before_order, the time-decay weight); `touchpoint_credits` too, with each model's
+    credit and cents as columns <model>_unrounded_credit, <model>_credit and
+    <model>_attributed_cents (the mart sums these by channel); the last, `touchpoints_credited`,
+    one row per order, attribution model and touchpoint. An order without a session in its window
+    has one touchpoint (number 0, no session, credit 1 under every model). Only keys, the channel
+    and the credit travel: a reader joins the order's and the session's other columns by order_id
+    and session_id (DECISIONS.md, issue 22: the models as columns of one touchpoint row, so that
+    the window sorts read each touchpoint once, not five times). -#}
 {% macro attribution_touchpoints_credited(orders, sessions) -%}
 order_touchpoints as (
     -- A left join, so that an order without a session in its window keeps one row (session
@@ -46,7 +48,15 @@ order_touchpoints as (
             < {{ sessions }}.session_start_ts
 ),
 
-numbered_touchpoints as (
+weighted_touchpoints as (
+    select
+        *,
+        power(2, -hours_before_order / (24 * {{ var('attribution_half_life_days') }})) as time_decay_weight
+    from order_touchpoints
+),
+
+-- the three windows share one partition, so the engine sorts the touchpoints once
+touchpoints as (
     select
         *,
         -- session_id breaks ties of start time, so first and last touch do not vary by build
@@ -56,107 +66,163 @@ numbered_touchpoints as (
             else 0
         end as touchpoint_number,
         count(session_id) over (partition by order_id) as touchpoints_in_window,
-        power(2, -hours_before_order / (24 * {{ var('attribution_half_life_days') }})) as time_decay_weight
-    from order_touchpoints
-),
-
-touchpoints as (
-    select
-        *,
         time_decay_weight / sum(time_decay_weight) over (partition by order_id) as time_decay_share
-    from numbered_touchpoints
+    from weighted_touchpoints
 ),
 
 attribution_models as (
     {{ attribution_model_rows() }}
 ),
 
+-- each model's credit as a column of the touchpoint (macro attribution_models lists the names)
 credited as (
     select
-        touchpoints.order_id,
-        touchpoints.order_cents,
-        touchpoints.touchpoint_number,
-        touchpoints.touchpoints_in_window,
-        touchpoints.session_id,
-        touchpoints.session_channel,
-        attribution_models.attribution_model,
+        order_id,
+        order_cents,
+        touchpoint_number,
+        touchpoints_in_window,
+        session_id,
+        session_channel,
+        cast(case
+            when touchpoints_in_window = 0 then 1
+            when touchpoint_number = 1 then 1
+            else 0
+        end as double) as first_touch_unrounded_credit,
+        cast(case
+            when touchpoints_in_window = 0 then 1
+            when touchpoint_number = touchpoints_in_window then 1
+            else 0
+        end as double) as last_touch_unrounded_credit,
+        cast(case
+            when touchpoints_in_window = 0 then 1
+            else 1 / cast(touchpoints_in_window as double)
+        end as double) as linear_unrounded_credit,
+        cast(case
+            when touchpoints_in_window = 0 then 1
+            else time_decay_share
+        end as double) as time_decay_unrounded_credit,
         -- 0.4 / 0.2 / 0.4 is the definition of position_based, not a setting: another split
         -- would be another model.
         cast(case
-            when touchpoints.touchpoints_in_window = 0 then 1
-            when attribution_models.attribution_model = 'first_touch'
-                then case when touchpoints.touchpoint_number = 1 then 1 else 0 end
-            when attribution_models.attribution_model = 'last_touch'
-                then
-                    case
-                        when touchpoints.touchpoint_number = touchpoints.touchpoints_in_window
-                            then 1
-                        else 0
-                    end
-            when attribution_models.attribution_model = 'linear'
-                then 1 / cast(touchpoints.touchpoints_in_window as double)
-            when attribution_models.attribution_model = 'time_decay'
-                then touchpoints.time_decay_share
-            when attribution_models.attribution_model = 'position_based'
-                then
-                    case
-                        when touchpoints.touchpoints_in_window = 1 then 1
-                        when touchpoints.touchpoints_in_window = 2 then 0.5
-                        when
-                            touchpoints.touchpoint_number in (1, touchpoints.touchpoints_in_window)
-                            then 0.4
-                        else 0.2 / cast(touchpoints.touchpoints_in_window - 2 as double)
-                    end
-        end as double) as unrounded_credit
+            when touchpoints_in_window = 0 then 1
+            when touchpoints_in_window = 1 then 1
+            when touchpoints_in_window = 2 then 0.5
+            when touchpoint_number in (1, touchpoints_in_window) then 0.4
+            else 0.2 / cast(touchpoints_in_window - 2 as double)
+        end as double) as position_based_unrounded_credit
     from touchpoints
-    cross join attribution_models
 ),
 
 -- Attributed revenue in whole cents that add up to the order's net revenue exactly (doc block
--- money_rounding): each touchpoint gets the whole cents below credit x revenue, and the cents left
--- over go one each to the touchpoints with the largest fractions (largest remainder; ties to the
--- earlier touchpoint).
+-- money_rounding), under each model: each touchpoint gets the whole cents below credit x revenue,
+-- and the cents left over go one each to the touchpoints with the largest fractions (largest
+-- remainder; ties to the earlier touchpoint).
 credited_cents as (
     select
         *,
+        {%- for model in attribution_models() %}
         -- credit: rounded to 12 decimals so that last-bit differences of power() and of
         -- floating-point sums (engine, thread order) do not change the stored value
-        round(unrounded_credit, 12) as credit,
-        round(unrounded_credit, 12) * order_cents as exact_cents
+        round({{ model }}_unrounded_credit, 12) as {{ model }}_credit,
+        round({{ model }}_unrounded_credit, 12) * order_cents as {{ model }}_exact_cents
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from credited
 ),
 
 floored_cents as (
     select
         *,
-        cast(floor(exact_cents) as {{ dbt.type_bigint() }}) as whole_cents,
-        exact_cents - floor(exact_cents) as remainder_cents
+        {%- for model in attribution_models() %}
+        cast(floor({{ model }}_exact_cents) as {{ dbt.type_bigint() }}) as {{ model }}_whole_cents,
+        {{ model }}_exact_cents - floor({{ model }}_exact_cents) as {{ model }}_remainder_cents
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from credited_cents
 ),
 
+-- The rank of a touchpoint's remainder in its order, largest first, ties to the earlier
+-- touchpoint. Only time_decay needs a sort: under the other models an order's touchpoints have
+-- at most two credits, so at most two remainders, and the rank follows from the touchpoint's
+-- number. first_touch, last_touch and linear: every touchpoint's credit times the revenue has
+-- the same fraction (0 for credits of 0 and 1, one value for 1/n), so the numbers rank them.
+-- position_based with three touchpoints or more: the first and the last share one remainder, the
+-- middle ones another; the larger pair goes first.
 allocated_cents as (
     select
         *,
-        order_cents - sum(whole_cents) over (partition by order_id, attribution_model) as cents_left,
+        {%- for model in attribution_models() %}
+        order_cents - sum({{ model }}_whole_cents) over (partition by order_id) as {{ model }}_cents_left,
+        {%- endfor %}
         row_number() over (
-            partition by order_id, attribution_model
-            order by remainder_cents desc, touchpoint_number asc
-        ) as remainder_rank
+            partition by order_id
+            order by time_decay_remainder_cents desc, touchpoint_number asc
+        ) as time_decay_remainder_rank,
+        max(case when touchpoint_number = 1 then position_based_remainder_cents end)
+            over (partition by order_id) as position_based_end_remainder_cents,
+        max(case when touchpoint_number = 2 then position_based_remainder_cents end)
+            over (partition by order_id) as position_based_middle_remainder_cents
     from floored_cents
 ),
 
-touchpoints_credited as (
+ranked_cents as (
+    select
+        *,
+        greatest(touchpoint_number, 1) as first_touch_remainder_rank,
+        greatest(touchpoint_number, 1) as last_touch_remainder_rank,
+        greatest(touchpoint_number, 1) as linear_remainder_rank,
+        case
+            when
+                touchpoints_in_window < 3
+                or position_based_end_remainder_cents = position_based_middle_remainder_cents
+                then greatest(touchpoint_number, 1)
+            when position_based_end_remainder_cents > position_based_middle_remainder_cents
+                then
+                    case
+                        when touchpoint_number = 1 then 1
+                        when touchpoint_number = touchpoints_in_window then 2
+                        else touchpoint_number + 1
+                    end
+            when touchpoint_number = 1 then touchpoints_in_window - 1
+            when touchpoint_number = touchpoints_in_window then touchpoints_in_window
+            else touchpoint_number - 1
+        end as position_based_remainder_rank
+    from allocated_cents
+),
+
+-- one row per order and touchpoint, each model's credit and cents as columns
+touchpoint_credits as (
     select
         order_id,
-        attribution_model,
         touchpoint_number,
         touchpoints_in_window,
         session_id,
         coalesce(session_channel, 'no_tracked_session') as session_channel,
-        unrounded_credit,
-        credit,
+        {%- for model in attribution_models() %}
+        {{ model }}_unrounded_credit,
+        {{ model }}_credit,
         -- whole cents, exact: the mart sums them by channel before turning them into dollars
-        whole_cents + case when remainder_rank <= cents_left then 1 else 0 end as attributed_cents
-    from allocated_cents
+        {{ model }}_whole_cents
+        + case when {{ model }}_remainder_rank <= {{ model }}_cents_left then 1 else 0 end
+        as {{ model }}_attributed_cents
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from ranked_cents
+),
+
+-- one row per order, attribution model and touchpoint
+touchpoints_credited as (
+    select
+        touchpoint_credits.order_id,
+        attribution_models.attribution_model,
+        touchpoint_credits.touchpoint_number,
+        touchpoint_credits.touchpoints_in_window,
+        touchpoint_credits.session_id,
+        touchpoint_credits.session_channel,
+        {{ attribution_model_column('touchpoint_credits', 'unrounded_credit') }} as unrounded_credit,
+        {{ attribution_model_column('touchpoint_credits', 'credit') }} as credit,
+        {{ attribution_model_column('touchpoint_credits', 'attributed_cents') }} as attributed_cents
+    from touchpoint_credits
+    cross join attribution_models
 )
 {%- endmacro %}

@@ -50,17 +50,20 @@ person_sessions as (
 ),
 
 {% if is_incremental() %}
+-- one row per order without a group by: under first_touch, the channel holding touchpoint 1
+-- (or the no_tracked_session row, touchpoint 0) is credited the order's whole net revenue, and
+-- every row of an order carries the order's columns and its person's session count
 orders_before as (
     select
-        order_id,
-        {%- for column in order_columns if column not in ['order_id', 'net_revenue_usd'] %}
-            max({{ column }}) as {{ column }},
+        {%- for column in order_columns if column != 'net_revenue_usd' %}
+            {{ column }},
         {%- endfor %}
-        max(person_sessions) as person_sessions,
-        -- each model hands out the order's whole net revenue: one model's sum is the revenue
-        sum(case when attribution_model = 'first_touch' then attributed_net_revenue_usd end) as net_revenue_usd
+        person_sessions,
+        attributed_net_revenue_usd as net_revenue_usd
     from {{ this }}
-    group by order_id
+    where
+        attribution_model = 'first_touch'
+        and first_touchpoint_number <= 1
 ),
 
 changed_orders as (
@@ -113,23 +116,25 @@ window_sessions as (
 
 {{ attribution_touchpoints_credited('confirmed_orders', 'window_sessions') }},
 
+-- the channel's credits and cents summed under each model, then one row per model
 channel_credits as (
     select
         order_id,
-        attribution_model,
         session_channel,
         count(session_id) as channel_touchpoints,
         min(touchpoint_number) as first_touchpoint_number,
         max(touchpoint_number) as last_touchpoint_number,
         max(touchpoints_in_window) as touchpoints_in_window,
-        -- the channel's exact share rounded once, like a touchpoint's (a sum of rounded credits
+        -- each channel's exact share rounded once, like a touchpoint's (a sum of rounded credits
         -- could exceed 1 by a rounding step when one channel holds every touchpoint)
-        round(sum(unrounded_credit), 12) as credit,
-        sum(attributed_cents) as attributed_cents
-    from touchpoints_credited
+        {%- for model in attribution_models() %}
+            round(sum({{ model }}_unrounded_credit), 12) as {{ model }}_credit,
+            sum({{ model }}_attributed_cents) as {{ model }}_attributed_cents
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from touchpoint_credits
     group by
         order_id,
-        attribution_model,
         session_channel
 ),
 
@@ -137,7 +142,7 @@ final as (
     select
         -- keys
         channel_credits.order_id,
-        channel_credits.attribution_model,
+        attribution_models.attribution_model,
         channel_credits.session_channel,
 
         -- touchpoints
@@ -155,15 +160,17 @@ final as (
         confirmed_orders.country_name,
 
         -- credit
-        channel_credits.credit,
+        {{ attribution_model_column('channel_credits', 'credit') }} as credit,
         cast(
-            cast(channel_credits.attributed_cents as double) / 100 as decimal(18, 2)
+            cast({{ attribution_model_column('channel_credits', 'attributed_cents') }} as double) / 100
+            as decimal(18, 2)
         ) as attributed_net_revenue_usd,
 
         -- load
         cast(coalesce(person_sessions.sessions, 0) as {{ dbt.type_int() }}) as person_sessions,
         {{ run_started_at_utc() }} as loaded_at
     from channel_credits
+    cross join attribution_models
     inner join confirmed_orders on channel_credits.order_id = confirmed_orders.order_id
     left join person_sessions on confirmed_orders.person_key = person_sessions.person_key
 )
