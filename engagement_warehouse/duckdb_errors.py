@@ -21,7 +21,7 @@ OUT_OF_MEMORY = re.compile(r"Out of Memory Error: (?P<detail>[^\n]*?)(?:\s+Possi
 OUT_OF_MEMORY_HINT = re.compile(r"^\s*(Possible solutions:|\* .*\(SET [a-z_]+ ?=.*\)|See also \S*how_to_tune_workloads\S*)\s*$")
 
 # Where the memory of a dbt build is set: the profile reads it from the environment.
-BUILD_MEMORY = ("raise DUCKDB_MEMORY_LIMIT (the dbt profile's memory_limit, profiles.yml; default 3500MB), "
+BUILD_MEMORY = ("raise DUCKDB_MEMORY_LIMIT (the dbt profile's memory_limit, profiles.yml; default 3000MB), "
                 "or lower DUCKDB_THREADS or DBT_THREADS")
 
 

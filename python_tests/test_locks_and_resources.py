@@ -12,6 +12,7 @@ nothing else.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -89,8 +90,12 @@ def test_out_of_memory_names_duckdb_memory_limit_not_set_memory_limit(raw, tmp_p
     assert last.startswith("engagement-warehouse dbt: DuckDB ran out of memory ("), last
     # dbt's report of what failed is kept
     assert "Out of Memory Error: " in run.stdout
+    # the default the message names is the profile's (one default, in profiles.yml)
+    profile = (PROJECT_DIR / "profiles.yml").read_text()
+    defaults = set(re.findall(r"env_var\('DUCKDB_MEMORY_LIMIT', '([^']+)'\)", profile))
+    assert len(defaults) == 1, defaults
     assert last.endswith("): raise DUCKDB_MEMORY_LIMIT (the dbt profile's memory_limit, profiles.yml; "
-                         "default 3500MB), or lower DUCKDB_THREADS or DBT_THREADS; what does not fit in memory spills "
+                         f"default {defaults.pop()}), or lower DUCKDB_THREADS or DBT_THREADS; what does not fit in memory spills "
                          "to DUCKDB_TEMP_DIR, which needs free disk space."), last
 
 
