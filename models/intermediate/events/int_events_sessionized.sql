@@ -12,7 +12,8 @@
 -- its compact state built after it in the same run, instead of every event's date). For each such visitor the run
 -- re-sessionizes from the start of its last session before the earliest such event (as it is now
 -- and as it was), and numbers on from there; earlier sessions are final. Rows are replaced by
--- event_id.
+-- event_id. fct_order_attribution's incremental run relies on that restart: a visitor's sessions
+-- that changed or went start no earlier than its earliest session rewritten by the run.
 --
 -- Sessions are numbered over time buckets as long as the timeout, not with a lag over every
 -- event (why: DECISIONS.md, performance notes): only a bucket's first event can open a session.

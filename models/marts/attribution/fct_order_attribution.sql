@@ -6,11 +6,17 @@
 -- under every model, zero credit included, so the models share one grain. An order without a
 -- session in its window keeps one row per model (no_tracked_session, credit 1).
 --
--- Incremental by order (DECISIONS.md "Attribution at the grain BI reads, incremental by order"):
--- a run recomputes every order of a person whose sessions changed since the last run (a session
--- of theirs loaded since, or fewer sessions than the rows recorded) or who has an order that is
--- new or changed (confirmation, revenue, person, customer, country, time); the pre-hook removes
--- the orders that are no longer confirmed. Rows are replaced by order_id.
+-- Incremental by order (DECISIONS.md "Attribution at the grain BI reads, incremental by order" and
+-- "fct_order_attribution's incremental run by window"): a run recomputes the orders that are new
+-- or changed (confirmation, revenue, person, customer, country, time), and the orders whose window
+-- can hold a session changed since the last run. A visitor whose sessions were loaded since changed
+-- nothing before the earliest of them (int_events_sessionized re-sessionizes a visitor from the
+-- start of its last session before its earliest change, and that session is reloaded too), so
+-- its person's orders from that time on are recomputed; all of them when no session of the
+-- visitor kept from before starts earlier (its first session was redone: what it held before is
+-- unknown), or when the person has fewer visitors than their rows recorded (a visitor whose
+-- sessions all went, or moved to another person, leaves no reloaded session behind). The pre-hook
+-- removes the orders that are no longer confirmed. Rows are replaced by order_id.
 {{ config(
     materialized=keyed_incremental_materialization(
         table_on_spark_because='it reads fct_sessions, rebuilt in full on Spark: every person has a new'
@@ -36,29 +42,33 @@ all_confirmed_orders as (
     where is_confirmed_order
 ),
 
--- every session of a person counted: a person whose count differs from the one their rows
--- recorded lost a session (merged into another, or moved to another person), which no new load
--- time shows
-person_sessions as (
+-- the visitors of a person: one that is gone from the person (its sessions deleted, or moved to
+-- another person) lowers the count, which no reloaded session of the person shows; one that
+-- joins the person has every session loaded since, so all the person's orders are recomputed
+-- (the rule below) and every row gets the new count
+person_visitors as (
     select
         person_key,
-        count(*) as sessions,
-        max(loaded_at) as last_loaded_at
+        count(distinct visitor_key) as visitors
     from {{ ref('fct_sessions') }}
     where person_key is not null
     group by person_key
 ),
 
 {% if is_incremental() %}
+last_run as (
+    select max(loaded_at) as loaded_at from {{ this }}
+),
+
 -- one row per order without a group by: under first_touch, the channel holding touchpoint 1
 -- (or the no_tracked_session row, touchpoint 0) is credited the order's whole net revenue, and
--- every row of an order carries the order's columns and its person's session count
+-- every row of an order carries the order's columns and its person's visitor count
 orders_before as (
     select
         {%- for column in order_columns if column != 'net_revenue_usd' %}
             {{ column }},
         {%- endfor %}
-        person_sessions,
+        person_visitors,
         attributed_net_revenue_usd as net_revenue_usd
     from {{ this }}
     where
@@ -67,37 +77,78 @@ orders_before as (
 ),
 
 changed_orders as (
-    select
-        coalesce(all_confirmed_orders.person_key, orders_before.person_key) as new_person_key,
-        orders_before.person_key as old_person_key
+    select all_confirmed_orders.order_id
     from all_confirmed_orders
-    full outer join orders_before on all_confirmed_orders.order_id = orders_before.order_id
+    left join orders_before on all_confirmed_orders.order_id = orders_before.order_id
     where
-        all_confirmed_orders.order_id is null
-        or orders_before.order_id is null
+        orders_before.order_id is null
         {%- for column in order_columns if column != 'order_id' %}
             or all_confirmed_orders.{{ column }} is distinct from orders_before.{{ column }}
         {%- endfor %}
 ),
 
-persons_to_recompute as (
-    select new_person_key as person_key from changed_orders
+-- per visitor of a person, the earliest start of its sessions loaded since the last run: no
+-- session of the visitor changed or went before it
+reloaded_visitors as (
+    select
+        visitor_key,
+        person_key,
+        min(session_start_ts) as reloaded_from_ts
+    from {{ ref('fct_sessions') }}
+    where
+        person_key is not null
+        and loaded_at > (select last_run.loaded_at from last_run)
+    group by
+        visitor_key,
+        person_key
+),
+
+-- the earliest start of each such visitor's sessions kept from before (none: all redone)
+kept_visitors as (
+    select
+        visitor_key,
+        min(session_start_ts) as kept_from_ts
+    from {{ ref('fct_sessions') }}
+    where
+        loaded_at <= (select last_run.loaded_at from last_run)
+        and visitor_key in (select reloaded_visitors.visitor_key from reloaded_visitors)
+    group by visitor_key
+),
+
+changed_windows as (
+    select
+        reloaded_visitors.person_key,
+        case
+            when kept_visitors.kept_from_ts < reloaded_visitors.reloaded_from_ts
+                then reloaded_visitors.reloaded_from_ts
+        end as changed_from_ts
+    from reloaded_visitors
+    left join kept_visitors on reloaded_visitors.visitor_key = kept_visitors.visitor_key
+    union all
+    select
+        orders_before.person_key,
+        null as changed_from_ts
+    from orders_before
+    left join person_visitors on orders_before.person_key = person_visitors.person_key
+    where coalesce(person_visitors.visitors, 0) <> orders_before.person_visitors
+),
+
+orders_to_recompute as (
+    select order_id from changed_orders
     union
-    select old_person_key as person_key from changed_orders
-    union
-    select person_key from person_sessions
-    where last_loaded_at > (select max(loaded_at) from {{ this }})
-    union
-    select orders_before.person_key from orders_before
-    left join person_sessions on orders_before.person_key = person_sessions.person_key
-    where coalesce(person_sessions.sessions, 0) <> orders_before.person_sessions
+    select all_confirmed_orders.order_id
+    from all_confirmed_orders
+    inner join changed_windows on all_confirmed_orders.person_key = changed_windows.person_key
+    where
+        changed_windows.changed_from_ts is null
+        or all_confirmed_orders.order_ts >= changed_windows.changed_from_ts
 ),
 {% endif %}
 
 confirmed_orders as (
     select * from all_confirmed_orders
     {% if is_incremental() %}
-        where person_key in (select persons_to_recompute.person_key from persons_to_recompute)
+        where order_id in (select orders_to_recompute.order_id from orders_to_recompute)
     {% endif %}
 ),
 
@@ -110,7 +161,7 @@ window_sessions as (
     from {{ ref('fct_sessions') }}
     where person_key is not null
     {% if is_incremental() %}
-        and person_key in (select persons_to_recompute.person_key from persons_to_recompute)
+        and person_key in (select confirmed_orders.person_key from confirmed_orders)
     {% endif %}
 ),
 
@@ -167,12 +218,12 @@ final as (
         ) as attributed_net_revenue_usd,
 
         -- load
-        cast(coalesce(person_sessions.sessions, 0) as {{ dbt.type_int() }}) as person_sessions,
+        cast(coalesce(person_visitors.visitors, 0) as {{ dbt.type_int() }}) as person_visitors,
         {{ run_started_at_utc() }} as loaded_at
     from channel_credits
     cross join attribution_models
     inner join confirmed_orders on channel_credits.order_id = confirmed_orders.order_id
-    left join person_sessions on confirmed_orders.person_key = person_sessions.person_key
+    left join person_visitors on confirmed_orders.person_key = person_visitors.person_key
 )
 
 select * from final
