@@ -77,6 +77,41 @@
     {%- endfor -%}
 {%- endmacro %}
 
+{#- The raw rows of a table, each with its rank among the rows of its key (1 = the version kept, by
+    version_order). Only the rows of a key that occurs more than once are ranked, found by an
+    integer hash of the key: the window's sort, by every raw value as text, then runs on a few
+    rows instead of all of them. Rows of a key that occurs once get rank 1, as the window over
+    every row would give them; keys that merely share a hash are still ranked apart. -#}
+{% macro with_version_rank(raw_relation, table_name, key_column, latest_first=none) -%}
+    {%- set key = clean_text('raw_rows.' ~ key_column) -%}
+    with
+
+    duplicated_key_hashes as (
+        select {{ grouping_hash(key) }} as key_hash
+        from {{ raw_relation }} as raw_rows
+        group by {{ grouping_hash(key) }}
+        having count(*) > 1
+    )
+
+    select
+        raw_rows.*,
+        1 as version_rank
+    from {{ raw_relation }} as raw_rows
+    left join duplicated_key_hashes on {{ grouping_hash(key) }} = duplicated_key_hashes.key_hash
+    where duplicated_key_hashes.key_hash is null
+
+    union all
+
+    select
+        raw_rows.*,
+        row_number() over (
+            partition by {{ key }}
+            order by {{ version_order(table_name, latest_first, raw_prefix='raw_rows.') }}
+        ) as version_rank
+    from {{ raw_relation }} as raw_rows
+    inner join duplicated_key_hashes on {{ grouping_hash(key) }} = duplicated_key_hashes.key_hash
+{%- endmacro %}
+
 {#- Strict integer parsing: a whole number in decimal digits ('3', ' -2 ', and '3.0' as a Parquet
     double or a spreadsheet writes it), else null. A plain cast would round '1.5' to 2 and read
     '0x3' as 3; such values break the rule non_integer_value instead. -#}

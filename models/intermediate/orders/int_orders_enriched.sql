@@ -1,6 +1,7 @@
 -- Orders with their person, net revenue and place in the person's purchase history. Order
 -- sequence and days since the previous order count confirmed orders of the person (all of their
 -- customer ids), since cohorts and retention count people.
+{%- set previous_order_date = '(lag(with_person.order_date) over person_orders)' %}
 with
 
 orders as (
@@ -22,24 +23,25 @@ with_person as (
     inner join persons on orders.customer_id = persons.customer_id
 ),
 
-confirmed_sequence as (
-    select
-        order_id,
-        row_number() over (partition by person_key order by order_ts, order_id) as confirmed_order_sequence,
-        lag(order_date) over (partition by person_key order by order_ts, order_id) as previous_confirmed_order_date
-    from with_person
-    where is_confirmed_order
-),
-
+-- the sequence over the person's confirmed orders: one window over every order, partitioned by the
+-- flag too, kept for confirmed orders only (the orders are not read twice and joined back)
 final as (
     select
         with_person.*,
-        confirmed_sequence.confirmed_order_sequence,
-        coalesce(confirmed_sequence.confirmed_order_sequence = 1, false) as is_first_confirmed_order,
-        {{ dbt.datediff('confirmed_sequence.previous_confirmed_order_date', 'with_person.order_date', 'day') }}
-            as days_since_previous_confirmed_order
+        case
+            when with_person.is_confirmed_order
+                then row_number() over person_orders
+        end as confirmed_order_sequence,
+        with_person.is_confirmed_order and row_number() over person_orders = 1 as is_first_confirmed_order,
+        case
+            when with_person.is_confirmed_order
+                then {{ dbt.datediff(previous_order_date, 'with_person.order_date', 'day') }}
+        end as days_since_previous_confirmed_order
     from with_person
-    left join confirmed_sequence on with_person.order_id = confirmed_sequence.order_id
+    window person_orders as (
+        partition by with_person.person_key, with_person.is_confirmed_order
+        order by with_person.order_ts, with_person.order_id
+    )
 )
 
 select * from final

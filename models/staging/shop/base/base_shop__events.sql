@@ -165,36 +165,10 @@ loaded_rows as (
 {% endif %}
 {%- set loaded_rows = 'loaded_rows' if is_incremental() else raw_events %}
 
--- Versions: only the rows of an event id that occurs more than once in this load are ranked,
--- found by an integer hash of the id (DECISIONS.md, performance notes).
-duplicated_id_hashes as (
-    select {{ grouping_hash(clean_text('loaded_rows.event_id')) }} as id_hash
-    from {{ loaded_rows }} as loaded_rows
-    group by {{ grouping_hash(clean_text('loaded_rows.event_id')) }}
-    having count(*) > 1
-),
-
--- each row with its rank among the rows of its event id (1 = the version kept)
+-- each row with its rank among the rows of its event id (1 = the version kept); only the rows of an
+-- event id that occurs more than once in this load are ranked (macro with_version_rank)
 source as (
-    select
-        loaded_rows.*,
-        1 as version_rank
-    from {{ loaded_rows }} as loaded_rows
-    left join duplicated_id_hashes
-        on {{ grouping_hash(clean_text('loaded_rows.event_id')) }} = duplicated_id_hashes.id_hash
-    where duplicated_id_hashes.id_hash is null
-
-    union all
-
-    select
-        loaded_rows.*,
-        row_number() over (
-            partition by {{ clean_text('loaded_rows.event_id') }}
-            order by {{ version_order('events', none, raw_prefix='loaded_rows.') }}
-        ) as version_rank
-    from {{ loaded_rows }} as loaded_rows
-    inner join duplicated_id_hashes
-        on {{ grouping_hash(clean_text('loaded_rows.event_id')) }} = duplicated_id_hashes.id_hash
+    {{ with_version_rank(loaded_rows, 'events', 'event_id') }}
 ),
 
 parsed as (

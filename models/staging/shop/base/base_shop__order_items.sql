@@ -18,8 +18,9 @@
 
 with
 
+-- every raw row with its rank among the versions of its order item id (1 = the one kept)
 source as (
-    select * from {{ contract_source('order_items') }}
+    {{ with_version_rank(contract_source('order_items'), 'order_items', 'order_item_id') }}
 ),
 
 orders as (
@@ -43,7 +44,8 @@ parsed as (
         {{ clean_text('source.product_id') }} as product_id,
         {{ parse_integer('source.quantity') }} as quantity,
         {{ dbt.safe_cast(clean_text('source.unit_price'), 'decimal(18, 2)') }} as unit_price_local,
-        {{ dbt.safe_cast(clean_text('source.discount_amount'), 'decimal(18, 2)') }} as discount_local
+        {{ dbt.safe_cast(clean_text('source.discount_amount'), 'decimal(18, 2)') }} as discount_local,
+        source.version_rank
     from source
 ),
 
@@ -51,22 +53,27 @@ checked as (
     select
         parsed.*,
         orders.fx_usd_per_unit as order_usd_per_unit,
-        products.product_id is not null as is_known_product,
-        row_number() over (
-            partition by parsed.order_item_id
-            order by {{ version_order('order_items', none) }}
-        ) as version_rank
+        products.product_id is not null as is_known_product
     from parsed
     left join orders on parsed.order_id = orders.order_id
     left join products on parsed.product_id = products.product_id
 ),
 
+-- every rule is evaluated once per row: the position of the first broken one, then its name and
+-- column from that position
 validated as (
     select
         *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
+        {{ first_broken_rule_position(rules) }} as broken_rule_position
     from checked
+),
+
+named as (
+    select
+        *,
+        {{ rule_name_at_position('broken_rule_position', rules) }} as rejection_rule,
+        {{ rule_column_at_position('broken_rule_position', rules) }} as rejected_column
+    from validated
 ),
 
 final as (
@@ -91,7 +98,7 @@ final as (
         rejected_column,
         order_item_id as record_key,
         case when rejection_rule is not null then {{ raw_record_json('order_items') }} end as raw_record
-    from validated
+    from named
 )
 
 select * from final

@@ -44,8 +44,9 @@
 
 with
 
+-- every raw row with its rank among the versions of its order id (1 = the one kept)
 source as (
-    select * from {{ contract_source('orders') }}
+    {{ with_version_rank(contract_source('orders'), 'orders', 'order_id', parse_timestamp_utc('raw_rows.updated_at')) }}
 ),
 
 -- orders paid through rows of the optional order_payments table, whose own payment method and
@@ -110,7 +111,9 @@ parsed as (
         -- timestamps
         {{ parse_timestamp_utc('source.order_ts') }} as order_ts,
         {{ parse_timestamp_utc('source.cod_confirmed_ts') }} as cod_confirmed_ts,
-        {{ parse_timestamp_utc('source.updated_at') }} as updated_at
+        {{ parse_timestamp_utc('source.updated_at') }} as updated_at,
+
+        source.version_rank
     from source
     left join erased_customers
         on {{ clean_text('source.customer_id') }} = erased_customers.customer_id
@@ -128,11 +131,7 @@ checked as (
         payment_methods.payment_method is not null as is_known_payment_method,
         order_channels.channel is not null as is_known_channel,
         customers.customer_id is not null as is_known_customer,
-        coalesce(order_statuses.is_confirmed, false) as is_confirmed_order,
-        row_number() over (
-            partition by parsed.order_id
-            order by {{ version_order('orders', 'parsed.updated_at') }}
-        ) as version_rank
+        coalesce(order_statuses.is_confirmed, false) as is_confirmed_order
     from parsed
     left join order_statuses on parsed.status = order_statuses.status
     left join payment_methods on parsed.payment_method = payment_methods.payment_method
@@ -145,12 +144,21 @@ converted as (
     {{ with_fx_rate_of_month('checked', 'checked.order_ts') }}
 ),
 
+-- every rule is evaluated once per row: the position of the first broken one, then its name and
+-- column from that position
 validated as (
     select
         *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
+        {{ first_broken_rule_position(rules) }} as broken_rule_position
     from converted
+),
+
+named as (
+    select
+        *,
+        {{ rule_name_at_position('broken_rule_position', rules) }} as rejection_rule,
+        {{ rule_column_at_position('broken_rule_position', rules) }} as rejected_column
+    from validated
 ),
 
 final as (
@@ -203,7 +211,7 @@ final as (
             when rejection_rule is not null
                 then {{ raw_record_json('orders', {'customer_id': 'customer_id'}) }}
         end as raw_record
-    from validated
+    from named
 )
 
 select * from final
