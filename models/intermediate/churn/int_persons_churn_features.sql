@@ -29,9 +29,8 @@ orders as (
     select * from {{ ref('int_orders_enriched') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_sessionized') }}
-    where stitched_customer_id is not null
+signal_days as (
+    select * from {{ ref('int_persons_signals_by_day') }}
 ),
 
 engagement_months as (
@@ -115,34 +114,28 @@ payments as (
     group by snapshots.snapshot_date, orders.person_key
 ),
 
-windowed_events as (
+-- the daily counts of int_persons_signals_by_day (the events' local day, resolved to persons as
+-- here, sessions counted at their start): a snapshot's window sums the days in it instead of
+-- joining every event to every snapshot
+windowed_signal_days as (
     select
         snapshots.snapshot_date,
-        customer_persons.person_key,
-        events.event_type,
-        events.is_session_start,
-        events.event_date > cast({{ dbt.dateadd('day', -1 * recent_days, 'snapshots.snapshot_date') }} as date)
+        signal_days.person_key,
+        signal_days.signal_name,
+        signal_days.signal_count,
+        signal_days.activity_date > cast({{ dbt.dateadd('day', -1 * recent_days, 'snapshots.snapshot_date') }} as date)
             as is_recent
     from snapshots
-    inner join events
+    inner join signal_days
         on
-            snapshots.snapshot_date >= events.event_date
-            and events.event_date
+            snapshots.snapshot_date >= signal_days.activity_date
+            and signal_days.activity_date
             > cast({{ dbt.dateadd('day', -1 * (recent_days + prior_days), 'snapshots.snapshot_date') }} as date)
-    inner join customer_persons on events.stitched_customer_id = customer_persons.customer_id
-),
-
-signal_counts as (
-    select
-        snapshot_date,
-        person_key,
-        is_recent,
-        sum(case when is_session_start then 1 else 0 end) as sessions,
-        {%- for signal in signals if signal != 'sessions' %}
-            {{ event_signal_count(signal, 'event_type') }} as {{ signal }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    from windowed_events
-    group by snapshot_date, person_key, is_recent
+            and signal_days.signal_name in (
+                {%- for signal in signals %}
+                    '{{ signal }}'{% if not loop.last %},{% endif %}
+                {%- endfor %}
+            )
 ),
 
 signal_windows as (
@@ -150,11 +143,12 @@ signal_windows as (
         snapshot_date,
         person_key,
         {%- for signal in signals %}
-            sum(case when is_recent then {{ signal }} else 0 end) as {{ signal }}_recent,
-            sum(case when is_recent then 0 else {{ signal }} end) as {{ signal }}_prior{% if not loop.last %},
-            {% endif %}
+            sum(case when is_recent and signal_name = '{{ signal }}' then signal_count else 0 end)
+                as {{ signal }}_recent,
+            sum(case when not is_recent and signal_name = '{{ signal }}' then signal_count else 0 end)
+                as {{ signal }}_prior{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from signal_counts
+    from windowed_signal_days
     group by snapshot_date, person_key
 ),
 
