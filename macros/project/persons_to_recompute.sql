@@ -83,15 +83,12 @@
 {%- endmacro %}
 
 {#- The same persons, each with the first day whose rows can have changed, one row per reason
-    (person_key, changed_from_date; null: any day): events loaded since (macro
-    events_loaded_since_by_person); a changed customer_ids_fingerprint or no rows so far (any day). -#}
+    (person_key, changed_from_date; null: any day): events loaded since the model's latest loaded_at
+    (macros events_loaded_since_by_person, latest_loaded_at: `stored` is the model's own table); a
+    changed customer_ids_fingerprint or no rows so far (any day). -#}
 {% macro changed_persons_with_first_day(stored, fingerprints, customer_persons) -%}
     -- an event of theirs loaded since the model's last run (macro events_loaded_since_by_person)
-    {{ events_loaded_since_by_person(
-        customer_persons,
-        "(select coalesce(max(" ~ stored ~ ".loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")) from "
-            ~ stored ~ ")"
-    ) }}
+    {{ events_loaded_since_by_person(customer_persons, latest_loaded_at()) }}
     union all
     -- a person that lost, gained or swapped a customer id, whose id moved to another time zone,
     -- or that no id resolves to any more

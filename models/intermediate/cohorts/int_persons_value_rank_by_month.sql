@@ -64,10 +64,7 @@ changed_persons as (
     select distinct signal_days.person_key
     from {{ ref('int_persons_signals_by_day') }} as signal_days
     where
-        signal_days.loaded_at > (
-            select coalesce(max(stored.loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            from stored
-        )
+        signal_days.loaded_at > {{ latest_loaded_at() }}
 ),
 
 -- their revenue to date now, month by month (the same sum as below, on a few persons)
