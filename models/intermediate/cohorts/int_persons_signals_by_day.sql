@@ -75,8 +75,15 @@ customer_ids_fingerprints as (
 ),
 
 {% if is_incremental() %}
-stored as (
-    select * from {{ this }}
+-- the stored table is read in three narrow passes, none of them kept whole: its persons with
+-- their fingerprints (all the person-level change tests read), its order and answer days, and
+-- the days of the recomputed persons (placeholders)
+stored_persons as (
+    select
+        person_key,
+        customer_ids_fingerprint
+    from {{ this }}
+    group by person_key, customer_ids_fingerprint
 ),
 
 stored_order_and_answer_days as (
@@ -86,7 +93,7 @@ stored_order_and_answer_days as (
         signal_name,
         signal_count,
         net_revenue_usd
-    from stored
+    from {{ this }}
     where signal_name in ('confirmed_orders', 'detractor_answers')
 ),
 
@@ -98,7 +105,7 @@ order_and_answer_days as (
 
 -- per recomputed person and reason, the first day whose rows can have changed (null: any day)
 changes as (
-    {{ changed_persons_with_first_day('stored', 'customer_ids_fingerprints', 'customer_persons') }}
+    {{ changed_persons_with_first_day('stored_persons', 'customer_ids_fingerprints', 'customer_persons') }}
     union all
     -- a day of confirmed orders or detractor answers that is new, gone or counts otherwise
     select
@@ -228,7 +235,7 @@ final as (
             cast(null as decimal(18, 2)) as net_revenue_usd,
             cast(null as {{ dbt.type_string() }}) as customer_ids_fingerprint,
             {{ run_started_at_utc() }} as loaded_at
-        from stored
+        from {{ this }} as stored
         inner join persons_to_recompute
             on
                 stored.person_key = persons_to_recompute.person_key
