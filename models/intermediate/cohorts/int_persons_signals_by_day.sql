@@ -14,7 +14,9 @@
 -- int_persons_value_rank_by_month and cohort_membership_spells read). Rows are replaced by
 -- person and day; every stored day in that range gets one placeholder row (signal_name null), so
 -- that a day left with no signal still replaces its old rows; the post-hook deletes the
--- placeholders.
+-- placeholders. Only the recomputed persons' events are counted, and only from their first
+-- changed day, except for a person recomputed on every day (DECISIONS.md, "Issue 22:
+-- int_persons_signals_by_day's incremental run").
 -- depends_on: {{ ref('stg_shop__event_loads') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
