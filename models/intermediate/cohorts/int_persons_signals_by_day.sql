@@ -25,7 +25,6 @@
     on_schema_change='fail',
     post_hook="{% if is_incremental() %}{% set condition %}signal_name is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
-{%- set event_signals = cohort_signals() | reject('in', ['sessions', 'active_days']) | list %}
 
 with
 
@@ -148,20 +147,11 @@ persons_changed_from as (
 ),
 {% endif %}
 
-{#- a person's counts of a local day, the same for every event day counted -#}
-{%- set event_day_counts %}
-        sum(case when events.is_session_start then 1 else 0 end) as sessions,
-        1 as active_days,
-        {%- for signal in event_signals %}
-            {{ event_signal_count(signal) }} as {{ signal }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-{%- endset %}
-
 event_days as (
     select
         customer_persons.person_key,
         events.event_date as activity_date,
-        {{- event_day_counts }}
+        {{ event_day_counts() }}
     from events
     inner join customer_persons on events.stitched_customer_id = customer_persons.customer_id
     {% if is_incremental() -%}
@@ -219,7 +209,7 @@ event_days_before_change as (
     select
         customer_persons.person_key,
         events.event_date as activity_date,
-        {{- event_day_counts }}
+        {{ event_day_counts() }}
     from events_before_change as events
     inner join customer_persons on events.stitched_customer_id = customer_persons.customer_id
     inner join persons_changed_from on customer_persons.person_key = persons_changed_from.person_key
@@ -230,16 +220,19 @@ event_days_before_change as (
     group by customer_persons.person_key, events.event_date
 ),
 
-signal_days_recomputed as (
-    select * from signal_days
-    union all
+event_signal_days_before_change as (
     {{ event_signal_rows('event_days_before_change') }}
 ),
-{% else %}
+
+{% endif %}
+
 signal_days_recomputed as (
     select * from signal_days
+    {% if is_incremental() -%}
+        union all
+        select * from event_signal_days_before_change
+    {%- endif %}
 ),
-{% endif %}
 
 final as (
     select
