@@ -84,8 +84,10 @@
 
 {#- The same persons, each with the first day whose rows can have changed, one row per reason
     (person_key, changed_from_date; null: any day): events loaded since the model's latest loaded_at
-    (macros events_loaded_since_by_person, latest_loaded_at: `stored` is the model's own table); a
-    changed customer_ids_fingerprint or no rows so far (any day). -#}
+    (macros events_loaded_since_by_person, latest_loaded_at, which reads the model's own table); a
+    changed customer_ids_fingerprint or no rows so far (any day). `stored`: the model's table or a
+    CTE of its persons with their fingerprints (only person_key and customer_ids_fingerprint are
+    read). -#}
 {% macro changed_persons_with_first_day(stored, fingerprints, customer_persons) -%}
     -- an event of theirs loaded since the model's last run (macro events_loaded_since_by_person)
     {{ events_loaded_since_by_person(customer_persons, latest_loaded_at()) }}

@@ -14,7 +14,9 @@
 -- int_persons_value_rank_by_month and cohort_membership_spells read). Rows are replaced by
 -- person and day; every stored day in that range gets one placeholder row (signal_name null), so
 -- that a day left with no signal still replaces its old rows; the post-hook deletes the
--- placeholders.
+-- placeholders. Only the recomputed persons' events are counted, and only from their first
+-- changed day, except for a person recomputed on every day (DECISIONS.md, "Issue 22:
+-- int_persons_signals_by_day's incremental run").
 -- depends_on: {{ ref('stg_shop__event_loads') }}
 {{ config(
     materialized=keyed_incremental_materialization(),
@@ -23,7 +25,6 @@
     on_schema_change='fail',
     post_hook="{% if is_incremental() %}{% set condition %}signal_name is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
-{%- set event_signals = cohort_signals() | reject('in', ['sessions', 'active_days']) | list %}
 
 with
 
@@ -31,6 +32,16 @@ events as (
     select * from {{ ref('int_events_sessionized') }}
     where stitched_customer_id is not null
 ),
+
+{% if is_incremental() %}
+-- the same events for the earlier days of the persons recomputed on every day for want of a
+-- signal since: imported twice, not shared, since a CTE read twice is kept whole (every event)
+-- where one read once is filtered down to the recomputed persons' events as it is scanned
+events_before_change as (
+    select * from {{ ref('int_events_sessionized') }}
+    where stitched_customer_id is not null
+),
+{% endif %}
 
 customer_persons as (
     select * from {{ ref('int_customers_resolved_to_persons') }}
@@ -75,8 +86,15 @@ customer_ids_fingerprints as (
 ),
 
 {% if is_incremental() %}
-stored as (
-    select * from {{ this }}
+-- the stored table is read in three narrow passes, none of them kept whole: its persons with
+-- their fingerprints (all the person-level change tests read), its order and answer days, and
+-- the days of the recomputed persons (placeholders)
+stored_persons as (
+    select
+        person_key,
+        customer_ids_fingerprint
+    from {{ this }}
+    group by person_key, customer_ids_fingerprint
 ),
 
 stored_order_and_answer_days as (
@@ -86,7 +104,7 @@ stored_order_and_answer_days as (
         signal_name,
         signal_count,
         net_revenue_usd
-    from stored
+    from {{ this }}
     where signal_name in ('confirmed_orders', 'detractor_answers')
 ),
 
@@ -98,7 +116,7 @@ order_and_answer_days as (
 
 -- per recomputed person and reason, the first day whose rows can have changed (null: any day)
 changes as (
-    {{ changed_persons_with_first_day('stored', 'customer_ids_fingerprints', 'customer_persons') }}
+    {{ changed_persons_with_first_day('stored_persons', 'customer_ids_fingerprints', 'customer_persons') }}
     union all
     -- a day of confirmed orders or detractor answers that is new, gone or counts otherwise
     select
@@ -133,31 +151,22 @@ event_days as (
     select
         customer_persons.person_key,
         events.event_date as activity_date,
-        sum(case when events.is_session_start then 1 else 0 end) as sessions,
-        1 as active_days,
-        {%- for signal in event_signals %}
-            {{ event_signal_count(signal) }} as {{ signal }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ event_day_counts() }}
     from events
     inner join customer_persons on events.stitched_customer_id = customer_persons.customer_id
     {% if is_incremental() -%}
-        where customer_persons.person_key in (select persons_changed_from.person_key from persons_changed_from)
+        -- of a recomputed person, the days from its first changed day (every day when that is
+        -- unknown); the earlier days of a person left with no signal since are counted below
+        inner join persons_changed_from on customer_persons.person_key = persons_changed_from.person_key
+        where
+            persons_changed_from.changed_from_date is null
+            or events.event_date >= persons_changed_from.changed_from_date
     {%- endif %}
     group by customer_persons.person_key, events.event_date
 ),
 
 event_signal_days as (
-    {%- for signal in cohort_signals() %}
-        select
-            person_key,
-            activity_date,
-            '{{ signal }}' as signal_name,
-            {{ signal }} as signal_count,
-            cast(null as decimal(18, 2)) as net_revenue_usd
-        from event_days
-        where {{ signal }} > 0
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{ event_signal_rows('event_days') }}
 ),
 
 signal_days as (
@@ -193,26 +202,56 @@ persons_to_recompute as (
     left join persons_with_signals_since_change
         on persons_changed_from.person_key = persons_with_signals_since_change.person_key
 ),
+
+-- the event days before the first changed day of the persons recomputed on every day for want
+-- of a signal since (event_days holds their later days)
+event_days_before_change as (
+    select
+        customer_persons.person_key,
+        events.event_date as activity_date,
+        {{ event_day_counts() }}
+    from events_before_change as events
+    inner join customer_persons on events.stitched_customer_id = customer_persons.customer_id
+    inner join persons_changed_from on customer_persons.person_key = persons_changed_from.person_key
+    inner join persons_to_recompute on customer_persons.person_key = persons_to_recompute.person_key
+    where
+        persons_to_recompute.recompute_from_date is null
+        and events.event_date < persons_changed_from.changed_from_date
+    group by customer_persons.person_key, events.event_date
+),
+
+event_signal_days_before_change as (
+    {{ event_signal_rows('event_days_before_change') }}
+),
+
 {% endif %}
+
+signal_days_recomputed as (
+    select * from signal_days
+    {% if is_incremental() -%}
+        union all
+        select * from event_signal_days_before_change
+    {%- endif %}
+),
 
 final as (
     select
-        signal_days.person_key,
-        signal_days.activity_date,
-        signal_days.signal_name,
-        cast(signal_days.signal_count as {{ dbt.type_bigint() }}) as signal_count,
-        cast(signal_days.net_revenue_usd as decimal(18, 2)) as net_revenue_usd,
+        signal_days_recomputed.person_key,
+        signal_days_recomputed.activity_date,
+        signal_days_recomputed.signal_name,
+        cast(signal_days_recomputed.signal_count as {{ dbt.type_bigint() }}) as signal_count,
+        cast(signal_days_recomputed.net_revenue_usd as decimal(18, 2)) as net_revenue_usd,
         customer_ids_fingerprints.customer_ids_fingerprint,
         {{ run_started_at_utc() }} as loaded_at
-    from signal_days
-    left join customer_ids_fingerprints on signal_days.person_key = customer_ids_fingerprints.person_key
+    from signal_days_recomputed
+    left join customer_ids_fingerprints on signal_days_recomputed.person_key = customer_ids_fingerprints.person_key
     {% if is_incremental() -%}
         inner join persons_to_recompute
             on
-                signal_days.person_key = persons_to_recompute.person_key
+                signal_days_recomputed.person_key = persons_to_recompute.person_key
                 and (
                     persons_to_recompute.recompute_from_date is null
-                    or signal_days.activity_date >= persons_to_recompute.recompute_from_date
+                    or signal_days_recomputed.activity_date >= persons_to_recompute.recompute_from_date
                 )
     {%- endif %}
 )
@@ -228,7 +267,7 @@ final as (
             cast(null as decimal(18, 2)) as net_revenue_usd,
             cast(null as {{ dbt.type_string() }}) as customer_ids_fingerprint,
             {{ run_started_at_utc() }} as loaded_at
-        from stored
+        from {{ this }} as stored
         inner join persons_to_recompute
             on
                 stored.person_key = persons_to_recompute.person_key
