@@ -20,21 +20,27 @@
     with another number of rows in the export than here: a new event, however late, or a new
     version of an old one) and every event id whose stored outcome a rule that reads another table
     or the clock would now decide otherwise (rules_read_elsewhere below), plus the events of
-    customers erased since they were loaded; ids gone from the export are deleted (pre-hook). Each
-    reloaded id replaces all its rows (the key is the event id; a missing id counts as one key,
-    ''), so duplicates are ranked within the full set of their versions, as in a full refresh. -#}
+    customers erased since they were loaded; ids gone from the export are deleted (pre-hook).
+    The ids are compared by an integer hash (macro grouping_hash), which groups and joins several
+    times faster than the strings: a run reloads whole hash buckets, and the unique key is the
+    bucket, so a reloaded bucket replaces all its stored rows (those of an id that shares the
+    bucket with a changed one too, and those of a gone id, which the reload does not bring back).
+    A missing id is one key, ''. Duplicates are ranked within the full set of their versions, as
+    in a full refresh. -#}
+{%- set key_hash = grouping_hash("coalesce(event_id, '')") %}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
-    unique_key="coalesce(event_id, '')",
+    unique_key=key_hash,
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}{% set condition %}coalesce(event_id, '') not in
-        (select coalesce({{ clean_text('event_id') }}, '') from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
+    pre_hook="{% if is_incremental() %}{% set condition %}{{ grouping_hash(\"coalesce(event_id, '')\") }} not in
+        (select {{ grouping_hash(\"coalesce(\" ~ clean_text('event_id') ~ \", '')\") }} from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
     performance notes). -#}
 {%- set raw_events = contract_source('events') %}
+{%- set raw_key_hash = grouping_hash("coalesce(" ~ clean_text('raw_events.event_id') ~ ", '')") %}
 {%- set is_erased = 'coalesce(customer_lookup.is_erased, false)' %}
 
 with
@@ -80,14 +86,13 @@ customer_lookup as (
 ),
 
 {% if is_incremental() %}
--- per event id, its rows in the export and here (one row per raw row: clean, rejected or
--- superseded): a count that differs means rows arrived or left since the id was loaded
-raw_id_counts as (
+-- per id hash, its rows in the export (one row per raw row)
+raw_key_counts as (
     select
-        coalesce({{ clean_text('raw_events.event_id') }}, '') as record_key,
+        {{ raw_key_hash }} as key_hash,
         count(*) as raw_rows
     from {{ raw_events }} as raw_events
-    group by coalesce({{ clean_text('raw_events.event_id') }}, '')
+    group by {{ raw_key_hash }}
 ),
 
 {#- The rules whose outcome can change while the raw row stays the same: those that read another
@@ -96,44 +101,45 @@ raw_id_counts as (
 {%- set rules_read_elsewhere = [] %}
 {%- for rule_name, column_name, condition in rules %}
     {%- if read_elsewhere | select('in', condition) | list %}
-        {%- do rules_read_elsewhere.append((loop.index0, condition)) %}
+        {%- do rules_read_elsewhere.append((loop.index0, rule_name, column_name, condition)) %}
     {%- endif %}
 {%- endfor %}
 
--- each loaded row with the position of the rule that decided it (clean: after the last rule),
--- what the other tables say now, and whether its customer was erased since
+-- each loaded row with what the other tables say now of its values (the stored customer id is
+-- the one the event keeps, so the lookup of the raw ids answers for it too: an erased customer's
+-- token is a customer of its own), and the position of the rule that decided it (clean: after
+-- the last rule), worked out for the few rejected rows only
 loaded_checked as (
     select
         loaded.*,
         case
+            when loaded.rejection_rule is null then {{ rules | length }}
             {%- for rule_name, column_name, condition in rules %}
             when loaded.rejection_rule = '{{ rule_name }}' and loaded.rejected_column = '{{ column_name }}'
                 then {{ loop.index0 }}
             {%- endfor %}
-            else {{ rules | length }}
         end as rule_position,
         event_types.event_type is not null as is_known_event_type,
         countries.country_code is not null as is_known_country,
-        customers.customer_id is not null as is_known_customer,
-        erased_customers.customer_id is not null as is_erased
+        coalesce(customer_lookup.is_known_customer, false) as is_known_customer,
+        coalesce(customer_lookup.is_erased, false) as is_erased
     from {{ this }} as loaded
     left join event_types on loaded.event_type = event_types.event_type
     left join countries on loaded.country_code = countries.country_code
-    left join customers on loaded.customer_id = customers.customer_id
-    left join erased_customers on loaded.customer_id = erased_customers.customer_id
+    left join customer_lookup on loaded.customer_id = customer_lookup.customer_id
 ),
 
--- per event id held here, in one scan of the table: its rows (one per raw row: clean, rejected or
--- superseded), and whether one of them must be decided again: its customer was erased, or a rule
--- that reads elsewhere would now change its outcome (one that it passed fails now, or the one
--- that rejected it passes now)
-loaded_ids as (
+-- per id hash held here, in one scan of the table: its rows (one per raw row: clean, rejected or
+-- superseded), and whether one of them must be decided again: its customer was erased since, or
+-- a rule that reads elsewhere would now change its outcome (one that it passed fails now, or the
+-- one that rejected it passes now)
+loaded_key_counts as (
     select
-        coalesce(event_id, '') as record_key,
+        {{ key_hash }} as key_hash,
         count(*) as loaded_rows,
         max(case
             when is_erased
-                {%- for position, condition in rules_read_elsewhere %}
+                {%- for position, rule_name, column_name, condition in rules_read_elsewhere %}
                 or (rule_position > {{ position }} and coalesce({{ condition }}, false))
                 or (rule_position = {{ position }} and not coalesce({{ condition }}, false))
                 {%- endfor %}
@@ -141,26 +147,25 @@ loaded_ids as (
             else 0
         end) = 1 as is_to_reload
     from loaded_checked
-    group by coalesce(event_id, '')
+    group by {{ key_hash }}
 ),
 
--- every id whose raw rows changed (a count that differs, an id new or gone) or that must be
+-- every id hash whose raw rows changed (a count that differs, a hash new or gone) or that must be
 -- decided again
-record_keys_to_load as (
-    select coalesce(raw_id_counts.record_key, loaded_ids.record_key) as record_key
-    from raw_id_counts
-    full outer join loaded_ids on raw_id_counts.record_key = loaded_ids.record_key
+key_hashes_to_load as (
+    select coalesce(raw_key_counts.key_hash, loaded_key_counts.key_hash) as key_hash
+    from raw_key_counts
+    full outer join loaded_key_counts on raw_key_counts.key_hash = loaded_key_counts.key_hash
     where
-        raw_id_counts.raw_rows is distinct from loaded_ids.loaded_rows
-        or loaded_ids.is_to_reload
+        raw_key_counts.raw_rows is distinct from loaded_key_counts.loaded_rows
+        or loaded_key_counts.is_to_reload
 ),
 
 -- the raw rows this run loads
 loaded_rows as (
     select raw_events.*
     from {{ raw_events }} as raw_events
-    inner join record_keys_to_load
-        on coalesce({{ clean_text('raw_events.event_id') }}, '') = record_keys_to_load.record_key
+    where {{ raw_key_hash }} in (select key_hash from key_hashes_to_load)
 ),
 {% endif %}
 {%- set loaded_rows = 'loaded_rows' if is_incremental() else raw_events %}
