@@ -16,31 +16,31 @@
     ('unknown_customer', 'customer_id', 'customer_id is not null and not is_known_customer'),
 ] -%}
 
-{#- Incremental: a run reloads every event id whose raw rows changed since it was loaded (an id
-    with another number of rows in the export than here: a new event, however late, or a new
-    version of an old one) and every event id whose stored outcome a rule that reads another table
-    or the clock would now decide otherwise (rules_read_elsewhere below), plus the events of
-    customers erased since they were loaded; ids gone from the export are deleted (pre-hook).
-    The ids are compared by an integer hash (macro grouping_hash), which groups and joins several
-    times faster than the strings: a run reloads whole hash buckets, and the unique key is the
-    bucket, so a reloaded bucket replaces all its stored rows (those of an id that shares the
-    bucket with a changed one too, and those of a gone id, which the reload does not bring back).
-    A missing id is one key, ''. Duplicates are ranked within the full set of their versions, as
-    in a full refresh. -#}
-{%- set key_hash = grouping_hash("coalesce(event_id, '')") %}
+{#- Incremental: a run reloads every event id whose raw rows changed since it was loaded (new
+    rows: a new event, however late, or a new version of an old one; rows gone) and every event
+    id whose stored outcome a rule that reads another table or the clock would now decide
+    otherwise (rules_read_elsewhere below), plus the events of customers erased since they were
+    loaded. The ids are compared in buckets of their hash (macro key_hash_bucket), which groups
+    several times faster than the id strings: per bucket, its rows and the sum of their ids'
+    hashes, in the export and here (an id's rows come or go with its hash, so a change shows in
+    one figure or the other). A changed bucket is reloaded whole and the unique key is the
+    bucket, so the reload replaces every stored row of the bucket, an id gone from the export
+    among them; a bucket whose ids are all gone is deleted (pre-hook). A missing id is one key,
+    ''. Duplicates are ranked within the full set of their versions, as in a full refresh. -#}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
-    unique_key=key_hash,
+    unique_key=key_hash_bucket("coalesce(event_id, '')"),
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}{% set condition %}{{ grouping_hash(\"coalesce(event_id, '')\") }} not in
-        (select {{ grouping_hash(\"coalesce(\" ~ clean_text('event_id') ~ \", '')\") }} from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
+    pre_hook="{% if is_incremental() %}{% set condition %}{{ key_hash_bucket(\"coalesce(event_id, '')\") }} not in
+        (select {{ key_hash_bucket(\"coalesce(\" ~ clean_text('event_id') ~ \", '')\") }} from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
     performance notes). -#}
 {%- set raw_events = contract_source('events') %}
-{%- set raw_key_hash = grouping_hash("coalesce(" ~ clean_text('raw_events.event_id') ~ ", '')") %}
+{%- set raw_key = "coalesce(" ~ clean_text('raw_events.event_id') ~ ", '')" %}
+{%- set loaded_key = "coalesce(event_id, '')" %}
 {%- set is_erased = 'coalesce(customer_lookup.is_erased, false)' %}
 
 with
@@ -86,13 +86,15 @@ customer_lookup as (
 ),
 
 {% if is_incremental() %}
--- per id hash, its rows in the export (one row per raw row)
-raw_key_counts as (
+-- per bucket of id hashes, its rows in the export (one row per raw row) and the sum of their ids'
+-- hashes (decimal: exact, where Spark's sum of longs would overflow)
+raw_buckets as (
     select
-        {{ raw_key_hash }} as key_hash,
-        count(*) as raw_rows
+        {{ key_hash_bucket(raw_key) }} as key_bucket,
+        count(*) as raw_rows,
+        sum(cast({{ grouping_hash(raw_key) }} as decimal(38, 0))) as raw_hash_sum
     from {{ raw_events }} as raw_events
-    group by {{ raw_key_hash }}
+    group by {{ key_hash_bucket(raw_key) }}
 ),
 
 {#- The rules whose outcome can change while the raw row stays the same: those that read another
@@ -129,14 +131,15 @@ loaded_checked as (
     left join customer_lookup on loaded.customer_id = customer_lookup.customer_id
 ),
 
--- per id hash held here, in one scan of the table: its rows (one per raw row: clean, rejected or
--- superseded), and whether one of them must be decided again: its customer was erased since, or
--- a rule that reads elsewhere would now change its outcome (one that it passed fails now, or the
--- one that rejected it passes now)
-loaded_key_counts as (
+-- per bucket held here, in one scan of the table: the same figures (one row per raw row: clean,
+-- rejected or superseded), and whether one of its rows must be decided again: its customer was
+-- erased since, or a rule that reads elsewhere would now change its outcome (one that it passed
+-- fails now, or the one that rejected it passes now)
+loaded_buckets as (
     select
-        {{ key_hash }} as key_hash,
+        {{ key_hash_bucket(loaded_key) }} as key_bucket,
         count(*) as loaded_rows,
+        sum(cast({{ grouping_hash(loaded_key) }} as decimal(38, 0))) as loaded_hash_sum,
         max(case
             when is_erased
                 {%- for position, rule_name, column_name, condition in rules_read_elsewhere %}
@@ -147,25 +150,26 @@ loaded_key_counts as (
             else 0
         end) = 1 as is_to_reload
     from loaded_checked
-    group by {{ key_hash }}
+    group by {{ key_hash_bucket(loaded_key) }}
 ),
 
--- every id hash whose raw rows changed (a count that differs, a hash new or gone) or that must be
+-- every bucket whose raw rows changed (figures that differ, a bucket new or gone) or that must be
 -- decided again
-key_hashes_to_load as (
-    select coalesce(raw_key_counts.key_hash, loaded_key_counts.key_hash) as key_hash
-    from raw_key_counts
-    full outer join loaded_key_counts on raw_key_counts.key_hash = loaded_key_counts.key_hash
+key_buckets_to_load as (
+    select coalesce(raw_buckets.key_bucket, loaded_buckets.key_bucket) as key_bucket
+    from raw_buckets
+    full outer join loaded_buckets on raw_buckets.key_bucket = loaded_buckets.key_bucket
     where
-        raw_key_counts.raw_rows is distinct from loaded_key_counts.loaded_rows
-        or loaded_key_counts.is_to_reload
+        raw_buckets.raw_rows is distinct from loaded_buckets.loaded_rows
+        or raw_buckets.raw_hash_sum is distinct from loaded_buckets.loaded_hash_sum
+        or loaded_buckets.is_to_reload
 ),
 
 -- the raw rows this run loads
 loaded_rows as (
     select raw_events.*
     from {{ raw_events }} as raw_events
-    where {{ raw_key_hash }} in (select key_hash from key_hashes_to_load)
+    where {{ key_hash_bucket(raw_key) }} in (select key_bucket from key_buckets_to_load)
 ),
 {% endif %}
 {%- set loaded_rows = 'loaded_rows' if is_incremental() else raw_events %}
