@@ -46,6 +46,26 @@
     end
 {%- endmacro %}
 
+{#- SELECT of a relation's rows with rejection_rule and rejected_column, the name and column of
+    each row's first broken rule (null for a clean row), each rule evaluated once per row: the
+    one definition of the two steps above for the models that use them. -#}
+{% macro with_first_broken_rule(relation, rules) -%}
+    with
+
+    validated as (
+        select
+            *,
+            {{ first_broken_rule_position(rules) }} as broken_rule_position
+        from {{ relation }}
+    )
+
+    select
+        *,
+        {{ rule_name_at_position('broken_rule_position', rules) }} as rejection_rule,
+        {{ rule_column_at_position('broken_rule_position', rules) }} as rejected_column
+    from validated
+{%- endmacro %}
+
 {#- True when a raw value is null or only blanks. -#}
 {% macro is_blank(expression) -%}
     ({{ expression }} is null or trim(cast({{ expression }} as {{ dbt.type_string() }})) = '')

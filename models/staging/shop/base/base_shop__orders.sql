@@ -144,21 +144,10 @@ converted as (
     {{ with_fx_rate_of_month('checked', 'checked.order_ts') }}
 ),
 
--- every rule is evaluated once per row: the position of the first broken one, then its name and
--- column from that position
-validated as (
-    select
-        *,
-        {{ first_broken_rule_position(rules) }} as broken_rule_position
-    from converted
-),
-
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
 named as (
-    select
-        *,
-        {{ rule_name_at_position('broken_rule_position', rules) }} as rejection_rule,
-        {{ rule_column_at_position('broken_rule_position', rules) }} as rejected_column
-    from validated
+    {{ with_first_broken_rule('converted', rules) }}
 ),
 
 final as (
