@@ -27,10 +27,11 @@
     bucket, so the reload replaces every stored row of the bucket, an id gone from the export
     among them; a bucket whose ids are all gone is deleted (pre-hook). A missing id is one key,
     ''. Duplicates are ranked within the full set of their versions, as in a full refresh. -#}
+{%- set loaded_key = "coalesce(event_id, '')" %}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
-    unique_key=key_hash_bucket("coalesce(event_id, '')"),
+    unique_key=key_hash_bucket(loaded_key),
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}{% set condition %}{{ key_hash_bucket(\"coalesce(event_id, '')\") }} not in
         (select {{ key_hash_bucket(\"coalesce(\" ~ clean_text('event_id') ~ \", '')\") }} from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
@@ -40,7 +41,6 @@
     performance notes). -#}
 {%- set raw_events = contract_source('events') %}
 {%- set raw_key = "coalesce(" ~ clean_text('raw_events.event_id') ~ ", '')" %}
-{%- set loaded_key = "coalesce(event_id, '')" %}
 {%- set is_erased = 'coalesce(customer_lookup.is_erased, false)' %}
 
 with
@@ -103,7 +103,7 @@ raw_buckets as (
 {%- set rules_read_elsewhere = [] %}
 {%- for rule_name, column_name, condition in rules %}
     {%- if read_elsewhere | select('in', condition) | list %}
-        {%- do rules_read_elsewhere.append((loop.index0, rule_name, column_name, condition)) %}
+        {%- do rules_read_elsewhere.append((loop.index0, condition)) %}
     {%- endif %}
 {%- endfor %}
 
@@ -120,6 +120,7 @@ loaded_checked as (
             when loaded.rejection_rule = '{{ rule_name }}' and loaded.rejected_column = '{{ column_name }}'
                 then {{ loop.index0 }}
             {%- endfor %}
+            else {{ rules | length }}
         end as rule_position,
         event_types.event_type is not null as is_known_event_type,
         countries.country_code is not null as is_known_country,
@@ -142,7 +143,7 @@ loaded_buckets as (
         sum(cast({{ grouping_hash(loaded_key) }} as decimal(38, 0))) as loaded_hash_sum,
         max(case
             when is_erased
-                {%- for position, rule_name, column_name, condition in rules_read_elsewhere %}
+                {%- for position, condition in rules_read_elsewhere %}
                 or (rule_position > {{ position }} and coalesce({{ condition }}, false))
                 or (rule_position = {{ position }} and not coalesce({{ condition }}, false))
                 {%- endfor %}
