@@ -172,7 +172,7 @@ channel_credits as (
     select
         order_id,
         session_channel,
-        count(session_id) as channel_touchpoints,
+        count(case when touchpoint_number > 0 then 1 end) as channel_touchpoints,
         min(touchpoint_number) as first_touchpoint_number,
         max(touchpoint_number) as last_touchpoint_number,
         max(touchpoints_in_window) as touchpoints_in_window,
