@@ -70,7 +70,11 @@ requested_person_contacts as (
     inner join requested_person_ids on customers.customer_id = requested_person_ids.customer_id
 ),
 
+-- a requested id is explained by its request, also when the customers export has no row of it
+-- (a request for an unknown id: nothing of it is in the warehouse, and erasing it is harmless)
 explained as (
+    select customer_id from requested
+    union
     select customer_id from requested_person_ids
     union
     select customers.customer_id
