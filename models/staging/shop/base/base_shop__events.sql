@@ -16,31 +16,25 @@
     ('unknown_customer', 'customer_id', 'customer_id is not null and not is_known_customer'),
 ] -%}
 
-{#- Incremental: a run reloads every event id whose raw rows changed since it was loaded (new
-    rows: a new event, however late, or a new version of an old one; rows gone) and every event
-    id whose stored outcome a rule that reads another table or the clock would now decide
-    otherwise (rules_read_elsewhere below), plus the events of customers erased since they were
-    loaded. The ids are compared in buckets of their hash (macro key_hash_bucket), which groups
-    several times faster than the id strings: per bucket, its rows and the sum of their ids'
-    hashes, in the export and here (an id's rows come or go with its hash, so a change shows in
-    one figure or the other). A changed bucket is reloaded whole and the unique key is the
-    bucket, so the reload replaces every stored row of the bucket, an id gone from the export
-    among them; a bucket whose ids are all gone is deleted (pre-hook). A missing id is one key,
-    ''. Duplicates are ranked within the full set of their versions, as in a full refresh. -#}
-{%- set loaded_key = "coalesce(event_id, '')" %}
+{#- Incremental: a run reloads every event id whose raw rows changed since it was loaded (an id
+    with another number of rows in the export than here: a new event, however late, or a new
+    version of an old one) and every event id whose stored outcome a rule that reads another table
+    or the clock would now decide otherwise (rules_read_elsewhere below), plus the events of
+    customers erased since they were loaded; ids gone from the export are deleted (pre-hook). Each
+    reloaded id replaces all its rows (the key is the event id; a missing id counts as one key,
+    ''), so duplicates are ranked within the full set of their versions, as in a full refresh. -#}
 {{ config(
     materialized=keyed_incremental_materialization(),
     incremental_strategy='delete+insert',
-    unique_key=key_hash_bucket(loaded_key),
+    unique_key="coalesce(event_id, '')",
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}{% set condition %}{{ key_hash_bucket(\"coalesce(event_id, '')\") }} not in
-        (select {{ key_hash_bucket(\"coalesce(\" ~ clean_text('event_id') ~ \", '')\") }} from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
+    pre_hook="{% if is_incremental() %}{% set condition %}coalesce(event_id, '') not in
+        (select coalesce({{ clean_text('event_id') }}, '') from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
     performance notes). -#}
 {%- set raw_events = contract_source('events') %}
-{%- set raw_key = "coalesce(" ~ clean_text('raw_events.event_id') ~ ", '')" %}
 {%- set is_erased = 'coalesce(customer_lookup.is_erased, false)' %}
 
 with
@@ -86,15 +80,14 @@ customer_lookup as (
 ),
 
 {% if is_incremental() %}
--- per bucket of id hashes, its rows in the export (one row per raw row) and the sum of their ids'
--- hashes (decimal: exact, where Spark's sum of longs would overflow)
-raw_buckets as (
+-- per event id, its rows in the export and here (one row per raw row: clean, rejected or
+-- superseded): a count that differs means rows arrived or left since the id was loaded
+raw_id_counts as (
     select
-        {{ key_hash_bucket(raw_key) }} as key_bucket,
-        count(*) as raw_rows,
-        sum(cast({{ grouping_hash(raw_key) }} as decimal(38, 0))) as raw_hash_sum
+        coalesce({{ clean_text('raw_events.event_id') }}, '') as record_key,
+        count(*) as raw_rows
     from {{ raw_events }} as raw_events
-    group by {{ key_hash_bucket(raw_key) }}
+    group by coalesce({{ clean_text('raw_events.event_id') }}, '')
 ),
 
 {#- The rules whose outcome can change while the raw row stays the same: those that read another
@@ -107,15 +100,12 @@ raw_buckets as (
     {%- endif %}
 {%- endfor %}
 
--- each loaded row with what the other tables say now of its values (the stored customer id is
--- the one the event keeps, so the lookup of the raw ids answers for it too: an erased customer's
--- token is a customer of its own), and the position of the rule that decided it (clean: after
--- the last rule), worked out for the few rejected rows only
+-- each loaded row with the position of the rule that decided it (clean: after the last rule),
+-- what the other tables say now, and whether its customer was erased since
 loaded_checked as (
     select
         loaded.*,
         case
-            when loaded.rejection_rule is null then {{ rules | length }}
             {%- for rule_name, column_name, condition in rules %}
             when loaded.rejection_rule = '{{ rule_name }}' and loaded.rejected_column = '{{ column_name }}'
                 then {{ loop.index0 }}
@@ -124,23 +114,23 @@ loaded_checked as (
         end as rule_position,
         event_types.event_type is not null as is_known_event_type,
         countries.country_code is not null as is_known_country,
-        coalesce(customer_lookup.is_known_customer, false) as is_known_customer,
-        coalesce(customer_lookup.is_erased, false) as is_erased
+        customers.customer_id is not null as is_known_customer,
+        erased_customers.customer_id is not null as is_erased
     from {{ this }} as loaded
     left join event_types on loaded.event_type = event_types.event_type
     left join countries on loaded.country_code = countries.country_code
-    left join customer_lookup on loaded.customer_id = customer_lookup.customer_id
+    left join customers on loaded.customer_id = customers.customer_id
+    left join erased_customers on loaded.customer_id = erased_customers.customer_id
 ),
 
--- per bucket held here, in one scan of the table: the same figures (one row per raw row: clean,
--- rejected or superseded), and whether one of its rows must be decided again: its customer was
--- erased since, or a rule that reads elsewhere would now change its outcome (one that it passed
--- fails now, or the one that rejected it passes now)
-loaded_buckets as (
+-- per event id held here, in one scan of the table: its rows (one per raw row: clean, rejected or
+-- superseded), and whether one of them must be decided again: its customer was erased, or a rule
+-- that reads elsewhere would now change its outcome (one that it passed fails now, or the one
+-- that rejected it passes now)
+loaded_ids as (
     select
-        {{ key_hash_bucket(loaded_key) }} as key_bucket,
+        coalesce(event_id, '') as record_key,
         count(*) as loaded_rows,
-        sum(cast({{ grouping_hash(loaded_key) }} as decimal(38, 0))) as loaded_hash_sum,
         max(case
             when is_erased
                 {%- for position, condition in rules_read_elsewhere %}
@@ -151,26 +141,26 @@ loaded_buckets as (
             else 0
         end) = 1 as is_to_reload
     from loaded_checked
-    group by {{ key_hash_bucket(loaded_key) }}
+    group by coalesce(event_id, '')
 ),
 
--- every bucket whose raw rows changed (figures that differ, a bucket new or gone) or that must be
+-- every id whose raw rows changed (a count that differs, an id new or gone) or that must be
 -- decided again
-key_buckets_to_load as (
-    select coalesce(raw_buckets.key_bucket, loaded_buckets.key_bucket) as key_bucket
-    from raw_buckets
-    full outer join loaded_buckets on raw_buckets.key_bucket = loaded_buckets.key_bucket
+record_keys_to_load as (
+    select coalesce(raw_id_counts.record_key, loaded_ids.record_key) as record_key
+    from raw_id_counts
+    full outer join loaded_ids on raw_id_counts.record_key = loaded_ids.record_key
     where
-        raw_buckets.raw_rows is distinct from loaded_buckets.loaded_rows
-        or raw_buckets.raw_hash_sum is distinct from loaded_buckets.loaded_hash_sum
-        or loaded_buckets.is_to_reload
+        raw_id_counts.raw_rows is distinct from loaded_ids.loaded_rows
+        or loaded_ids.is_to_reload
 ),
 
 -- the raw rows this run loads
 loaded_rows as (
     select raw_events.*
     from {{ raw_events }} as raw_events
-    where {{ key_hash_bucket(raw_key) }} in (select key_bucket from key_buckets_to_load)
+    inner join record_keys_to_load
+        on coalesce({{ clean_text('raw_events.event_id') }}, '') = record_keys_to_load.record_key
 ),
 {% endif %}
 {%- set loaded_rows = 'loaded_rows' if is_incremental() else raw_events %}
