@@ -46,6 +46,18 @@
     end
 {%- endmacro %}
 
+{#- The inverse, for a stored row: the position of the rule that decided it, from its
+    rejection_rule and rejected_column (a clean row, or a rule no longer in the list: after the
+    last rule, as if it passed them all). -#}
+{% macro stored_rule_position(rules) -%}
+    case
+        {%- for rule_name, column_name, condition in rules %}
+        when rejection_rule = '{{ rule_name }}' and rejected_column = '{{ column_name }}' then {{ loop.index0 }}
+        {%- endfor %}
+        else {{ rules | length }}
+    end
+{%- endmacro %}
+
 {#- SELECT of a relation's rows with rejection_rule and rejected_column, the name and column of
     each row's first broken rule (null for a clean row), each rule evaluated once per row: the
     one definition of the two steps above for the models that use them. -#}

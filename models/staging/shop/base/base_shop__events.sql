@@ -20,7 +20,10 @@
     with another number of rows in the export than here: a new event, however late, or a new
     version of an old one) and every event id whose stored outcome a rule that reads another table
     or the clock would now decide otherwise (rules_read_elsewhere below), plus the events of
-    customers erased since they were loaded; ids gone from the export are deleted (pre-hook). Each
+    customers erased since they were loaded; ids gone from the export are deleted (pre-hook). The
+    comparison is narrowed in two steps: figures per bucket of the ids' hashes first, then the ids
+    of the buckets that differ one by one, so that only the ids that changed are reloaded (a
+    reloaded event gets a new loaded_at, which the models downstream take for a change). Each
     reloaded id replaces all its rows (the key is the event id; a missing id counts as one key,
     ''), so duplicates are ranked within the full set of their versions, as in a full refresh. -#}
 {{ config(
@@ -35,6 +38,8 @@
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
     performance notes). -#}
 {%- set raw_events = contract_source('events') %}
+{%- set raw_key = "coalesce(" ~ clean_text('raw_events.event_id') ~ ", '')" %}
+{%- set loaded_key = "coalesce(event_id, '')" %}
 {%- set is_erased = 'coalesce(customer_lookup.is_erased, false)' %}
 
 with
@@ -80,16 +85,6 @@ customer_lookup as (
 ),
 
 {% if is_incremental() %}
--- per event id, its rows in the export and here (one row per raw row: clean, rejected or
--- superseded): a count that differs means rows arrived or left since the id was loaded
-raw_id_counts as (
-    select
-        coalesce({{ clean_text('raw_events.event_id') }}, '') as record_key,
-        count(*) as raw_rows
-    from {{ raw_events }} as raw_events
-    group by coalesce({{ clean_text('raw_events.event_id') }}, '')
-),
-
 {#- The rules whose outcome can change while the raw row stays the same: those that read another
     table (a customer corrected, or newly rejected, in a later export; a seed) or the clock. -#}
 {%- set read_elsewhere = ['is_known_event_type', 'is_known_country', 'is_known_customer', now_utc()] %}
@@ -100,67 +95,143 @@ raw_id_counts as (
     {%- endif %}
 {%- endfor %}
 
--- each loaded row with the position of the rule that decided it (clean: after the last rule),
--- what the other tables say now, and whether its customer was erased since
-loaded_checked as (
+-- per bucket of the ids' hashes (macro key_hash_bucket), its rows in the export (one per raw row)
+-- and the sum of their ids' hashes (decimal: exact, where Spark's sum of longs would overflow)
+raw_buckets as (
     select
-        loaded.*,
-        case
-            {%- for rule_name, column_name, condition in rules %}
-            when loaded.rejection_rule = '{{ rule_name }}' and loaded.rejected_column = '{{ column_name }}'
-                then {{ loop.index0 }}
-            {%- endfor %}
-            else {{ rules | length }}
-        end as rule_position,
+        {{ key_hash_bucket(raw_key) }} as key_bucket,
+        count(*) as raw_rows,
+        sum(cast({{ grouping_hash(raw_key) }} as decimal(38, 0))) as raw_hash_sum
+    from {{ raw_events }} as raw_events
+    group by {{ key_hash_bucket(raw_key) }}
+),
+
+-- the same figures per bucket held here (one row per raw row: clean, rejected or superseded)
+loaded_buckets as (
+    select
+        {{ key_hash_bucket(loaded_key) }} as key_bucket,
+        count(*) as loaded_rows,
+        sum(cast({{ grouping_hash(loaded_key) }} as decimal(38, 0))) as loaded_hash_sum
+    from {{ this }}
+    group by {{ key_hash_bucket(loaded_key) }}
+),
+
+-- each loaded row with what the other tables say now of its values (the stored customer id is the
+-- one the event keeps, so the lookup of the raw ids answers for it too: an erased customer's token
+-- is a customer of its own)
+loaded_outcomes as (
+    select
+        loaded.event_id,
+        loaded.event_type,
+        loaded.country_code,
+        loaded.customer_id,
+        loaded.event_ts,
+        loaded.rejection_rule,
+        loaded.rejected_column,
         event_types.event_type is not null as is_known_event_type,
         countries.country_code is not null as is_known_country,
-        customers.customer_id is not null as is_known_customer,
-        erased_customers.customer_id is not null as is_erased
+        coalesce(customer_lookup.is_known_customer, false) as is_known_customer,
+        coalesce(customer_lookup.is_erased, false) as is_erased
     from {{ this }} as loaded
     left join event_types on loaded.event_type = event_types.event_type
     left join countries on loaded.country_code = countries.country_code
-    left join customers on loaded.customer_id = customers.customer_id
-    left join erased_customers on loaded.customer_id = erased_customers.customer_id
+    left join customer_lookup on loaded.customer_id = customer_lookup.customer_id
 ),
 
--- per event id held here, in one scan of the table: its rows (one per raw row: clean, rejected or
--- superseded), and whether one of them must be decided again: its customer was erased, or a rule
--- that reads elsewhere would now change its outcome (one that it passed fails now, or the one
--- that rejected it passes now)
+-- the ids held here with a row to decide again: its customer was erased since, or a rule that
+-- reads elsewhere would now change its outcome. A clean row passed every rule, so it is decided
+-- again when one of them fails now; a rejected row (rules are tried in order) when a rule before
+-- the one that rejected it fails now or that one passes now.
+redecided_ids as (
+    select distinct {{ loaded_key }} as record_key
+    from loaded_outcomes
+    where
+        is_erased
+        or (
+            rejection_rule is null
+            and (
+                {%- for position, condition in rules_read_elsewhere %}
+                coalesce({{ condition }}, false){{ ' or' if not loop.last }}
+                {%- endfor %}
+            )
+        )
+        or (
+            rejection_rule is not null
+            and (
+                {%- for position, condition in rules_read_elsewhere %}
+                ({{ stored_rule_position(rules) }} > {{ position }} and coalesce({{ condition }}, false))
+                or ({{ stored_rule_position(rules) }} = {{ position }} and not coalesce({{ condition }}, false))
+                {{- ' or' if not loop.last }}
+                {%- endfor %}
+            )
+        )
+),
+
+-- the buckets to look into: those whose raw rows changed (figures that differ: an id's rows come
+-- or go with its hash, so a change shows in one figure or the other; a bucket new or gone) and
+-- those of the ids to decide again. Only their ids are compared one by one below: grouping by
+-- 2^20 integers costs about half of grouping by every id string.
+candidate_buckets as (
+    select coalesce(raw_buckets.key_bucket, loaded_buckets.key_bucket) as key_bucket
+    from raw_buckets
+    full outer join loaded_buckets on raw_buckets.key_bucket = loaded_buckets.key_bucket
+    where
+        raw_buckets.raw_rows is distinct from loaded_buckets.loaded_rows
+        or raw_buckets.raw_hash_sum is distinct from loaded_buckets.loaded_hash_sum
+
+    union
+
+    select {{ key_hash_bucket('record_key') }} as key_bucket
+    from redecided_ids
+),
+
+-- the raw rows of those buckets, read from the export once: counted per id below, and the rows
+-- this run loads are among them
+candidate_rows as (
+    select
+        raw_events.*,
+        {{ raw_key }} as record_key
+    from {{ raw_events }} as raw_events
+    where {{ key_hash_bucket(raw_key) }} in (select key_bucket from candidate_buckets)
+),
+
+-- per event id of those buckets, its rows in the export and here
+raw_ids as (
+    select
+        record_key,
+        count(*) as raw_rows
+    from candidate_rows
+    group by record_key
+),
+
 loaded_ids as (
     select
-        coalesce(event_id, '') as record_key,
-        count(*) as loaded_rows,
-        max(case
-            when is_erased
-                {%- for position, condition in rules_read_elsewhere %}
-                or (rule_position > {{ position }} and coalesce({{ condition }}, false))
-                or (rule_position = {{ position }} and not coalesce({{ condition }}, false))
-                {%- endfor %}
-                then 1
-            else 0
-        end) = 1 as is_to_reload
-    from loaded_checked
-    group by coalesce(event_id, '')
+        {{ loaded_key }} as record_key,
+        count(*) as loaded_rows
+    from {{ this }}
+    where {{ key_hash_bucket(loaded_key) }} in (select key_bucket from candidate_buckets)
+    group by {{ loaded_key }}
 ),
 
 -- every id whose raw rows changed (a count that differs, an id new or gone) or that must be
--- decided again
+-- decided again: only these are reloaded, so an unchanged event keeps its loaded_at and the models
+-- downstream do not take it for a change
 record_keys_to_load as (
-    select coalesce(raw_id_counts.record_key, loaded_ids.record_key) as record_key
-    from raw_id_counts
-    full outer join loaded_ids on raw_id_counts.record_key = loaded_ids.record_key
-    where
-        raw_id_counts.raw_rows is distinct from loaded_ids.loaded_rows
-        or loaded_ids.is_to_reload
+    select coalesce(raw_ids.record_key, loaded_ids.record_key) as record_key
+    from raw_ids
+    full outer join loaded_ids on raw_ids.record_key = loaded_ids.record_key
+    where raw_ids.raw_rows is distinct from loaded_ids.loaded_rows
+
+    union
+
+    select record_key from redecided_ids
 ),
 
 -- the raw rows this run loads
 loaded_rows as (
-    select raw_events.*
-    from {{ raw_events }} as raw_events
-    inner join record_keys_to_load
-        on coalesce({{ clean_text('raw_events.event_id') }}, '') = record_keys_to_load.record_key
+    select {{ raw_contract_columns('events') | join(', ') }}
+    from candidate_rows
+    where record_key in (select record_key from record_keys_to_load)
 ),
 {% endif %}
 {%- set loaded_rows = 'loaded_rows' if is_incremental() else raw_events %}
