@@ -37,16 +37,27 @@ def tables(database) -> dict[str, list[str]]:
     return dict(rows)
 
 
+@dataclass(frozen=True)
+class DailyRun:
+    """A first build, an appended day built incrementally and the same data built in full, with
+    what the appended day changed in the raw events (computed from the two exports' files)."""
+
+    incremental: DbtRun
+    full: DbtRun
+    late_event_ids: list[str]
+    changed_event_ids: set[str | None]
+    first_customer_ids: set[str | None]
+
+
 @pytest.fixture(scope="module")
-def daily_run(tmp_path_factory):
+def daily_run(tmp_path_factory) -> DailyRun:
     work = tmp_path_factory.mktemp("incremental")
     raw = work / "raw"
     generate(raw, scale=0.01, seed=42, end=EXPORT_DATE)
-    with duckdb.connect() as con:
-        first_export_ids = {row[0] for row in con.execute(f"select event_id from {read(raw, 'events')}").fetchall()}
     first = run_dbt(MODELS_AND_SEEDS, raw, work / "incremental")
     assert first.returncode == 0, first.output[-3000:]
 
+    first_events = f"read_parquet('{work / 'first_events.parquet'}')"
     shutil.copy(raw / "events.parquet", work / "first_events.parquet")
     shutil.copy(raw / "customers.parquet", work / "first_customers.parquet")
     append_days(raw, days=1)
@@ -57,34 +68,30 @@ def daily_run(tmp_path_factory):
     full = run_dbt([*MODELS_AND_SEEDS, "--full-refresh"], raw, work / "full")
     assert full.returncode == 0, full.output[-3000:]
     with duckdb.connect() as con:
-        late_ids = [row[0] for row in con.execute(
-            f"select event_id from {read(raw, 'events')} where event_ts < timestamp '{EXPORT_DATE}'").fetchall()
-            if row[0] is not None and row[0] not in first_export_ids]
+        # app events of the day before the appended day that arrived late (absent from the first export)
+        late_ids = [row[0] for row in con.execute(f"""
+            select event_id from {read(raw, 'events')}
+            where event_ts < timestamp '{EXPORT_DATE}' and event_id is not null
+                and event_id not in (select event_id from {first_events} where event_id is not null)
+        """).fetchall()]
         # the event ids (cleaned as the base model cleans them) whose raw rows changed between the
         # two exports: new ids and ids with another number of rows; and the first export's customers
         id_rows = "select nullif(trim(event_id), '') as event_id, count(*) as raw_rows from {} group by 1"
         changed_event_ids = {row[0] for row in con.execute(f"""
             select coalesce(now_rows.event_id, first_rows.event_id)
             from ({id_rows.format(read(raw, 'events'))}) as now_rows
-            full outer join ({id_rows.format(f"read_parquet('{work / 'first_events.parquet'}')")}) as first_rows
+            full outer join ({id_rows.format(first_events)}) as first_rows
                 on now_rows.event_id is not distinct from first_rows.event_id
             where now_rows.raw_rows is distinct from first_rows.raw_rows
         """).fetchall()}
         first_customer_ids = {row[0] for row in con.execute(
             f"select distinct nullif(trim(customer_id), '') from read_parquet('{work / 'first_customers.parquet'}')").fetchall()}
-    return incremental, full, late_ids, ChangedInputs(changed_event_ids, first_customer_ids)
-
-
-@dataclass(frozen=True)
-class ChangedInputs:
-    """What the appended day changed in the raw events, computed from the two exports' files."""
-
-    event_ids: set[str | None]
-    first_customer_ids: set[str | None]
+    return DailyRun(incremental, full, late_ids, changed_event_ids, first_customer_ids)
 
 
 def test_the_appended_day_has_late_events_that_join_earlier_sessions(daily_run):
-    incremental, _, late_ids, _ = daily_run
+    late_ids = daily_run.late_event_ids
+    incremental = daily_run.incremental
     assert late_ids, "the appended day should carry app events of the previous day that arrived late"
     id_list = ", ".join(f"'{event_id}'" for event_id in late_ids)
     # a late event that lands in a session with events of the first export: the run had to
@@ -112,8 +119,7 @@ def assert_the_event_models_kept_most_rows(incremental: DbtRun) -> None:
 
 
 def test_the_second_run_was_incremental(daily_run):
-    incremental, _, _, _ = daily_run
-    assert_the_event_models_kept_most_rows(incremental)
+    assert_the_event_models_kept_most_rows(daily_run.incremental)
 
 
 def test_base_shop__events_reloads_only_the_events_that_changed(daily_run):
@@ -122,22 +128,20 @@ def test_base_shop__events_reloads_only_the_events_that_changed(daily_run):
     rows equal to a full refresh but makes the daily run redo their visitors and persons. Every
     event the run reloaded must have changed raw rows, or a customer that the first export did not
     have (new, or erased since: the token), or a rejection (a rule reading another table)."""
-    incremental, _, _, changed = daily_run
-    reloaded = incremental.query("""
+    reloaded = daily_run.incremental.query("""
         select event_id, customer_id, rejection_rule from staging.base_shop__events
         where loaded_at = (select max(loaded_at) from staging.base_shop__events)
     """)
-    assert reloaded and changed.event_ids
+    assert reloaded and daily_run.changed_event_ids
     unexplained = [row for row in reloaded
-                   if row[0] not in changed.event_ids and row[2] is None
-                   and (row[1] is None or row[1] in changed.first_customer_ids)]
+                   if row[0] not in daily_run.changed_event_ids and row[2] is None
+                   and (row[1] is None or row[1] in daily_run.first_customer_ids)]
     assert unexplained == [], f"{len(unexplained)} of {len(reloaded)} reloaded events did not change: {unexplained[:5]}"
 
 
 def test_incremental_run_equals_full_refresh_in_every_table(daily_run):
-    incremental, full, _, _ = daily_run
-    assert "marts.fct_sessions" in tables(incremental.database)
-    assert differences(incremental, full) == {}
+    assert "marts.fct_sessions" in tables(daily_run.incremental.database)
+    assert differences(daily_run.incremental, daily_run.full) == {}
 
 
 # --- Later deliveries that change what is already loaded -----------------------------------------
