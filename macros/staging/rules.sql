@@ -1,26 +1,8 @@
 {#- Validation rules of staging. A rule is (rule_name, column_name, condition that is true when
     the row breaks it); rules are checked in the order given and the first broken one is
-    reported, so put the most basic rules (missing key, unparseable value) first. -#}
-
-{% macro first_broken_rule(rules) -%}
-    case
-        {%- for rule_name, column_name, condition in rules %}
-        when {{ condition }} then '{{ rule_name }}'
-        {%- endfor %}
-    end
-{%- endmacro %}
-
-{% macro first_broken_rule_column(rules) -%}
-    case
-        {%- for rule_name, column_name, condition in rules %}
-        when {{ condition }} then '{{ column_name }}'
-        {%- endfor %}
-    end
-{%- endmacro %}
-
-{#- The same in two steps, so that each condition is evaluated once per row (first_broken_rule and
-    first_broken_rule_column each evaluate them all again): the position (0-based) of the first
-    broken rule, null when none is broken, then the rule's name and its column from the
+    reported, so put the most basic rules (missing key, unparseable value) first. It is found in
+    two steps, so that each condition is evaluated once per row: the position (0-based) of the
+    first broken rule, null when none is broken, then the rule's name and its column from the
     position, a CASE on an integer. -#}
 {% macro first_broken_rule_position(rules) -%}
     case
@@ -48,7 +30,7 @@
 
 {#- SELECT of a relation's rows with rejection_rule and rejected_column, the name and column of
     each row's first broken rule (null for a clean row), each rule evaluated once per row: the
-    one definition of the two steps above for the models that use them. -#}
+    one definition of the two steps above, used by every base model with a list of rules. -#}
 {% macro with_first_broken_rule(relation, rules) -%}
     with
 
