@@ -1,26 +1,8 @@
 {#- Validation rules of staging. A rule is (rule_name, column_name, condition that is true when
     the row breaks it); rules are checked in the order given and the first broken one is
-    reported, so put the most basic rules (missing key, unparseable value) first. -#}
-
-{% macro first_broken_rule(rules) -%}
-    case
-        {%- for rule_name, column_name, condition in rules %}
-        when {{ condition }} then '{{ rule_name }}'
-        {%- endfor %}
-    end
-{%- endmacro %}
-
-{% macro first_broken_rule_column(rules) -%}
-    case
-        {%- for rule_name, column_name, condition in rules %}
-        when {{ condition }} then '{{ column_name }}'
-        {%- endfor %}
-    end
-{%- endmacro %}
-
-{#- The same in two steps, so that each condition is evaluated once per row (first_broken_rule and
-    first_broken_rule_column each evaluate them all again): the position (0-based) of the first
-    broken rule, null when none is broken, then the rule's name and its column from the
+    reported, so put the most basic rules (missing key, unparseable value) first. It is found in
+    two steps, so that each condition is evaluated once per row: the position (0-based) of the
+    first broken rule, null when none is broken, then the rule's name and its column from the
     position, a CASE on an integer. -#}
 {% macro first_broken_rule_position(rules) -%}
     case
@@ -46,21 +28,9 @@
     end
 {%- endmacro %}
 
-{#- The inverse, for a stored row: the position of the rule that decided it, from its
-    rejection_rule and rejected_column (a clean row, or a rule no longer in the list: after the
-    last rule, as if it passed them all). -#}
-{% macro stored_rule_position(rules) -%}
-    case
-        {%- for rule_name, column_name, condition in rules %}
-        when rejection_rule = '{{ rule_name }}' and rejected_column = '{{ column_name }}' then {{ loop.index0 }}
-        {%- endfor %}
-        else {{ rules | length }}
-    end
-{%- endmacro %}
-
 {#- SELECT of a relation's rows with rejection_rule and rejected_column, the name and column of
     each row's first broken rule (null for a clean row), each rule evaluated once per row: the
-    one definition of the two steps above for the models that use them. -#}
+    one definition of the two steps above, used by every base model with a list of rules. -#}
 {% macro with_first_broken_rule(relation, rules) -%}
     with
 
@@ -76,6 +46,18 @@
         {{ rule_name_at_position('broken_rule_position', rules) }} as rejection_rule,
         {{ rule_column_at_position('broken_rule_position', rules) }} as rejected_column
     from validated
+{%- endmacro %}
+
+{#- The inverse of rule_name_at_position and rule_column_at_position, for a stored row: the
+    position of the rule that decided it, from its rejection_rule and rejected_column (a clean
+    row, or a rule no longer in the list: after the last rule, as if it passed them all). -#}
+{% macro stored_rule_position(rules) -%}
+    case
+        {%- for rule_name, column_name, condition in rules %}
+        when rejection_rule = '{{ rule_name }}' and rejected_column = '{{ column_name }}' then {{ loop.index0 }}
+        {%- endfor %}
+        else {{ rules | length }}
+    end
 {%- endmacro %}
 
 {#- True when a raw value is null or only blanks. -#}

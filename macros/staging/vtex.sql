@@ -35,7 +35,7 @@
 
 {#- The first rules of a row nested in a VTEX order line (an item, a payment): it goes with its
     order line when the adapter rejects that (the line's rule, or unknown_order), as
-    (rule, vendor column, condition) for first_broken_rule. -#}
+    (rule, vendor column, condition) for with_first_broken_rule. -#}
 {% macro vtex_order_line_rules() -%}
     {{ return([
         ('missing_primary_key', 'orderId', "order_rejection_rule = 'missing_primary_key'"),

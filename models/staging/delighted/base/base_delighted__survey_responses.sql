@@ -108,24 +108,22 @@ matched as (
             and {{ email_key('mapped.respondent_email') }} = customer_email_keys.email_key
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from matched
+-- each response with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per response (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('matched', rules) }}
 ),
 
 -- an erased customer's raw id (a person property) only as its token: this table is stored
 tokenised as (
     select
-        validated.*,
+        named.*,
         {{ pseudonymous_customer_id(
-            'validated.property_customer_id', 'erased_customers.customer_id is not null'
+            'named.property_customer_id', 'erased_customers.customer_id is not null'
         ) }} as property_customer_token
-    from validated
+    from named
     left join {{ ref('base_shop__erased_customers') }} as erased_customers
-        on validated.property_customer_id = erased_customers.customer_id
+        on named.property_customer_id = erased_customers.customer_id
 ),
 
 final as (

@@ -277,13 +277,18 @@ shaped as (
         on {{ country_name_key('numbered.geo_country') }} = country_name_mappings.source_value
 ),
 
-validated as (
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('shaped', rules) }}
+),
+
+-- each row's place among the rows with its event id, for the key of a rejected row
+copies_numbered as (
     select
         *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column,
         row_number() over (partition by event_id order by raw_row_number) as id_copy_number
-    from shaped
+    from named
 ),
 
 final as (
@@ -320,7 +325,7 @@ final as (
                 end
         end as record_key,
         case when rejection_rule is not null then raw_record end as raw_record
-    from validated
+    from copies_numbered
 )
 
 select * from final

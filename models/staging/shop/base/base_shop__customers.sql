@@ -86,12 +86,10 @@ checked as (
     left join acquisition_channels on parsed.acquisition_channel = acquisition_channels.channel
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from checked
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('checked', rules) }}
 ),
 
 final as (
@@ -123,7 +121,7 @@ final as (
                     'referred_by_customer_id': 'referred_by_customer_id',
                 }) }}
         end as raw_record
-    from validated
+    from named
 )
 
 select * from final

@@ -93,12 +93,10 @@ checked as (
     left join orders on parsed.order_id = orders.order_id
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from checked
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('checked', rules) }}
 ),
 
 final as (
@@ -122,7 +120,7 @@ final as (
                     'comment': 'case when is_erased_customer then null else comment end',
                 }) }}
         end as raw_record
-    from validated
+    from named
 )
 
 select * from final

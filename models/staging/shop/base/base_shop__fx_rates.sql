@@ -35,12 +35,10 @@ checked as (
     from parsed
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from checked
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('checked', rules) }}
 ),
 
 final as (
@@ -55,7 +53,7 @@ final as (
                 then {{ dbt.concat(["cast(rate_month as " ~ dbt.type_string() ~ ")", "'|'", "currency"]) }}
         end as record_key,
         case when rejection_rule is not null then {{ raw_record_json('fx_rates') }} end as raw_record
-    from validated
+    from named
 )
 
 select * from final

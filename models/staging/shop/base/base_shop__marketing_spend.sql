@@ -62,12 +62,10 @@ converted as (
     {{ with_fx_rate_of_month('checked', 'checked.spend_date') }}
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from converted
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('converted', rules) }}
 ),
 
 final as (
@@ -88,7 +86,7 @@ final as (
                 ]) }}
         end as record_key,
         case when rejection_rule is not null then {{ raw_record_json('marketing_spend') }} end as raw_record
-    from validated
+    from named
 )
 
 select * from final

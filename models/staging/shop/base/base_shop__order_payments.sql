@@ -56,12 +56,10 @@ checked as (
     left join payment_methods on parsed.payment_method = payment_methods.payment_method
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from checked
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('checked', rules) }}
 ),
 
 final as (
@@ -78,7 +76,7 @@ final as (
                 then {{ dbt.concat(["order_id", "'|'", "cast(payment_sequence as " ~ dbt.type_string() ~ ")"]) }}
         end as record_key,
         case when rejection_rule is not null then {{ raw_record_json('order_payments') }} end as raw_record
-    from validated
+    from named
 )
 
 select * from final

@@ -52,12 +52,10 @@ checked as (
     left join customers on parsed.customer_id = customers.customer_id
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from checked
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('checked', rules) }}
 ),
 
 final as (
@@ -73,7 +71,7 @@ final as (
             when rejection_rule is not null
                 then {{ raw_record_json('privacy_requests', {'customer_id': 'customer_id'}) }}
         end as raw_record
-    from validated
+    from named
 )
 
 select * from final

@@ -44,12 +44,10 @@ checked as (
     from parsed
 ),
 
-validated as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from checked
+-- each row with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per row (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('checked', rules) }}
 ),
 
 final as (
@@ -66,7 +64,7 @@ final as (
         rejected_column,
         product_id as record_key,
         case when rejection_rule is not null then {{ raw_record_json('products') }} end as raw_record
-    from validated
+    from named
 )
 
 select * from final

@@ -177,68 +177,66 @@ matched as (
             and {{ email_key('identified.respondent_email') }} = customer_email_keys.email_key
 ),
 
-validated as (
-    select
-        matched.*,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from matched
+-- each response with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per response (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('matched', rules) }}
 ),
 
 {%- set hidden_customer_token = pseudonymous_customer_id(
-    'validated.hidden_customer_id', 'erased_customers.customer_id is not null'
+    'named.hidden_customer_id', 'erased_customers.customer_id is not null'
 ) %}
 
 final as (
     select
         -- the contract's feedback columns, as text (base_shop__feedback parses them)
         case
-            when validated.rejection_rule is null and validated.score_answer_count > 1
-                then validated.response_key || '-' || validated.survey_type
-            when validated.rejection_rule is null then validated.response_key
+            when named.rejection_rule is null and named.score_answer_count > 1
+                then named.response_key || '-' || named.survey_type
+            when named.rejection_rule is null then named.response_key
         end as feedback_id,
         -- an erased customer's raw id (a hidden field) only as its token: this table is stored
         coalesce(
             {{ hidden_customer_token }},
-            validated.matched_customer_id
+            named.matched_customer_id
         ) as customer_id,
-        {{ clean_text(json_extract_text('validated.hidden', '$.order_id')) }} as order_id,
-        validated.submitted_at_text as submitted_ts,
-        validated.survey_type,
-        validated.score,
-        case when validated.score_rank = 1 then validated.comment end as comment,
-        coalesce({{ clean_code(json_extract_text('validated.hidden', '$.channel')) }}, 'web') as channel,
+        {{ clean_text(json_extract_text('named.hidden', '$.order_id')) }} as order_id,
+        named.submitted_at_text as submitted_ts,
+        named.survey_type,
+        named.score,
+        case when named.score_rank = 1 then named.comment end as comment,
+        coalesce({{ clean_code(json_extract_text('named.hidden', '$.channel')) }}, 'web') as channel,
         coalesce(
-            {{ clean_code(json_extract_text('validated.hidden', '$.language')) }},
+            {{ clean_code(json_extract_text('named.hidden', '$.language')) }},
             form_languages.form_language
         ) as language,
 
         -- the vendor row
-        validated.response_key,
-        validated.form_id,
-        validated.rejection_rule,
-        validated.rejected_column,
+        named.response_key,
+        named.form_id,
+        named.rejection_rule,
+        named.rejected_column,
         case
-            when validated.rejection_rule is not null
+            when named.rejection_rule is not null
                 then {{ to_json_object([
-                    ('response_id', 'validated.response_id'),
-                    ('token', 'validated.token'),
-                    ('form_id', 'validated.form_id'),
-                    ('landed_at', 'validated.landed_at'),
-                    ('submitted_at', 'validated.submitted_at'),
-                    ('response_type', 'validated.response_type'),
+                    ('response_id', 'named.response_id'),
+                    ('token', 'named.token'),
+                    ('form_id', 'named.form_id'),
+                    ('landed_at', 'named.landed_at'),
+                    ('submitted_at', 'named.submitted_at'),
+                    ('response_type', 'named.response_type'),
                     ('hidden_customer_id', hidden_customer_token),
-                    ('hidden_order_id', json_extract_text('validated.hidden', '$.order_id')),
-                    ('respondent_email', "case when validated.respondent_email is not null then '[redacted]' end"),
-                    ('answered_fields', 'validated.answered_fields'),
+                    ('hidden_order_id', json_extract_text('named.hidden', '$.order_id')),
+                    ('respondent_email', "case when named.respondent_email is not null then '[redacted]' end"),
+                    ('answered_fields', 'named.answered_fields'),
                 ]) }}
         end as raw_record
-    from validated
-    left join form_languages on {{ clean_text('validated.form_id') }} = form_languages.form_id
+    from named
+    left join form_languages on {{ clean_text('named.form_id') }} = form_languages.form_id
     left join {{ ref('base_shop__erased_customers') }} as erased_customers
-        on validated.hidden_customer_id = erased_customers.customer_id
+        on named.hidden_customer_id = erased_customers.customer_id
     -- a rejected response is one row, however many score questions it answered
-    where validated.rejection_rule is null or coalesce(validated.score_rank, 1) = 1
+    where named.rejection_rule is null or coalesce(named.score_rank, 1) = 1
 )
 
 select * from final

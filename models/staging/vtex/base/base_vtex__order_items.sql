@@ -118,12 +118,15 @@ parsed as (
             and renamed.seller_id = seller_names.seller_id
 ),
 
+-- each item with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per item (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('parsed', rules) }}
+),
+
 final as (
-    select
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from parsed
+    -- the macro's working column is no column of this model (an adapter runs on DuckDB only)
+    select * exclude (broken_rule_position) from named
 )
 
 select * from final

@@ -168,6 +168,12 @@ checked as (
     from parsed
 ),
 
+-- each line with the name and column of its first broken rule (null when clean), every rule
+-- evaluated once per line (macro with_first_broken_rule)
+named as (
+    {{ with_first_broken_rule('checked', rules) }}
+),
+
 final as (
     select
         case
@@ -176,10 +182,9 @@ final as (
                 then order_id || ' (version ' || cast(version_rank as {{ dbt.type_string() }}) || ')'
             else order_id
         end as order_key,
-        *,
-        {{ first_broken_rule(rules) }} as rejection_rule,
-        {{ first_broken_rule_column(rules) }} as rejected_column
-    from checked
+        -- the macro's working column is no column of this model (an adapter runs on DuckDB only)
+        * exclude (broken_rule_position)
+    from named
 )
 
 select * from final
