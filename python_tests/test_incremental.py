@@ -396,6 +396,55 @@ def test_a_60_day_old_redelivered_event_replaces_its_version_as_in_a_full_refres
     assert differences(incremental, full) == {}
 
 
+def event_removals(raw: Path, con) -> dict:
+    """A later export without some rows the first one had: three clean events of about 60 days
+    before the export, one of the two rows of an event delivered twice, and every row without an
+    event id (which the base model holds under one key, '')."""
+    removed = [row[0] for row in con.execute("""
+        select event_id from intermediate.int_events_sessionized
+        where event_ts between timestamp '2026-07-31' and timestamp '2026-08-02'
+        order by event_id limit 3
+    """).fetchall()]
+    twice = con.execute("""
+        select event_id from staging.base_shop__events
+        where event_id is not null
+        group by event_id having count(*) = 2
+        order by event_id limit 1
+    """).fetchone()[0]
+    ids = ", ".join(f"'{event_id}'" for event_id in removed)
+    rewrite_raw(raw, "events", f"""
+        select * exclude (row_of_id) from (
+            select *, row_number() over (partition by trim(event_id)) as row_of_id from old
+        )
+        where nullif(trim(event_id), '') is not null and trim(event_id) not in ({ids})
+            and not (trim(event_id) = '{twice}' and row_of_id = 2)
+    """)
+    without_id = con.execute("select count(*) from staging.base_shop__events where event_id is null").fetchone()[0]
+    return {"removed": removed, "twice": twice, "without_id": without_id}
+
+
+@pytest.fixture(scope="module")
+def removed_events(first_build, tmp_path_factory) -> Scenario:
+    return run_scenario(first_build, tmp_path_factory.mktemp("removed_events"), event_removals)
+
+
+def test_events_gone_from_a_later_export_are_deleted_as_in_a_full_refresh(removed_events):
+    incremental, full, facts = removed_events.incremental, removed_events.full, removed_events.facts
+    assert len(facts["removed"]) == 3 and facts["without_id"] > 0
+    ids = ", ".join(f"'{event_id}'" for event_id in facts["removed"])
+    for run in (incremental, full):
+        assert run.query(f"""
+            select
+                count(*) filter (where event_id in ({ids})),
+                count(*) filter (where event_id = '{facts["twice"]}'),
+                count(*) filter (where event_id is null),
+                count(*) filter (where loaded_at is null)
+            from staging.base_shop__events
+        """) == [(0, 1, 0, 0)]
+        assert run.query(f"select count(*) from intermediate.int_events_sessionized where event_id in ({ids})") == [(0,)]
+    assert differences(incremental, full) == {}
+
+
 def order_status_change(raw: Path, con) -> dict:
     """A delivered order of about 60 days before the export is re-delivered as returned."""
     order_id = con.execute("""

@@ -20,8 +20,9 @@
     with another number of rows in the export than here: a new event, however late, or a new
     version of an old one) and every event id whose stored outcome a rule that reads another table
     or the clock would now decide otherwise (rules_read_elsewhere below), plus the events of
-    customers erased since they were loaded; ids gone from the export are deleted (pre-hook). The
-    comparison is narrowed in two steps: figures per bucket of the ids' hashes first, then the ids
+    customers erased since they were loaded. An id gone from the export is found the same way (its
+    rows here, none in the export): the run writes one placeholder row for it (loaded_at null),
+    which replaces its rows and is deleted by the post-hook. The comparison is narrowed in two steps: figures per bucket of the ids' hashes first, then the ids
     of the buckets that differ one by one, so that only the ids that changed are reloaded (a
     reloaded event gets a new loaded_at, which the models downstream take for a change). Each
     reloaded id replaces all its rows (the key is the event id; a missing id counts as one key,
@@ -31,8 +32,7 @@
     incremental_strategy='delete+insert',
     unique_key="coalesce(event_id, '')",
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}{% set condition %}coalesce(event_id, '') not in
-        (select coalesce({{ clean_text('event_id') }}, '') from {{ contract_source('events') }}){% endset %}{{ delete_where(this, condition) }}{% endif %}",
+    post_hook="{% if is_incremental() %}{% set condition %}loaded_at is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
 
 {#- The raw events are read where they are needed, not through an import CTE (DECISIONS.md,
@@ -227,6 +227,14 @@ record_keys_to_load as (
     select record_key from redecided_ids
 ),
 
+-- the ids held here that the export has no row of any more: a placeholder replaces their rows
+gone_record_keys as (
+    select loaded_ids.record_key
+    from loaded_ids
+    left join raw_ids on loaded_ids.record_key = raw_ids.record_key
+    where raw_ids.record_key is null
+),
+
 -- the raw rows this run loads
 loaded_rows as (
     select {{ raw_contract_columns('events') | join(', ') }}
@@ -335,6 +343,35 @@ final as (
                 }) }}
         end as raw_record
     from named
+    {%- if is_incremental() %}
+
+    union all
+
+    -- one placeholder per id gone from the export (loaded_at null: deleted by the post-hook), so
+    -- that the delete+insert by event id removes its rows
+    select
+        nullif(record_key, '') as event_id,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
+        cast(null as {{ dbt.type_string() }}) as product_id,
+        cast(null as {{ dbt.type_string() }}) as event_type,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        cast(null as {{ dbt.type_string() }}) as country_code,
+        cast(null as {{ dbt.type_string() }}) as page_path,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        cast(null as {{ dbt.type_string() }}) as properties,
+        cast(null as {{ dbt.type_bigint() }}) as loyalty_points,
+        cast(null as boolean) as is_anonymous_event,
+        cast(null as {{ dbt.type_timestamp() }}) as event_ts,
+        cast(null as {{ dbt.type_timestamp() }}) as loaded_at,
+        cast(null as {{ dbt.type_string() }}) as rejection_rule,
+        cast(null as {{ dbt.type_string() }}) as rejected_column,
+        nullif(record_key, '') as record_key,
+        cast(null as {{ dbt.type_string() }}) as raw_record
+    from gone_record_keys
+    {%- endif %}
 )
 
 select * from final
