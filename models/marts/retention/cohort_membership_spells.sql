@@ -447,7 +447,6 @@ drop_points as (
     {%- endfor %}
 ),
 
--- the inputs of the pairs evaluated on some day only: the others' would only lengthen the stream
 drop_stream as (
     select
         cohort_name,
@@ -458,13 +457,6 @@ drop_stream as (
         cast(null as date) as evaluation_date,
         cast(null as {{ dbt.type_string() }}) as point_kind
     from drop_inputs
-    where exists (
-        select 1
-        from evaluation_rules
-        where
-            evaluation_rules.cohort_name = drop_inputs.cohort_name
-            and evaluation_rules.person_key = drop_inputs.person_key
-    )
     union all
     select
         cohort_name,
