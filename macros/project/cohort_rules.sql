@@ -11,10 +11,10 @@
 {%- endmacro %}
 
 {#- Whether a row at `value` (a date column) is read by a pair (cohort, person) recomputed from its
-    first recomputed day `recompute_from`: a pair with none (null: a changed person, a new or
-    edited definition, a full build) reads every row; otherwise the rows on or after
-    `first_day_needed`, the earliest day the windows of its first recomputed day reach (default:
-    that day itself). cohort_membership_spells writes it once for each of its inputs. -#}
+    first recomputed day `recompute_from`: a pair with none (null: a changed person with no
+    unchanged input left, a new or edited definition, a full build) reads every row; otherwise
+    the rows on or after `first_day_needed`, the earliest day the windows of its first recomputed
+    day reach (default: that day itself). cohort_membership_spells writes it once for each of its inputs. -#}
 {% macro is_read_from_recompute_day(value, first_day_needed=none, recompute_from='recompute_from') -%}
     ({{ recompute_from }} is null or {{ value }} >= {{ first_day_needed or recompute_from }})
 {%- endmacro %}

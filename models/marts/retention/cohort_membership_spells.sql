@@ -6,10 +6,11 @@
 -- days), not on every day, and a state holds until the next change day.
 --
 -- Incremental (doc block cohort_spells_incremental): a person whose inputs changed since the last
--- run is recomputed over all their days; every other person from the cohort's first recomputed
--- day on (recompute_from: the day after the last stored change, earlier for the value rule when
--- rank months were recomputed; every day for a new or edited definition), reading only the inputs
--- that day's windows reach. Rows are replaced by cohort and person: the run writes every spell of
+-- run is recomputed from the day after their last input row not reloaded since (every day when
+-- none is left); every other person from the cohort's first recomputed day on (recompute_from:
+-- the day after the last stored change, earlier for the value rule when rank months were
+-- recomputed; every day for a new or edited definition), reading only the inputs that day's
+-- windows reach. Rows are replaced by cohort and person: the run writes every spell of
 -- the pairs it touches, and one placeholder per pair (entered_on null, deleted by the post-hook)
 -- so that a pair left with no spell replaces its old ones.
 {{ config(
@@ -21,10 +22,15 @@
     on_schema_change='fail',
     post_hook="{% if is_incremental() %}{% set condition %}entered_on is null{% endset %}{{ delete_where(this, condition) }}{% endif %}",
 ) }}
-{#- the first day a pair (cohort, person) is recomputed from: null (every day) for a changed person -#}
+{#- the first day a pair (cohort, person) is recomputed from (null: every day): the cohort's, or for a
+    changed person the earlier of it and the person's (changed_persons.changed_from); read where
+    changed_persons is left joined on the person (changed_persons_join) -#}
 {%- set pair_recompute_from = "definitions.recompute_from" if not is_incremental() else
-    "case when {inputs}.person_key in (select changed_persons.person_key from changed_persons) then null"
-    ~ " else definitions.recompute_from end" %}
+    "case when changed_persons.person_key is null then definitions.recompute_from"
+    ~ " when changed_persons.changed_from is not null and definitions.recompute_from is not null"
+    ~ " then least(changed_persons.changed_from, definitions.recompute_from) end" %}
+{%- set changed_persons_join = "" if not is_incremental() else
+    "left join changed_persons on {inputs}.person_key = changed_persons.person_key" %}
 {#- the day before a rule's recent window starts, for the day evaluated -#}
 {%- set window_start = "cast(" ~ dbt.dateadd('day', '-evaluation_rules.window_days', 'evaluation_rules.evaluation_date')
     ~ " as date)" %}
@@ -38,7 +44,9 @@ cohort_definitions as (
     from {{ ref('cohort_definitions') }}
 ),
 
-daily_inputs as (
+-- scanned again by each reader (its own signals and columns) rather than stored whole once: at
+-- scale 1 the stored copy took 3 GB of memory and more time than the scans it saved
+daily_inputs as {{ not_materialized() }} (
     select * from {{ ref('int_persons_signals_by_day') }}
 ),
 
@@ -67,12 +75,31 @@ last_run as (
 -- the persons whose inputs changed: rows int_persons_signals_by_day recomputed since the last
 -- run (new, late, re-delivered or re-dated events, new or changed orders and answers, corrected,
 -- re-homed or re-matched customers), and persons it holds no more (erased)
-changed_persons as (
+loaded_persons as (
     select distinct daily_inputs.person_key
     from daily_inputs
     where daily_inputs.loaded_at > (select last_run.loaded_at from last_run)
+),
+
+-- each with the first day whose inputs can have changed (changed_from; null: every day). That
+-- model rewrites a recomputed person's every day from the first one a change reaches, so a row
+-- of theirs not reloaded since the last run lies before it and is unchanged, as is every day up
+-- to the last such row: the person's states up to that day are the stored ones (every rule reads
+-- only inputs on or before the day it evaluates)
+changed_persons as (
+    select
+        loaded_persons.person_key,
+        cast({{ dbt.dateadd('day', 1, 'max(unchanged_inputs.activity_date)') }} as date) as changed_from
+    from loaded_persons
+    left join daily_inputs as unchanged_inputs
+        on
+            loaded_persons.person_key = unchanged_inputs.person_key
+            and unchanged_inputs.loaded_at <= (select last_run.loaded_at from last_run)
+    group by loaded_persons.person_key
     union
-    select distinct stored.person_key
+    select distinct
+        stored.person_key,
+        cast(null as date) as changed_from
     from stored
     where not exists (select 1 from daily_inputs where daily_inputs.person_key = stored.person_key)
 ),
@@ -154,6 +181,7 @@ drop_inputs as (
             {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
         from definitions
         inner join daily_inputs on definitions.signal = daily_inputs.signal_name
+        {{ changed_persons_join | replace('{inputs}', 'daily_inputs') }}
         where definitions.rule_kind = 'signal_drop'
     ) as inputs
     where {{ is_read_from_recompute_day('activity_date', days_before_recompute_day('window_days + prior_days')) }}
@@ -173,6 +201,7 @@ detractor_inputs as (
         from definitions
         inner join daily_inputs
             on daily_inputs.signal_name in ('detractor_answers', 'confirmed_orders')
+        {{ changed_persons_join | replace('{inputs}', 'daily_inputs') }}
         where definitions.rule_kind = 'detractor_no_order'
     ) as inputs
     where {{ is_read_from_recompute_day('activity_date', days_before_recompute_day('window_days')) }}
@@ -198,6 +227,7 @@ value_order_inputs as (
             {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
         from definitions
         inner join daily_inputs on daily_inputs.signal_name = 'confirmed_orders'
+        {{ changed_persons_join | replace('{inputs}', 'daily_inputs') }}
         where definitions.rule_kind = 'top_value_no_order'
     ) as inputs
     where {{ is_read_from_recompute_day('activity_date', days_before_recompute_day('window_days')) }}
@@ -215,6 +245,7 @@ value_rank_inputs as (
             {{ pair_recompute_from | replace('{inputs}', 'value_ranks') }} as recompute_from
         from definitions
         inner join value_ranks on definitions.rule_kind = 'top_value_no_order'
+        {{ changed_persons_join | replace('{inputs}', 'value_ranks') }}
     ) as inputs
     where
         {{ is_read_from_recompute_day(
@@ -245,6 +276,7 @@ first_signal_days as (
         min(daily_inputs.activity_date) as first_signal_date
     from definitions
     inner join daily_inputs on definitions.signal = daily_inputs.signal_name
+    {{ changed_persons_join | replace('{inputs}', 'daily_inputs') }}
     where definitions.rule_kind = 'first_signal_this_month'
     group by
         definitions.cohort_name,
@@ -332,17 +364,18 @@ change_days as (
 
 {% if is_incremental() %}
 -- the stored spells with their pair's first recomputed day (null: every day, for a changed
--- person, and for a cohort whose definition was added, edited or removed)
+-- person with no unchanged input left, and for a cohort whose definition was added, edited or
+-- removed)
 stored_spells as (
     select
         stored.cohort_name,
         stored.person_key,
         stored.entered_on,
         stored.exited_on,
-        case when changed_persons.person_key is null then definitions.recompute_from end as recompute_from
+        {{ pair_recompute_from | replace('{inputs}', 'stored') }} as recompute_from
     from stored
     left join definitions on stored.cohort_name = definitions.cohort_name
-    left join changed_persons on stored.person_key = changed_persons.person_key
+    {{ changed_persons_join | replace('{inputs}', 'stored') }}
 ),
 
 -- a spell of a member on the day before the first recomputed day: the run continues or ends it
