@@ -43,10 +43,12 @@ with_person as (
     inner join customers on feedback.customer_id = customers.customer_id
 ),
 
+-- a semi join: each answer once, however many orders follow it (an inner join listed every
+-- order of the 90 days, about seven per answer, only to collapse them again with a distinct)
 reorders as (
-    select distinct with_person.feedback_id
+    select with_person.feedback_id
     from with_person
-    inner join orders
+    semi join orders
         on
             with_person.person_key = orders.person_key
             and with_person.submitted_ts < orders.order_ts

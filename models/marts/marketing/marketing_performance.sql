@@ -50,22 +50,38 @@ opted_in as (
     group by country_code, cast({{ dbt.date_trunc('month', 'signup_date') }} as date)
 ),
 
-email_activity as (
-    -- e-mail activity of the customers opted in now, by the customer's country: the same people
-    -- as the open rate's denominator, so the rate cannot exceed 1
+-- one row per opted-in customer, country and month with e-mail activity: the openers and clickers
+-- are then counted as rows, not with two count(distinct) over every e-mail event
+email_activity_by_customer as (
     select
         customers.country_code,
-        'email' as channel,
         cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start,
-        -- a click proves the e-mail was opened, even when the open pixel was blocked
-        count(distinct events.customer_id) as email_openers,
-        count(distinct case when events.event_type = 'email_click' then events.customer_id end) as email_clickers,
+        events.customer_id,
         sum(case when events.event_type = 'email_open' then 1 else 0 end) as email_opens,
         sum(case when events.event_type = 'email_click' then 1 else 0 end) as email_clicks
     from email_events as events
     inner join customers on events.customer_id = customers.customer_id
     where customers.marketing_opt_in
-    group by customers.country_code, cast({{ dbt.date_trunc('month', 'events.event_date') }} as date)
+    group by
+        customers.country_code,
+        cast({{ dbt.date_trunc('month', 'events.event_date') }} as date),
+        events.customer_id
+),
+
+email_activity as (
+    -- e-mail activity of the customers opted in now, by the customer's country: the same people
+    -- as the open rate's denominator, so the rate cannot exceed 1
+    select
+        country_code,
+        'email' as channel,
+        month_start,
+        -- a click proves the e-mail was opened, even when the open pixel was blocked
+        count(*) as email_openers,
+        sum(case when email_clicks > 0 then 1 else 0 end) as email_clickers,
+        sum(email_opens) as email_opens,
+        sum(email_clicks) as email_clicks
+    from email_activity_by_customer
+    group by country_code, month_start
 ),
 
 opted_in_to_date as (
