@@ -178,7 +178,7 @@ drop_inputs as (
             daily_inputs.person_key,
             daily_inputs.activity_date,
             daily_inputs.signal_count,
-            {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
+            {{ pair_recompute_from }} as recompute_from
         from definitions
         inner join daily_inputs on definitions.signal = daily_inputs.signal_name
         {{ changed_persons_join | replace('{inputs}', 'daily_inputs') }}
@@ -197,7 +197,7 @@ detractor_inputs as (
             daily_inputs.person_key,
             daily_inputs.activity_date,
             daily_inputs.signal_name,
-            {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
+            {{ pair_recompute_from }} as recompute_from
         from definitions
         inner join daily_inputs
             on daily_inputs.signal_name in ('detractor_answers', 'confirmed_orders')
@@ -224,7 +224,7 @@ value_order_inputs as (
             definitions.window_days,
             daily_inputs.person_key,
             daily_inputs.activity_date,
-            {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from
+            {{ pair_recompute_from }} as recompute_from
         from definitions
         inner join daily_inputs on daily_inputs.signal_name = 'confirmed_orders'
         {{ changed_persons_join | replace('{inputs}', 'daily_inputs') }}
@@ -242,7 +242,7 @@ value_rank_inputs as (
             value_ranks.person_key,
             value_ranks.month_start,
             value_ranks.net_revenue_percent_rank,
-            {{ pair_recompute_from | replace('{inputs}', 'value_ranks') }} as recompute_from
+            {{ pair_recompute_from }} as recompute_from
         from definitions
         inner join value_ranks on definitions.rule_kind = 'top_value_no_order'
         {{ changed_persons_join | replace('{inputs}', 'value_ranks') }}
@@ -272,7 +272,7 @@ first_signal_days as (
     select
         definitions.cohort_name,
         daily_inputs.person_key,
-        {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }} as recompute_from,
+        {{ pair_recompute_from }} as recompute_from,
         min(daily_inputs.activity_date) as first_signal_date
     from definitions
     inner join daily_inputs on definitions.signal = daily_inputs.signal_name
@@ -281,7 +281,7 @@ first_signal_days as (
     group by
         definitions.cohort_name,
         daily_inputs.person_key,
-        {{ pair_recompute_from | replace('{inputs}', 'daily_inputs') }}
+        {{ pair_recompute_from }}
 ),
 
 change_days as (
@@ -372,7 +372,7 @@ stored_spells as (
         stored.person_key,
         stored.entered_on,
         stored.exited_on,
-        {{ pair_recompute_from | replace('{inputs}', 'stored') }} as recompute_from
+        {{ pair_recompute_from }} as recompute_from
     from stored
     left join definitions on stored.cohort_name = definitions.cohort_name
     {{ changed_persons_join | replace('{inputs}', 'stored') }}
